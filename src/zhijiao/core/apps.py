@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "zhijiao.core"
+    label = "core"
+    verbose_name = "平台"
+
+    def ready(self) -> None:
+        from . import audit
+
+        audit.connect_auth_signals()

@@ -1,0 +1,42 @@
+"""The one data-scope mechanism.
+
+Every model a unit may own has a queryset deriving from :class:`ScopedQuerySet` and says, in
+:meth:`ScopedQuerySet.scope_q`, which rows a user who does not see everything may see. Lists,
+details, exports and API endpoints all go through :meth:`visible_to` and :func:`get_visible_or_404`;
+an object outside the user's scope is a 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from zhijiao.orgs.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    def scope_q(self, user: User) -> models.Q:
+        """Rows visible to a user limited to their own unit. Subclasses say what that means."""
+        raise NotImplementedError(f"{self.model.__name__} must define scope_q")
+
+    def visible_to(self, user: Any) -> Self:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_units:
+            return self.all()
+        if user.unit_id is None:
+            return self.none()
+        return self.filter(self.scope_q(user))
+
+
+def get_visible_or_404(queryset: ScopedQuerySet[M], user: Any, **lookup: Any) -> M:
+    """Fetch one object the user may see; missing and forbidden answer the same way."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("未找到") from exc

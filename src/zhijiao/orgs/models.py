@@ -1,0 +1,141 @@
+"""Units (departments, schools, enterprises, associations), unit groups, users and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from zhijiao.core.scope import ScopedQuerySet
+
+from .roles import ALL_UNITS_ROLES, ROLE_CAPABILITIES, Capability, Role
+
+
+class UnitKind(models.TextChoices):
+    PARTY = "party", "党委部门"
+    GOVERNMENT = "government", "政府部门"
+    SCHOOL = "school", "职业院校"
+    ENTERPRISE = "enterprise", "企业"
+    ASSOCIATION = "association", "社会团体"
+    OTHER = "other", "其他单位"
+
+
+class UnitQuerySet(ScopedQuerySet["Unit"]):
+    def scope_q(self, user: User) -> models.Q:
+        return models.Q(pk=user.unit_id)
+
+
+class Unit(models.Model):
+    """An organisation that holds responsibilities or reports data. No personal data."""
+
+    name = models.CharField("单位名称", max_length=200, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="主管单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    aliases = models.JSONField("其他名称", default=list, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitGroup(models.Model):
+    """A named set of units printed as one responsible party, e.g. 各职业院校."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    member_kind = models.CharField(
+        "自动包含的单位类型", max_length=20, choices=UnitKind.choices, blank=True,
+        help_text="设定后，该类型的全部启用单位都属于本组。",
+    )
+    members = models.ManyToManyField(Unit, verbose_name="成员单位", blank=True, related_name="groups")
+
+    class Meta:
+        verbose_name = "单位组"
+        verbose_name_plural = "单位组"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def resolve(self) -> list[Unit]:
+        """The units this group stands for, by name."""
+        units = {u.pk: u for u in self.members.all()}
+        if self.member_kind:
+            for unit in Unit.objects.filter(kind=self.member_kind, is_active=True):
+                units[unit.pk] = unit
+        return sorted(units.values(), key=lambda u: u.name)
+
+
+class User(AbstractUser):
+    """A person's account. Holds personal data: name, e-mail."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+        constraints = [
+            # Administrators of the platform belong to no business unit's scope.
+            models.CheckConstraint(
+                condition=~models.Q(role="") , name="user_has_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        if not self.is_active:
+            return frozenset()
+        return ROLE_CAPABILITIES.get(self.role, frozenset())
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.is_active and self.role in ALL_UNITS_ROLES
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100, blank=True)
+    prefix = models.CharField("前缀", max_length=12, db_index=True)
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,66 @@
+"""Roles and what each may do.
+
+An account holds exactly one role (one column), so no account can hold two of the system,
+security and audit administrator roles (三权分立) — see docs/decisions/0002-roles-and-scope.md.
+Capabilities are the only thing views, the sidebar and the API ask about.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PLAN_OFFICE = "plan_office", "工作专班"
+    UNIT_LIAISON = "unit_liaison", "责任单位联络员"
+    SCHOOL_CLERK = "school_clerk", "学校填报员"
+    ENTERPRISE = "enterprise", "企业用户"
+    EXPERT = "expert", "评审专家"
+    LEARNER = "learner", "学习者"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+class Capability(StrEnum):
+    PLAN_VIEW = "plan.view"  # see tasks in scope
+    PLAN_VIEW_ALL = "plan.view_all"  # every unit's rows
+    PLAN_REPORT = "plan.report"  # write and submit progress reports for own unit
+    PLAN_REVIEW = "plan.review"  # approve or return reports, decide extensions
+    PLAN_MANAGE = "plan.manage"  # load plans, set periods and warning rules
+    PLAN_BULLETIN = "plan.bulletin"  # generate supervision bulletins and exports
+    SCHOOL_PLAN = "plan.school_plan"  # keep the school's own 一校一案
+    ORGS_MANAGE = "orgs.manage"  # units and user accounts
+    SECURITY_MANAGE = "security.manage"  # roles of accounts, tokens, lockouts
+    AUDIT_VIEW = "audit.view"  # read and export the audit trail
+    JOBS_VIEW = "jobs.view"  # see own background jobs
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PLAN_OFFICE: frozenset(
+        {
+            Capability.PLAN_VIEW,
+            Capability.PLAN_VIEW_ALL,
+            Capability.PLAN_REPORT,
+            Capability.PLAN_REVIEW,
+            Capability.PLAN_MANAGE,
+            Capability.PLAN_BULLETIN,
+            Capability.JOBS_VIEW,
+        }
+    ),
+    Role.UNIT_LIAISON: frozenset(
+        {Capability.PLAN_VIEW, Capability.PLAN_REPORT, Capability.JOBS_VIEW}
+    ),
+    Role.SCHOOL_CLERK: frozenset(
+        {Capability.PLAN_VIEW, Capability.PLAN_REPORT, Capability.SCHOOL_PLAN, Capability.JOBS_VIEW}
+    ),
+    Role.ENTERPRISE: frozenset(),
+    Role.EXPERT: frozenset(),
+    Role.LEARNER: frozenset(),
+    Role.SYSTEM_ADMIN: frozenset({Capability.ORGS_MANAGE, Capability.JOBS_VIEW}),
+    Role.SECURITY_ADMIN: frozenset({Capability.SECURITY_MANAGE}),
+    Role.AUDIT_ADMIN: frozenset({Capability.AUDIT_VIEW, Capability.JOBS_VIEW}),
+}
+
+# Roles whose users see every unit's rows; all others see their own unit only.
+ALL_UNITS_ROLES = frozenset({Role.PLAN_OFFICE})

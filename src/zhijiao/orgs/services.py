@@ -1,0 +1,59 @@
+"""Writes on units, users and tokens. Each writes its own audit row."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhijiao.core import audit
+from zhijiao.core.models import AuditAction
+
+from .auth import new_raw_token, token_digest
+from .models import ApiToken, Unit, UnitKind, User
+
+UNIT_FIELDS = ("name", "short_name", "kind", "parent", "is_active")
+
+
+@transaction.atomic
+def unit_get_or_create(*, name: str, kind: str = UnitKind.OTHER, short_name: str = "") -> tuple[Unit, bool]:
+    """The unit of this name, created if new. Names are unique across the platform."""
+    unit = Unit.objects.filter(name=name).first()
+    if unit is not None:
+        return unit, False
+    unit = Unit.objects.create(name=name, kind=kind, short_name=short_name)
+    audit.record(AuditAction.CREATE, obj=unit, changes={k: [None, v] for k, v in audit.snapshot(unit, UNIT_FIELDS).items()})
+    return unit, True
+
+
+@transaction.atomic
+def user_create(*, username: str, role: str, unit: Unit | None, full_name: str = "",
+                password: str | None = None, email: str = "") -> User:
+    user = User(username=username, role=role, unit=unit, full_name=full_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        AuditAction.CREATE,
+        obj=user,
+        changes={k: [None, v] for k, v in audit.snapshot(user, ("username", "role", "unit", "full_name")).items()},
+    )
+    return user
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "") -> str:
+    """Creates a token and returns it in clear text: the only moment it can be seen."""
+    raw = new_raw_token()
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=token_digest(raw))
+    audit.record(AuditAction.TOKEN, obj=token, message=f"为 {user.username} 创建 API 令牌")
+    return raw
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(AuditAction.TOKEN, obj=token, message=f"吊销 {token.user.username} 的 API 令牌")

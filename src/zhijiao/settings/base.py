@@ -1,0 +1,163 @@
+"""Settings shared by every environment. Environment-specific files import from here."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The directory holding var/ (database, uploaded files, generated documents).
+DATA_DIR = Path(env_str("ZHIJIAO_DATA_DIR", str(Path.cwd()))).resolve()
+VAR_DIR = DATA_DIR / "var"
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "zhijiao.core.apps.CoreConfig",
+    "zhijiao.orgs.apps.OrgsConfig",
+    "zhijiao.plan.apps.PlanConfig",
+    "zhijiao.core.site.ZhijiaoAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhijiao.orgs.auth.BearerTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "zhijiao.core.audit.AuditContextMiddleware",
+]
+
+ROOT_URLCONF = "zhijiao.urls"
+WSGI_APPLICATION = "zhijiao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhijiao.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web process read while the job worker writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = reverse_lazy("admin:login")
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_ROOT = VAR_DIR / "private"  # never served by the web server directly
+
+# Evidence uploads: what a unit may attach to a progress report.
+EVIDENCE_MAX_BYTES = env_int("ZHIJIAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_AGE = env_int("ZHIJIAO_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "zhijiao@localhost")
+
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Marks the running instance as holding demo data: a banner says so on every page.
+ZHIJIAO_DEMO = env_bool("ZHIJIAO_DEMO", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("ZHIJIAO_LOG_LEVEL", "INFO")},
+}
+
+UNFOLD = {
+    "SITE_TITLE": _("职教平台"),
+    "SITE_HEADER": _("江阴职教"),
+    "SITE_SUBHEADER": _("职业教育改革创新"),
+    "SITE_URL": "/",
+    "SITE_SYMBOL": "school",
+    "SHOW_HISTORY": False,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": False,
+    "ENVIRONMENT": "zhijiao.core.shell.environment_callback",
+    "DASHBOARD_CALLBACK": "zhijiao.core.shell.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": False,
+        "navigation": "zhijiao.core.shell.sidebar_navigation",
+    },
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(63.7% .237 25.331)",
+            "600": "oklch(57.7% .245 27.325)",
+            "700": "oklch(50.5% .213 27.518)",
+            "800": "oklch(44.4% .177 26.899)",
+            "900": "oklch(39.6% .141 25.723)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
+}

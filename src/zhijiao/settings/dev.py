@@ -1,0 +1,14 @@
+"""Local development and the demo: embedded SQLite under var/, mail to the console."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+os.environ.setdefault("ZHIJIAO_DEMO", "1")
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# A fixed key is acceptable only for the demo on the loopback interface.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "demo-only-not-secret-" + "x" * 40  # noqa: S105
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+ZHIJIAO_DEMO = os.environ.get("ZHIJIAO_DEMO") == "1"
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,18 @@
+"""Test settings: fast hashing, in-memory mail, jobs run immediately, files under a temp dir."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-" + "x" * 50  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhijiao-test-media-"))
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
