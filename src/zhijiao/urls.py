@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 # Pages of the application shell, mounted inside the admin site (they share its login and layout).
 shell_urlpatterns: list = []

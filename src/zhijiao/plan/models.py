@@ -34,6 +34,9 @@ class Plan(models.Model):
     red_overdue_days = models.PositiveSmallIntegerField("逾期多少天亮红牌", default=90)
     yellow_missed_periods = models.PositiveSmallIntegerField("连续漏报几期亮黄牌", default=1)
     red_missed_periods = models.PositiveSmallIntegerField("连续漏报几期亮红牌", default=3)
+    notice_days_before_due = models.PositiveSmallIntegerField("报送截止前几天提醒", default=3)
+    period_kind = models.CharField("报送周期", max_length=10, default="month")
+    report_due_days = models.PositiveSmallIntegerField("周期结束后几天内报送", default=5)
 
     class Meta:
         verbose_name = "实施方案"
@@ -248,6 +251,8 @@ class ProgressReport(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    # Timeliness is judged on the first submission: a report returned and sent again stays on time.
+    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
