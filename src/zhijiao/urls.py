@@ -1,8 +1,33 @@
 from django.contrib import admin
 from django.urls import path
 
-# Pages of the application shell, mounted inside the admin site (they share its login and layout).
-shell_urlpatterns: list = []
+from zhijiao.core import views as core_views
+from zhijiao.plan import views as plan_views
+
+# Pages of the application shell, mounted inside the admin site (they share its login and layout),
+# so their names are reversed as "admin:<name>".
+shell_urlpatterns = [
+    path("plan/", plan_views.dashboard, name="plan-dashboard"),
+    path("plan/workspace/", plan_views.workspace, name="plan-workspace"),
+    path("plan/tasks/", plan_views.task_list, name="plan-tasks"),
+    path("plan/tasks/<int:number>/", plan_views.task_detail, name="plan-task"),
+    path("plan/tasks/<int:number>/report/", plan_views.report_edit, name="plan-report-edit"),
+    path("plan/tasks/<int:number>/extension/", plan_views.extension_new, name="plan-extension-new"),
+    path("plan/reports/<int:pk>/", plan_views.report_detail, name="plan-report"),
+    path("plan/reports/<int:pk>/submit/", plan_views.report_submit, name="plan-report-submit"),
+    path("plan/reports/<int:pk>/review/", plan_views.report_review, name="plan-report-review"),
+    path("plan/evidence/<int:pk>/", plan_views.evidence_download, name="plan-evidence"),
+    path("plan/review/", plan_views.review_queue, name="plan-review"),
+    path("plan/extensions/<int:pk>/decide/", plan_views.extension_decide, name="plan-extension-decide"),
+    path("plan/school-plan/", plan_views.school_plan, name="plan-school-plan"),
+    path("plan/school-plan/<int:pk>/document/", plan_views.school_plan_document, name="plan-school-plan-document"),
+    path("plan/rules/", plan_views.rules, name="plan-rules"),
+    path("jobs/", core_views.job_list, name="jobs"),
+    path("jobs/<int:pk>/download/", core_views.job_download, name="job-download"),
+    path("notifications/", core_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
+    path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
+]
 
 urlpatterns = [
     path("", admin.site.urls),

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from unfold.admin import ModelAdmin
 
+from zhijiao.core import audit
+from zhijiao.core.models import AuditAction
 from zhijiao.orgs.roles import Capability
 
 
@@ -39,6 +41,21 @@ class ScopedModelAdmin(ModelAdmin):
         qs = super().get_queryset(request)
         visible_to = getattr(qs, "visible_to", None)
         return visible_to(request.user) if visible_to is not None else qs
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = [f.name for f in obj._meta.concrete_fields if f.name not in ("password", "id")]
+        before = {}
+        if change and obj.pk is not None:
+            previous = type(obj)._default_manager.filter(pk=obj.pk).first()
+            before = audit.snapshot(previous, fields) if previous is not None else {}
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj, fields)
+        audit.record(AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj,
+                     changes=audit.changes_between(before, after))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(AuditAction.DELETE, obj=obj)
+        super().delete_model(request, obj)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None):  # type: ignore[no-untyped-def]
         obj = super().get_object(request, object_id, from_field)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
-from django.urls import reverse_lazy
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+
+from zhijiao.orgs.roles import Capability, Role
 
 
 def environment_callback(request: HttpRequest) -> list[str] | None:
@@ -20,17 +22,79 @@ def dashboard_callback(request: HttpRequest, context: dict[str, Any]) -> dict[st
     return context
 
 
+def _can(capability: Capability):  # type: ignore[no-untyped-def]
+    def check(request: HttpRequest) -> bool:
+        return bool(request.user.is_authenticated and request.user.can(capability))  # type: ignore[union-attr]
+
+    return check
+
+
+def _unread(request: HttpRequest) -> str:
+    count = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
+    return str(count) if count else ""
+
+
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
+    """The sidebar: each group and item appears only for roles holding its capability."""
+    groups = [
         {
-            "title": "导航",
+            "title": "督查督办",
             "items": [
-                {"title": "首页", "icon": "dashboard", "link": reverse_lazy("admin:index")},
+                {"title": "督查总览", "icon": "monitoring", "link": reverse_lazy("admin:plan-dashboard"),
+                 "permission": _can(Capability.PLAN_VIEW_ALL)},
+                {"title": "我的工作台", "icon": "assignment_ind", "link": reverse_lazy("admin:plan-workspace"),
+                 "permission": _can(Capability.PLAN_REPORT)},
+                {"title": "任务清单", "icon": "checklist", "link": reverse_lazy("admin:plan-tasks"),
+                 "permission": _can(Capability.PLAN_VIEW)},
+                {"title": "待审核", "icon": "fact_check", "link": reverse_lazy("admin:plan-review"),
+                 "permission": _can(Capability.PLAN_REVIEW)},
+                {"title": "一校一案", "icon": "school", "link": reverse_lazy("admin:plan-school-plan"),
+                 "permission": lambda r: _can(Capability.SCHOOL_PLAN)(r) or _can(Capability.PLAN_VIEW_ALL)(r)},
+                {"title": "督办规则", "icon": "rule", "link": reverse_lazy("admin:plan-rules"),
+                 "permission": _can(Capability.PLAN_MANAGE)},
             ],
-        }
+        },
+        {
+            "title": "平台管理",
+            "items": [
+                {"title": "单位", "icon": "apartment", "link": reverse_lazy("admin:orgs_unit_changelist"),
+                 "permission": _can(Capability.ORGS_MANAGE)},
+                {"title": "单位组", "icon": "workspaces", "link": reverse_lazy("admin:orgs_unitgroup_changelist"),
+                 "permission": _can(Capability.ORGS_MANAGE)},
+                {"title": "用户", "icon": "group", "link": reverse_lazy("admin:orgs_user_changelist"),
+                 "permission": lambda r: _can(Capability.ORGS_MANAGE)(r) or _can(Capability.SECURITY_MANAGE)(r)},
+                {"title": "API 令牌", "icon": "key", "link": reverse_lazy("admin:orgs_apitoken_changelist"),
+                 "permission": _can(Capability.SECURITY_MANAGE)},
+                {"title": "审计日志", "icon": "policy", "link": reverse_lazy("admin:core_auditevent_changelist"),
+                 "permission": _can(Capability.AUDIT_VIEW)},
+            ],
+        },
+        {
+            "title": "我的",
+            "items": [
+                {"title": "站内通知", "icon": "notifications", "link": reverse_lazy("admin:notifications"),
+                 "badge": "zhijiao.core.shell._unread"},
+                {"title": "后台任务", "icon": "pending_actions", "link": reverse_lazy("admin:jobs"),
+                 "permission": _can(Capability.JOBS_VIEW)},
+            ],
+        },
     ]
+    return groups
 
 
-def home(request: HttpRequest, site: Any) -> TemplateResponse:
-    context = {**site.each_context(request), "title": "首页"}
-    return TemplateResponse(request, "admin/index.html", context)
+HOME_BY_ROLE = {
+    Role.PLAN_OFFICE: "admin:plan-dashboard",
+    Role.UNIT_LIAISON: "admin:plan-workspace",
+    Role.SCHOOL_CLERK: "admin:plan-workspace",
+    Role.SYSTEM_ADMIN: "admin:orgs_unit_changelist",
+    Role.SECURITY_ADMIN: "admin:orgs_user_changelist",
+    Role.AUDIT_ADMIN: "admin:core_auditevent_changelist",
+}
+
+
+def home(request: HttpRequest, site: Any) -> HttpResponse:
+    """The home page: each role starts where its work is."""
+    target = HOME_BY_ROLE.get(request.user.role)  # type: ignore[union-attr]
+    if target is not None:
+        return redirect(reverse(target))
+    return redirect(reverse("admin:notifications"))

@@ -61,6 +61,22 @@ def task_rows(user: Any, plan: Plan, *, today: dt.date) -> list[TaskRow]:
     return [TaskRow(task=t, state=states[t.pk]) for t in tasks]
 
 
+def task_state(task: Task, *, today: dt.date) -> TaskState:
+    return task_states([task], today=today)[task.pk]
+
+
+def unit_task_rows(unit_id: int | None, plan: Plan, *, today: dt.date) -> list[TaskRow]:
+    """The tasks a unit itself is responsible for, whoever is looking."""
+    tasks = list(
+        Task.objects.filter(plan=plan, responsibilities__unit_id=unit_id)
+        .select_related("programme", "plan")
+        .prefetch_related(Prefetch("assignees", queryset=Assignee.objects.order_by("position")))
+        .order_by("number")
+    )
+    states = task_states(tasks, today=today)
+    return [TaskRow(task=t, state=states[t.pk]) for t in tasks]
+
+
 def periods_due(plan: Plan, *, today: dt.date) -> list[ReportingPeriod]:
     return list(plan.periods.filter(start__lte=today).order_by("start"))
 

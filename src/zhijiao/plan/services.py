@@ -321,6 +321,18 @@ def evidence_add(*, user: User, report: ProgressReport, upload: UploadedFile) ->
     return evidence
 
 
+@transaction.atomic
+def report_with_evidence(*, user: User, task: Task, period: ReportingPeriod, data: ReportInput,
+                         files: list[UploadedFile], submit: bool) -> ProgressReport:
+    """Saves a report with its new evidence files and, if asked, submits it — all or nothing."""
+    report = report_save(user=user, task=task, period=period, data=data)
+    for upload in files:
+        evidence_add(user=user, report=report, upload=upload)
+    if submit:
+        report = report_submit(user=user, report=report)
+    return report
+
+
 # ---------------------------------------------------------------- extensions
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -135,6 +136,7 @@ UNFOLD = {
     "SITE_SUBHEADER": _("职业教育改革创新"),
     "SITE_URL": "/",
     "SITE_SYMBOL": "school",
+    "STYLES": [lambda request: static("zhijiao/zhijiao.css")],
     "SHOW_HISTORY": False,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": False,

@@ -1,0 +1,30 @@
+"""Helpers every page view uses: access by capability, rendering inside the shell."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from zhijiao.core.errors import ServiceError
+from zhijiao.orgs.roles import Capability
+
+
+def require(request: HttpRequest, *capabilities: Capability) -> None:
+    """Refuses the request unless the user holds one of the capabilities."""
+    user = request.user
+    if not user.is_authenticated or not any(user.can(c) for c in capabilities):  # type: ignore[union-attr]
+        raise PermissionDenied("您没有访问此页面的权限")
+
+
+def render_page(request: HttpRequest, template: str, title: str, **context: Any) -> TemplateResponse:
+    return TemplateResponse(
+        request, template, {**admin.site.each_context(request), "title": title, **context}
+    )
+
+
+def report_error(request: HttpRequest, error: ServiceError) -> None:
+    messages.error(request, error.message)

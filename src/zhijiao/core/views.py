@@ -1,0 +1,54 @@
+"""Pages shared by every module: background jobs and in-app notifications."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .models import Job, JobStatus, Notification
+from .pages import render_page
+
+
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.filter(started_by=request.user)[:50]
+    running = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in jobs)
+    template = "core/job_rows.html" if request.htmx else "core/job_list.html"  # type: ignore[attr-defined]
+    return render_page(request, template, "后台任务", jobs=jobs, running=running)
+
+
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = Job.objects.filter(pk=pk, started_by=request.user, status=JobStatus.SUCCEEDED).first()
+    if job is None or not job.result_file:
+        raise Http404("未找到")
+    path = (Path(settings.MEDIA_ROOT) / job.result_file).resolve()
+    if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
+        raise Http404("未找到")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(recipient=request.user)[:100]
+    return render_page(request, "core/notifications.html", "站内通知", items=items)
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    item = Notification.objects.filter(pk=pk, recipient=request.user).first()
+    if item is None:
+        raise Http404("未找到")
+    if item.read_at is None:
+        item.read_at = timezone.now()
+        item.save(update_fields=["read_at"])
+    target = item.link if item.link.startswith("/") and not item.link.startswith("//") else "/notifications/"
+    return redirect(target)
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("/notifications/")

@@ -1,0 +1,387 @@
+"""Pages of plan supervision. Each parses input, checks access, calls one service, renders."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhijiao.core.errors import ServiceError
+from zhijiao.core.pages import render_page, report_error, require
+from zhijiao.core.scope import get_visible_or_404
+from zhijiao.orgs.roles import Capability
+
+from . import selectors, services
+from .data import TASK_STATUS_LABELS, TASK_STATUS_VARIANTS, TaskStatus
+from .forms import DecisionForm, ExtensionForm, ReportForm, ReviewForm, RulesForm, SchoolPlanForm
+from .models import (
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+    Responsibility,
+    SchoolPlan,
+    Task,
+    TaskWarning,
+    WarningLevel,
+)
+
+STATUS_ORDER = [
+    TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.IN_PROGRESS,
+    TaskStatus.NOT_STARTED, TaskStatus.CONTINUOUS, TaskStatus.COMPLETED,
+]
+
+
+def _plan_or_404() -> Plan:
+    plan = selectors.current_plan()
+    if plan is None:
+        raise Http404("尚未载入实施方案")
+    return plan
+
+
+def _status_badges() -> list[dict[str, str]]:
+    return [{"key": s.value, "label": TASK_STATUS_LABELS[s], "variant": TASK_STATUS_VARIANTS[s]} for s in STATUS_ORDER]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The plan office's view of every task: by status, programme and unit; late lists; scorecard."""
+    require(request, Capability.PLAN_VIEW_ALL)
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    rows = selectors.task_rows(request.user, plan, today=today)
+    by_status = Counter(r.state.status for r in rows)
+    programmes: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        p = programmes.setdefault(r.task.programme_id, {"programme": r.task.programme, "counts": Counter(), "total": 0})
+        p["counts"][r.state.status] += 1
+        p["total"] += 1
+    scores = selectors.unit_scorecards(plan, today=today)
+    warnings = (
+        TaskWarning.objects.visible_to(request.user)
+        .filter(task__plan=plan, resolved_at__isnull=True)
+        .select_related("task", "unit")
+        .order_by("-level", "task__number")
+    )
+    warning_counts = Counter(w.level for w in warnings)
+    chart = {
+        "labels": [f"（{p['programme'].number}）{p['programme'].name}" for p in programmes.values()],
+        "datasets": [
+            {"label": TASK_STATUS_LABELS[s], "data": [p["counts"][s] for p in programmes.values()],
+             "backgroundColor": COLOR[s]}
+            for s in STATUS_ORDER
+        ],
+    }
+    return render_page(
+        request, "plan/dashboard.html", "督查督办总览",
+        plan=plan, today=today, rows=rows, total=len(rows),
+        status_cards=[{**b, "count": by_status.get(TaskStatus(b["key"]), 0)} for b in _status_badges()],
+        programmes=[
+            {**p, "cells": [p["counts"][s] for s in STATUS_ORDER]} for p in programmes.values()
+        ],
+        status_headers=[TASK_STATUS_LABELS[s] for s in STATUS_ORDER],
+        overdue=[r for r in rows if r.state.status == TaskStatus.OVERDUE],
+        due_soon=[r for r in rows if r.state.status == TaskStatus.DUE_SOON],
+        scores=scores,
+        warnings=warnings[:50],
+        warning_counts={lvl.label: warning_counts.get(lvl.value, 0) for lvl in WarningLevel},
+        chart_json=json.dumps(chart, ensure_ascii=False),
+        awaiting=selectors.reports_awaiting_review(request.user, plan).count(),
+        pending_extensions=ExtensionRequest.objects.filter(task__plan=plan, status=ExtensionStatus.PENDING).count(),
+    )
+
+
+COLOR = {
+    TaskStatus.OVERDUE: "#dc2626",
+    TaskStatus.DUE_SOON: "#f97316",
+    TaskStatus.IN_PROGRESS: "#3b82f6",
+    TaskStatus.NOT_STARTED: "#9ca3af",
+    TaskStatus.CONTINUOUS: "#8b5cf6",
+    TaskStatus.COMPLETED: "#16a34a",
+}
+
+
+def workspace(request: HttpRequest) -> HttpResponse:
+    """A unit's own work: its tasks, what is due this period, drafts, what was returned."""
+    require(request, Capability.PLAN_REPORT)
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    user = request.user
+    leads = set(Responsibility.objects.filter(unit_id=user.unit_id, is_lead=True).values_list("task_id", flat=True))
+    rows = selectors.unit_task_rows(user.unit_id, plan, today=today)
+    period = selectors.period_current(plan, today=today)
+    own = ProgressReport.objects.filter(unit_id=user.unit_id, task__plan=plan).select_related("task", "period")
+    reported = set(own.filter(period=period).exclude(first_submitted_at__isnull=True).values_list("task_id", flat=True)) if period else set()
+    completed = {r.task.pk for r in rows if r.state.status == TaskStatus.COMPLETED}
+    due = [r for r in rows if period and r.task.pk not in reported and r.task.pk not in completed]
+    return render_page(
+        request, "plan/workspace.html", "我的工作台",
+        plan=plan, rows=rows, leads=leads, period=period, due=due, today=today,
+        drafts=own.filter(status=ReportStatus.DRAFT).order_by("-created_at")[:20],
+        returned=own.filter(status=ReportStatus.RETURNED).order_by("-reviewed_at")[:20],
+        warnings=TaskWarning.objects.filter(unit_id=user.unit_id, resolved_at__isnull=True, task__plan=plan)
+        .select_related("task").order_by("-level"),
+    )
+
+
+def task_list(request: HttpRequest) -> HttpResponse:
+    require(request, Capability.PLAN_VIEW)
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    rows = selectors.task_rows(request.user, plan, today=today)
+    status = request.GET.get("status", "")
+    programme = request.GET.get("programme", "")
+    unit = request.GET.get("unit", "").strip()
+    if status in TaskStatus.__members__.values() or status in [s.value for s in TaskStatus]:
+        rows = [r for r in rows if r.state.status == status]
+    if programme.isdigit():
+        rows = [r for r in rows if r.task.programme.number == int(programme)]
+    if unit:
+        rows = [r for r in rows if any(unit in name for name in r.printed_units)]
+    return render_page(
+        request, "plan/task_list.html", "任务清单",
+        plan=plan, rows=rows, statuses=_status_badges(), status=status, programme=programme, unit=unit,
+        programmes=plan.programmes.all(), can_export=request.user.can(Capability.PLAN_VIEW),  # type: ignore[union-attr]
+    )
+
+
+def task_detail(request: HttpRequest, number: int) -> HttpResponse:
+    require(request, Capability.PLAN_VIEW)
+    plan = _plan_or_404()
+    task = get_visible_or_404(Task.objects.select_related("programme", "plan"), request.user, plan=plan, number=number)
+    today = timezone.localdate()
+    state = selectors.task_state(task, today=today)
+    user = request.user
+    responsibilities = task.responsibilities.select_related("unit", "via_group").order_by("position", "unit__name")
+    mine = next((r for r in responsibilities if r.unit_id == user.unit_id), None)
+    reports = selectors.reports_for_task(user, task)
+    by_period: dict[Any, list[ProgressReport]] = defaultdict(list)
+    for report in reports:
+        by_period[report.period].append(report)
+    return render_page(
+        request, "plan/task_detail.html", f"任务 {task.number}",
+        task=task, state=state, responsibilities=responsibilities, mine=mine,
+        assignees=task.assignees.all(), timeline=list(by_period.items()),
+        extensions=ExtensionRequest.objects.visible_to(user).filter(task=task)
+        .select_related("unit", "requested_by", "decided_by"),
+        warnings=TaskWarning.objects.visible_to(user).filter(task=task, resolved_at__isnull=True).select_related("unit"),
+        school_plans=SchoolPlan.objects.visible_to(user).filter(tasks=task).select_related("school"),
+        can_report=mine is not None and user.can(Capability.PLAN_REPORT),
+        can_extend=mine is not None and mine.is_lead and not task.is_continuous and user.can(Capability.PLAN_REPORT),
+        can_review=user.can(Capability.PLAN_REVIEW),
+        status_variant=TASK_STATUS_VARIANTS[state.status],
+    )
+
+
+def report_edit(request: HttpRequest, number: int) -> HttpResponse:
+    """Write (or continue) this unit's report on a task; save as draft or save and submit."""
+    require(request, Capability.PLAN_REPORT)
+    plan = _plan_or_404()
+    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
+    if not Responsibility.objects.filter(task=task, unit_id=request.user.unit_id).exists():
+        raise Http404("未找到")
+    today = timezone.localdate()
+    services.periods_ensure(plan=plan, through=today)
+    periods = plan.periods.filter(start__lte=today).order_by("-start")[:6]
+    periods = plan.periods.filter(pk__in=[p.pk for p in periods]).order_by("-start")
+    current = selectors.period_current(plan, today=today)
+    period_id = request.POST.get("period") or request.GET.get("period") or (current.pk if current else None)
+    existing = ProgressReport.objects.filter(task=task, unit_id=request.user.unit_id, period_id=period_id).first() \
+        if str(period_id or "").isdigit() else None
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, periods=periods)
+        if form.is_valid():
+            data = services.ReportInput(
+                narrative=form.cleaned_data["narrative"], percent=form.cleaned_data["percent"],
+                milestone=form.cleaned_data["milestone"], claims_completion=form.cleaned_data["claims_completion"],
+            )
+            try:
+                report = services.report_with_evidence(
+                    user=request.user, task=task, period=form.cleaned_data["period"], data=data,
+                    files=form.cleaned_data["evidence"], submit="submit" in request.POST,
+                )
+            except ServiceError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, "已报送，等待工作专班审核" if "submit" in request.POST else "草稿已保存")
+                return redirect(reverse("admin:plan-report", args=[report.pk]))
+    else:
+        initial: dict[str, Any] = {"period": period_id}
+        if existing is not None:
+            initial |= {"narrative": existing.narrative, "percent": existing.percent,
+                        "milestone": existing.milestone, "claims_completion": existing.claims_completion}
+        form = ReportForm(initial=initial, periods=periods)
+    return render_page(request, "plan/report_form.html", f"填报任务 {task.number} 进展",
+                       task=task, form=form, existing=existing)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, Capability.PLAN_VIEW)
+    report = get_visible_or_404(
+        ProgressReport.objects.select_related("task", "unit", "period", "author", "reviewer"), request.user, pk=pk
+    )
+    user = request.user
+    return render_page(
+        request, "plan/report_detail.html", f"任务 {report.task.number} · {report.period} 进展报告",
+        report=report, evidence=report.evidence.all(), events=report.events.select_related("actor"),
+        can_submit=report.unit_id == user.unit_id and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        and user.can(Capability.PLAN_REPORT),
+        can_review=report.status == ReportStatus.SUBMITTED and user.can(Capability.PLAN_REVIEW),
+        review_form=ReviewForm(),
+    )
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, Capability.PLAN_REPORT)
+    report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
+    try:
+        services.report_submit(user=request.user, report=report)
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, "已报送，等待工作专班审核")
+    return redirect(reverse("admin:plan-report", args=[pk]))
+
+
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, Capability.PLAN_REVIEW)
+    report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择审核结论")
+        return redirect(reverse("admin:plan-report", args=[pk]))
+    try:
+        services.report_review(user=request.user, report=report, approve=form.cleaned_data["decision"] == "approve",
+                               comment=form.cleaned_data["comment"])
+    except ServiceError as error:
+        report_error(request, error)
+    else:
+        messages.success(request, "审核完成")
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//")
+                    else reverse("admin:plan-report", args=[pk]))
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    require(request, Capability.PLAN_VIEW)
+    visible_reports = ProgressReport.objects.visible_to(request.user)
+    evidence = Evidence.objects.filter(pk=pk, report__in=visible_reports).first()
+    if evidence is None:
+        raise Http404("未找到")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    require(request, Capability.PLAN_REVIEW)
+    plan = _plan_or_404()
+    return render_page(
+        request, "plan/review_queue.html", "待审核",
+        reports=selectors.reports_awaiting_review(request.user, plan),
+        extensions=ExtensionRequest.objects.filter(task__plan=plan, status=ExtensionStatus.PENDING)
+        .select_related("task", "unit", "requested_by"),
+        review_form=ReviewForm(), decision_form=DecisionForm(),
+    )
+
+
+def extension_new(request: HttpRequest, number: int) -> HttpResponse:
+    require(request, Capability.PLAN_REPORT)
+    plan = _plan_or_404()
+    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.extension_request(user=request.user, task=task,
+                                       requested_deadline=form.cleaned_data["requested_deadline"],
+                                       reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, "延期申请已提交，等待工作专班审批")
+            return redirect(reverse("admin:plan-task", args=[number]))
+    return render_page(request, "plan/extension_form.html", f"任务 {task.number} 延期申请", task=task, form=form)
+
+
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request, Capability.PLAN_REVIEW)
+    req = get_visible_or_404(ExtensionRequest.objects.all(), request.user, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extension_decide(user=request.user, request=req,
+                                      approve=form.cleaned_data["decision"] == "approve",
+                                      comment=form.cleaned_data["comment"])
+        except ServiceError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, "审批完成")
+    else:
+        messages.error(request, "请选择审批结论")
+    return redirect(reverse("admin:plan-review"))
+
+
+def school_plan(request: HttpRequest) -> HttpResponse:
+    """一校一案: a school keeps its own plan; the office sees every school's."""
+    require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
+    plan = _plan_or_404()
+    user = request.user
+    if not user.can(Capability.SCHOOL_PLAN):
+        return render_page(request, "plan/school_plans.html", "一校一案",
+                           school_plans=SchoolPlan.objects.visible_to(user).filter(plan=plan)
+                           .select_related("school", "updated_by").prefetch_related("tasks"))
+    current = SchoolPlan.objects.filter(plan=plan, school_id=user.unit_id).prefetch_related("tasks").first()
+    choices = [(t.pk, f"{t.number}．{t.text[:40]}") for t in plan.tasks.order_by("number")]
+    if request.method == "POST":
+        form = SchoolPlanForm(request.POST, request.FILES, task_choices=choices)
+        if form.is_valid():
+            try:
+                services.school_plan_save(user=user, plan=plan, title=form.cleaned_data["title"],
+                                          summary=form.cleaned_data["summary"],
+                                          task_ids=[int(t) for t in form.cleaned_data["tasks"]],
+                                          document=form.cleaned_data["document"])
+            except ServiceError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, "一校一案已保存")
+                return redirect(reverse("admin:plan-school-plan"))
+    else:
+        initial = {"title": current.title, "summary": current.summary,
+                   "tasks": [t.pk for t in current.tasks.all()]} if current else {}
+        form = SchoolPlanForm(initial=initial, task_choices=choices)
+    return render_page(request, "plan/school_plan_form.html", "本校一校一案", form=form, current=current)
+
+
+def school_plan_document(request: HttpRequest, pk: int) -> FileResponse:
+    require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
+    sp = get_visible_or_404(SchoolPlan.objects.all(), request.user, pk=pk)
+    if not sp.document:
+        raise Http404("未找到")
+    return FileResponse(sp.document.open("rb"), as_attachment=True, filename=sp.document_name)
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    require(request, Capability.PLAN_MANAGE)
+    plan = _plan_or_404()
+    fields = list(RulesForm.base_fields)
+    form = RulesForm(request.POST or None, initial={f: getattr(plan, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_rules_update(user=request.user, plan=plan, **form.cleaned_data)
+            services.warnings_refresh(plan=plan, today=timezone.localdate())
+        except ServiceError as error:
+            report_error(request, error)
+        else:
+            messages.success(request, "督办规则已更新，预警已按新规则重新计算")
+            return redirect(reverse("admin:plan-rules"))
+    return render_page(request, "plan/rules.html", "督办规则", form=form, plan=plan)
