@@ -10,11 +10,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijiao.orgs.roles import Capability
+
 from .models import Job, JobStatus, Notification
-from .pages import render_page
+from .pages import render_page, require
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
+    require(request, Capability.JOBS_VIEW)
     jobs = Job.objects.filter(started_by=request.user)[:50]
     running = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in jobs)
     template = "core/job_rows.html" if request.htmx else "core/job_list.html"  # type: ignore[attr-defined]
@@ -22,6 +25,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    require(request, Capability.JOBS_VIEW)
     job = Job.objects.filter(pk=pk, started_by=request.user, status=JobStatus.SUCCEEDED).first()
     if job is None or not job.result_file:
         raise Http404("未找到")
