@@ -141,6 +141,7 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": False,
     "ENVIRONMENT": "zhijiao.core.shell.environment_callback",
+    "LOGIN": {"form": "zhijiao.orgs.forms.LoginForm"},
     "DASHBOARD_CALLBACK": "zhijiao.core.shell.dashboard_callback",
     "SIDEBAR": {
         "show_search": False,
