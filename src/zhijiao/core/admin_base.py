@@ -16,6 +16,8 @@ class ScopedModelAdmin(ModelAdmin):
     view_capability: Capability | None = None
     change_capability: Capability | None = None
     allow_add = False
+    # Platform-wide duties (keeping units, reading the audit trail) see every row, not one unit's.
+    unscoped_capabilities: tuple[Capability, ...] = ()
     allow_delete = False
 
     def _can(self, request: HttpRequest, capability: Capability | None) -> bool:
@@ -39,6 +41,8 @@ class ScopedModelAdmin(ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
+        if any(self._can(request, c) for c in self.unscoped_capabilities):
+            return qs
         visible_to = getattr(qs, "visible_to", None)
         return visible_to(request.user) if visible_to is not None else qs
 

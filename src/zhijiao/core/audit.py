@@ -167,6 +167,6 @@ def connect_auth_signals() -> None:
         if user is not None:
             record(AuditAction.LOGOUT, obj=user, actor=user, message="退出登录")
 
-    signals.user_logged_in.connect(on_login, dispatch_uid="zhijiao_audit_login")
-    signals.user_login_failed.connect(on_failure, dispatch_uid="zhijiao_audit_login_failed")
-    signals.user_logged_out.connect(on_logout, dispatch_uid="zhijiao_audit_logout")
+    signals.user_logged_in.connect(on_login, dispatch_uid="zhijiao_audit_login", weak=False)
+    signals.user_login_failed.connect(on_failure, dispatch_uid="zhijiao_audit_login_failed", weak=False)
+    signals.user_logged_out.connect(on_logout, dispatch_uid="zhijiao_audit_logout", weak=False)

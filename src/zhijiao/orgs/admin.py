@@ -16,6 +16,7 @@ from .roles import Capability
 @admin.register(Unit)
 class UnitAdmin(ScopedModelAdmin):
     change_capability = Capability.ORGS_MANAGE
+    unscoped_capabilities = (Capability.ORGS_MANAGE,)
     allow_add = True
     list_display = ["name", "short_name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]

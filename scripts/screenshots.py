@@ -1,0 +1,61 @@
+"""Screenshots of the demo for the README and for looking at what we build.
+
+Usage: with `make demo` running on 127.0.0.1:8000,
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--base http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PASSWORD = "Zhijiao#2026demo"  # noqa: S105 - the demo's published password
+SHOTS = [
+    ("office", "/plan/", "dashboard"),
+    ("office", "/plan/tasks/", "tasks"),
+    ("office", "/plan/tasks/7/", "task"),
+    ("office", "/plan/review/", "review"),
+    ("rsj", "/plan/workspace/", "workspace"),
+    ("jyzy", "/plan/school-plan/", "school-plan"),
+    ("auditor", "/core/auditevent/", "audit"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        for user, path, name in SHOTS:
+            if args.only and name not in args.only:
+                continue
+            context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+            page = context.new_page()
+            page.goto(f"{args.base}/login/")
+            page.fill("input[name=username]", user)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state("networkidle")
+            page.goto(f"{args.base}{path}")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(600)
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            print(out / f"{name}.png")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The audit trail: logins, data changes, append-only in the database itself."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+from zhijiao.core.models import AuditAction, AuditEvent
+
+
+@pytest.mark.django_db
+def test_login_success_and_failure_are_audited(client):
+    user = UserFactory(username="liaison")
+    client.post(reverse("admin:login"), {"username": "liaison", "password": "wrong-password"},
+                REMOTE_ADDR="10.1.2.3")
+    client.post(reverse("admin:login"), {"username": "liaison", "password": PASSWORD}, REMOTE_ADDR="10.1.2.4")
+    failure = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILURE)
+    assert (failure.actor_username, failure.succeeded, failure.address) == ("liaison", False, "10.1.2.3")
+    success = AuditEvent.objects.get(action=AuditAction.LOGIN_SUCCESS)
+    assert (success.actor, success.address, success.actor_unit) == (user, "10.1.2.4", user.unit.name)
+
+
+@pytest.mark.django_db
+def test_wrong_password_message_is_chinese(client):
+    UserFactory(username="liaison")
+    response = client.post(reverse("admin:login"), {"username": "liaison", "password": "nope"})
+    assert "用户名或密码错误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_rows_cannot_be_changed_by_the_application():
+    event = AuditEvent.objects.create(action=AuditAction.CREATE, message="原始")
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+@pytest.mark.django_db
+def test_audit_rows_cannot_be_changed_in_the_database():
+    event = AuditEvent.objects.create(action=AuditAction.CREATE, message="原始")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(message="篡改")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+    event.refresh_from_db()
+    assert event.message == "原始"
+
+
+@pytest.mark.django_db
+def test_admin_changes_are_audited_with_before_and_after(client, small_plan):
+    client.force_login(small_plan.users["sysadmin"])
+    unit = small_plan.units["某企业"]
+    response = client.post(
+        reverse("admin:orgs_unit_change", args=[unit.pk]),
+        {"name": "某企业集团", "short_name": "", "kind": "enterprise", "parent": "", "aliases": "[]",
+         "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.filter(object_type="orgs.Unit", object_id=str(unit.pk)).latest("id")
+    assert event.action == AuditAction.UPDATE
+    assert event.changes["name"] == ["某企业", "某企业集团"]
+    assert event.actor == small_plan.users["sysadmin"]
