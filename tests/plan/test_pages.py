@@ -1,0 +1,136 @@
+"""The plan pages show what each user needs, in Chinese, and bad input changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from zhijiao.plan import services
+from zhijiao.plan.models import ProgressReport, ReportStatus
+
+
+@pytest.fixture
+def current_period(small_plan):
+    services.periods_ensure(plan=small_plan.plan, through=timezone.localdate())
+    return small_plan.plan.periods.order_by("-start").first()
+
+
+@pytest.mark.django_db
+def test_dashboard_counts_tasks_by_status(client, small_plan, current_period):
+    client.force_login(small_plan.users["office"])
+    html = client.get(reverse("admin:plan-dashboard")).content.decode()
+    # tasks 1 and 2 are past their 2021/2022 deadlines; 3 and 4 are continuous
+    assert "已逾期" in html and "持续推进" in html
+    assert "责任单位按时报送记分卡" in html
+    assert "甲职校" in html and "人社局" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_does_not_grow_with_tasks(client, small_plan, current_period,
+                                                        django_assert_max_num_queries):
+    client.force_login(small_plan.users["office"])
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("admin:plan-dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sidebar_shows_each_role_only_what_it_may_use(client, small_plan):
+    client.force_login(small_plan.users["jyj"])
+    html = client.get(reverse("admin:plan-workspace")).content.decode()
+    assert "我的工作台" in html and "督查总览" not in html and "审计日志" not in html
+    client.force_login(small_plan.users["auditor"])
+    html = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    assert "审计日志" in html and "任务清单" not in html and "我的工作台" not in html
+
+
+@pytest.mark.django_db
+def test_home_sends_each_role_to_its_work(client, small_plan):
+    for role, target in [("office", "admin:plan-dashboard"), ("jyj", "admin:plan-workspace"),
+                         ("auditor", "admin:core_auditevent_changelist"), ("learner", "admin:notifications")]:
+        client.force_login(small_plan.users[role])
+        assert client.get("/")["Location"] == reverse(target), role
+
+
+@pytest.mark.django_db
+def test_report_form_rejects_bad_percent_in_chinese(client, small_plan, current_period):
+    client.force_login(small_plan.users["jyj"])
+    url = reverse("admin:plan-report-edit", args=[3])
+    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "150", "submit": "1"})
+    assert response.status_code == 200
+    assert "完成进度不能大于 100" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_report_form_with_wrong_file_type_saves_nothing(client, small_plan, current_period):
+    client.force_login(small_plan.users["jyj"])
+    url = reverse("admin:plan-report-edit", args=[3])
+    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "30", "submit": "1",
+                                 "evidence": [SimpleUploadedFile("病毒.exe", b"MZ\x90")]}, follow=True)
+    assert "不支持的文件类型" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_submit_twice_through_the_page(client, small_plan, current_period):
+    client.force_login(small_plan.users["jyj"])
+    url = reverse("admin:plan-report-edit", args=[3])
+    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "30", "submit": "1"})
+    report = ProgressReport.objects.get()
+    assert response["Location"] == reverse("admin:plan-report", args=[report.pk])
+    again = client.post(reverse("admin:plan-report-submit", args=[report.pk]), follow=True)
+    assert "请勿重复报送" in again.content.decode()
+    assert report.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_task_page_shows_timeline_and_evidence_only_in_scope(client, small_plan, current_period):
+    sp = small_plan
+    report = services.report_with_evidence(
+        user=sp.users["rsj"], task=sp.tasks[3], period=current_period,
+        data=services.ReportInput(narrative="举办素质能力大赛", percent=0),
+        files=[SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test")], submit=True,
+    )
+    evidence = report.evidence.get()
+    client.force_login(sp.users["jyj"])  # the lead unit of task 3
+    html = client.get(reverse("admin:plan-task", args=[3])).content.decode()
+    assert "举办素质能力大赛" in html and "通知.pdf" in html
+    assert client.get(reverse("admin:plan-evidence", args=[evidence.pk])).status_code == 200
+    client.force_login(sp.users["school"])
+    assert client.get(reverse("admin:plan-evidence", args=[evidence.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_office_reviews_from_the_queue(client, small_plan, current_period):
+    sp = small_plan
+    report = services.report_save(user=sp.users["rsj"], task=sp.tasks[2], period=current_period,
+                                  data=services.ReportInput(narrative="试点学校遴选", percent=70))
+    services.report_submit(user=sp.users["rsj"], report=report)
+    client.force_login(sp.users["office"])
+    assert "试点学校遴选" not in client.get(reverse("admin:plan-review")).content.decode()  # listed by task
+    client.post(reverse("admin:plan-report-review", args=[report.pk]), {"decision": "return", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED  # a return without a reason changes nothing
+    client.post(reverse("admin:plan-report-review", args=[report.pk]), {"decision": "approve", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_extension_page_flow(client, small_plan):
+    sp = small_plan
+    client.force_login(sp.users["jyj"])
+    response = client.post(reverse("admin:plan-extension-new", args=[1]),
+                           {"requested_deadline": "2020-01-01", "reason": "太早"})
+    assert "应晚于当前截止日期" in response.content.decode()
+    client.post(reverse("admin:plan-extension-new", args=[1]),
+                {"requested_deadline": "2027-06-30", "reason": "等待上级文件"})
+    client.force_login(sp.users["office"])
+    req = sp.tasks[1].extension_requests.get()
+    client.post(reverse("admin:plan-extension-decide", args=[req.pk]), {"decision": "approve", "comment": "同意"})
+    sp.tasks[1].refresh_from_db()
+    assert sp.tasks[1].extended_deadline == dt.date(2027, 6, 30)
