@@ -29,9 +29,11 @@ def _can(capability: Capability):  # type: ignore[no-untyped-def]
     return check
 
 
-def _unread(request: HttpRequest) -> str:
+def _notifications_title(request: HttpRequest) -> str:
+    if not request.user.is_authenticated:
+        return "站内通知"
     count = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
-    return str(count) if count else ""
+    return f"站内通知（{count} 条未读）" if count else "站内通知"
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -41,7 +43,8 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "title": "督查督办",
             "items": [
                 {"title": "督查总览", "icon": "monitoring", "link": reverse_lazy("admin:plan-dashboard"),
-                 "permission": _can(Capability.PLAN_VIEW_ALL)},
+                 "permission": _can(Capability.PLAN_VIEW_ALL),
+                 "active": lambda r: r.path == reverse("admin:plan-dashboard")},
                 {"title": "我的工作台", "icon": "assignment_ind", "link": reverse_lazy("admin:plan-workspace"),
                  "permission": _can(Capability.PLAN_REPORT)},
                 {"title": "任务清单", "icon": "checklist", "link": reverse_lazy("admin:plan-tasks"),
@@ -72,8 +75,8 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": "我的",
             "items": [
-                {"title": "站内通知", "icon": "notifications", "link": reverse_lazy("admin:notifications"),
-                 "badge": "zhijiao.core.shell._unread"},
+                {"title": _notifications_title(request), "icon": "notifications",
+                 "link": reverse_lazy("admin:notifications")},
                 {"title": "后台任务", "icon": "pending_actions", "link": reverse_lazy("admin:jobs"),
                  "permission": _can(Capability.JOBS_VIEW)},
             ],

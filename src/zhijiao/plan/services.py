@@ -426,6 +426,8 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
             raise_to((task_id, unit_id), WarningLevel.NOTICE, f"距截止日期还有 {state.days_left} 天")
     items = obligations(plan, today=today)
     for (task_id, unit_id), missed in missed_streaks(items).items():
+        if states[task_id].status == TaskStatus.COMPLETED:
+            continue  # reports owed before completion are history, not a standing warning
         if missed >= plan.red_missed_periods:
             raise_to((task_id, unit_id), WarningLevel.RED, f"连续 {missed} 期未报送进展")
         elif missed >= plan.yellow_missed_periods:

@@ -35,6 +35,8 @@ from .models import (
     WarningLevel,
 )
 
+TIMELINE_PERIODS = 6
+
 STATUS_ORDER = [
     TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.IN_PROGRESS,
     TaskStatus.NOT_STARTED, TaskStatus.CONTINUOUS, TaskStatus.COMPLETED,
@@ -94,10 +96,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         warnings=warnings[:50],
         warning_counts={lvl.label: warning_counts.get(lvl.value, 0) for lvl in WarningLevel},
         chart_json=json.dumps(chart, ensure_ascii=False),
+        chart_options=json.dumps(CHART_OPTIONS),
         awaiting=selectors.reports_awaiting_review(request.user, plan).count(),
         pending_extensions=ExtensionRequest.objects.filter(task__plan=plan, status=ExtensionStatus.PENDING).count(),
     )
 
+
+CHART_OPTIONS = {
+    "animation": False, "responsive": True, "maintainAspectRatio": False, "indexAxis": "y",
+    "scales": {"x": {"stacked": True, "ticks": {"precision": 0}}, "y": {"stacked": True}},
+    "plugins": {"legend": {"display": True, "position": "bottom"}},
+}
 
 COLOR = {
     TaskStatus.OVERDUE: "#dc2626",
@@ -162,7 +171,12 @@ def task_detail(request: HttpRequest, number: int) -> HttpResponse:
     user = request.user
     responsibilities = task.responsibilities.select_related("unit", "via_group").order_by("position", "unit__name")
     mine = next((r for r in responsibilities if r.unit_id == user.unit_id), None)
+    # The latest periods first; the whole history on request.
+    show_all = request.GET.get("all") == "1"
+    periods = list(task.plan.periods.filter(start__lte=today).order_by("-start").values_list("pk", flat=True))
     reports = selectors.reports_for_task(user, task)
+    if not show_all:
+        reports = reports.filter(period_id__in=periods[:TIMELINE_PERIODS])
     by_period: dict[Any, list[ProgressReport]] = defaultdict(list)
     for report in reports:
         by_period[report.period].append(report)
@@ -170,6 +184,7 @@ def task_detail(request: HttpRequest, number: int) -> HttpResponse:
         request, "plan/task_detail.html", f"任务 {task.number}",
         task=task, state=state, responsibilities=responsibilities, mine=mine,
         assignees=task.assignees.all(), timeline=list(by_period.items()),
+        show_all=show_all, more_periods=not show_all and len(periods) > TIMELINE_PERIODS,
         extensions=ExtensionRequest.objects.visible_to(user).filter(task=task)
         .select_related("unit", "requested_by", "decided_by"),
         warnings=TaskWarning.objects.visible_to(user).filter(task=task, resolved_at__isnull=True).select_related("unit"),

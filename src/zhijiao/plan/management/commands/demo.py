@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from zhijiao.core import audit
@@ -69,7 +70,7 @@ EXTENDED = {  # task: (approved new deadline, reason, latest percent or None for
     25: (dt.date(2026, 12, 20), "社会服务能力绩效考核办法需与市财政绩效评价办法衔接，已完成征求意见稿。", 85),
     23: (dt.date(2027, 6, 30), "待省级职业学校教师绩效工资核定办法出台后同步制定实施细则。", None),
 }
-MISSED_RECENT = {("税务局", 13): 3, ("工商联", 11): 1, ("财政局", 19): 2}
+MISSED_RECENT = {("科技局", 6): 3, ("工商联", 11): 1, ("财政局", 19): 2}
 
 ACTIONS = [
     "召开专题推进会，明确责任分工和时间节点",
@@ -104,7 +105,8 @@ class Command(BaseCommand):
             count = self._history(plan, users, today)
             self._school_plans(plan, users)
             audit.record(AuditAction.CREATE, obj=plan, message=f"载入演示数据：进展报告 {count} 份")
-        changes = services.warnings_refresh(plan=plan, today=today)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            changes = services.warnings_refresh(plan=plan, today=today)
         self.stdout.write(f"演示数据已载入：{User.objects.count()} 个账号，{count} 份进展报告，"
                           f"{len([c for c in changes if c.level])} 条督办预警。")
         self.stdout.write(f"演示账号密码均为 {DEMO_PASSWORD}（仅限演示）。")
@@ -139,10 +141,11 @@ class Command(BaseCommand):
         tasks = {t.pk: t for t in plan.tasks.all()}
         reports: list[ProgressReport] = []
         tz = timezone.get_current_timezone()
+        done = {pk: self._completion_day(task, rng) for pk, task in sorted(tasks.items())}
         for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit").order_by("task__number", "position"):
             task = tasks[resp.task_id]
             author = author_by_unit.get(resp.unit_id) or office
-            done_on = self._completion_day(task, rng)
+            done_on = done[task.pk]
             extension = EXTENDED.get(task.number)
             if extension and extension[2] is None:
                 continue  # this task never got going: nobody reported on it
@@ -213,9 +216,12 @@ class Command(BaseCommand):
             return None
         if task.number in LATE_COMPLETED:
             return LATE_COMPLETED[task.number]
-        start = dt.date(2022, 3, 1) if task.deadline.year == 2021 else dt.date(2022, 6, 1)
-        span = (task.deadline - start).days
-        return start + dt.timedelta(days=rng.randint(span // 3, span - 5))
+        if task.deadline.year == 2021:
+            if rng.random() < 0.25:  # some of the first year's tasks finished a few months late
+                return dt.date(2022, 1, 10) + dt.timedelta(days=rng.randint(0, 120))
+            return dt.date(2021, 11, 20) + dt.timedelta(days=rng.randint(0, 38))
+        start = dt.date(2022, 3, 1)
+        return start + dt.timedelta(days=rng.randint(0, (task.deadline - start).days - 5))
 
     @staticmethod
     def _percent(task: Task, period: Any, done_on: dt.date | None, extension: Any, progress: float) -> int:
