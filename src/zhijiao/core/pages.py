@@ -10,7 +10,14 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from zhijiao.core.errors import ServiceError
+from zhijiao.orgs.models import User
 from zhijiao.orgs.roles import Capability
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind the shell's login: its user is a signed-in account."""
+
+    user: User
 
 
 def require(request: HttpRequest, *capabilities: Capability) -> None:

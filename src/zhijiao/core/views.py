@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from zhijiao.orgs.roles import Capability
 
 from .models import Job, JobStatus, Notification
-from .pages import render_page, require
+from .pages import AuthedRequest, render_page, require
 
 
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.JOBS_VIEW)
     jobs = Job.objects.filter(started_by=request.user)[:50]
     running = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in jobs)
@@ -24,7 +24,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, template, "后台任务", jobs=jobs, running=running)
 
 
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: AuthedRequest, pk: int) -> FileResponse:
     require(request, Capability.JOBS_VIEW)
     job = Job.objects.filter(pk=pk, started_by=request.user, status=JobStatus.SUCCEEDED).first()
     if job is None or not job.result_file:
@@ -35,13 +35,13 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     items = Notification.objects.filter(recipient=request.user)[:100]
     return render_page(request, "core/notifications.html", "站内通知", items=items)
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     item = Notification.objects.filter(pk=pk, recipient=request.user).first()
     if item is None:
         raise Http404("未找到")
@@ -53,6 +53,6 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthedRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("/notifications/")

@@ -198,9 +198,9 @@ def parse_plan_text(raw: str) -> ParsedPlan:
             if s.startswith(("为", "根据", "按照")) or preamble:
                 preamble.append(s)
             continue
-        programme = PROGRAMME.match(s)
-        if programme and len(s) < 80:
-            sections.append(ParsedSection(number=chinese_number(programme[1]), heading=programme[2].strip()))
+        heading_match = PROGRAMME.match(s)
+        if heading_match and len(s) < 80:
+            sections.append(ParsedSection(number=chinese_number(heading_match[1]), heading=heading_match[2].strip()))
             continue
         measure = NUMBERED.match(s)
         if measure and sections:
@@ -253,14 +253,14 @@ def parse_plan_text(raw: str) -> ParsedPlan:
             continue
         programme_cell, task_cell, units_cell, deadline_cell = row
         if programme_cell:
-            match = PROGRAMME.match(programme_cell)
-            if not match:
+            cell_match = PROGRAMME.match(programme_cell)
+            if not cell_match:
                 errors.append(f"第 {line_no} 行：工程名称应以“（一）”这样的序号开头：“{programme_cell[:20]}”")
                 continue
-            number = chinese_number(match[1])
-            name = re.sub(r"\s+", "", match[2])
+            number = chinese_number(cell_match[1])
+            name = re.sub(r"\s+", "", cell_match[2])
             if programmes and number != programmes[-1].number + 1:
-                errors.append(f"第 {line_no} 行：工程序号（{match[1]}）不连续")
+                errors.append(f"第 {line_no} 行：工程序号（{cell_match[1]}）不连续")
             programmes.append(ParsedProgramme(number=number, name=name))
         elif not programmes:
             errors.append(f"第 {line_no} 行：第一项任务缺少工程名称")

@@ -7,14 +7,14 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.pages import render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
 
@@ -54,7 +54,7 @@ def _status_badges() -> list[dict[str, str]]:
     return [{"key": s.value, "label": TASK_STATUS_LABELS[s], "variant": TASK_STATUS_VARIANTS[s]} for s in STATUS_ORDER]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """The plan office's view of every task: by status, programme and unit; late lists; scorecard."""
     require(request, Capability.PLAN_VIEW_ALL)
     plan = _plan_or_404()
@@ -118,7 +118,7 @@ COLOR = {
 }
 
 
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: AuthedRequest) -> HttpResponse:
     """A unit's own work: its tasks, what is due this period, drafts, what was returned."""
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
@@ -141,7 +141,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PLAN_VIEW)
     plan = _plan_or_404()
     today = timezone.localdate()
@@ -158,11 +158,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render_page(
         request, "plan/task_list.html", "任务清单",
         plan=plan, rows=rows, statuses=_status_badges(), status=status, programme=programme, unit=unit,
-        programmes=plan.programmes.all(), can_export=request.user.can(Capability.PLAN_VIEW),  # type: ignore[union-attr]
+        programmes=plan.programmes.all(), can_export=request.user.can(Capability.PLAN_VIEW),
     )
 
 
-def task_detail(request: HttpRequest, number: int) -> HttpResponse:
+def task_detail(request: AuthedRequest, number: int) -> HttpResponse:
     require(request, Capability.PLAN_VIEW)
     plan = _plan_or_404()
     task = get_visible_or_404(Task.objects.select_related("programme", "plan"), request.user, plan=plan, number=number)
@@ -196,7 +196,7 @@ def task_detail(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-def report_edit(request: HttpRequest, number: int) -> HttpResponse:
+def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     """Write (or continue) this unit's report on a task; save as draft or save and submit."""
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
@@ -238,7 +238,7 @@ def report_edit(request: HttpRequest, number: int) -> HttpResponse:
                        task=task, form=form, existing=existing)
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.PLAN_VIEW)
     report = get_visible_or_404(
         ProgressReport.objects.select_related("task", "unit", "period", "author", "reviewer"), request.user, pk=pk
@@ -255,7 +255,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.PLAN_REPORT)
     report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
     try:
@@ -268,7 +268,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.PLAN_REVIEW)
     report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
     form = ReviewForm(request.POST)
@@ -287,7 +287,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
                     else reverse("admin:plan-report", args=[pk]))
 
 
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     require(request, Capability.PLAN_VIEW)
     visible_reports = ProgressReport.objects.visible_to(request.user)
     evidence = Evidence.objects.filter(pk=pk, report__in=visible_reports).first()
@@ -297,7 +297,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
                         content_type=evidence.content_type)
 
 
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PLAN_REVIEW)
     plan = _plan_or_404()
     return render_page(
@@ -309,7 +309,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def extension_new(request: HttpRequest, number: int) -> HttpResponse:
+def extension_new(request: AuthedRequest, number: int) -> HttpResponse:
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
     task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
@@ -328,7 +328,7 @@ def extension_new(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_POST
-def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.PLAN_REVIEW)
     req = get_visible_or_404(ExtensionRequest.objects.all(), request.user, pk=pk)
     form = DecisionForm(request.POST)
@@ -346,7 +346,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("admin:plan-review"))
 
 
-def school_plan(request: HttpRequest) -> HttpResponse:
+def school_plan(request: AuthedRequest) -> HttpResponse:
     """一校一案: a school keeps its own plan; the office sees every school's."""
     require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
     plan = _plan_or_404()
@@ -377,7 +377,7 @@ def school_plan(request: HttpRequest) -> HttpResponse:
     return render_page(request, "plan/school_plan_form.html", "本校一校一案", form=form, current=current)
 
 
-def school_plan_document(request: HttpRequest, pk: int) -> FileResponse:
+def school_plan_document(request: AuthedRequest, pk: int) -> FileResponse:
     require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
     sp = get_visible_or_404(SchoolPlan.objects.all(), request.user, pk=pk)
     if not sp.document:
@@ -385,7 +385,7 @@ def school_plan_document(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(sp.document.open("rb"), as_attachment=True, filename=sp.document_name)
 
 
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PLAN_MANAGE)
     plan = _plan_or_404()
     fields = list(RulesForm.base_fields)
