@@ -1,5 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+
+from zhijiao.api.api import api
 
 from zhijiao.core import views as core_views
 from zhijiao.plan import views as plan_views
@@ -29,6 +32,14 @@ shell_urlpatterns = [
     path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
 ]
 
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    return JsonResponse({"code": "not_found", "message": "接口不存在"}, status=404,
+                        json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns = [
+    path("api/v1/", api.urls),
+    # Anything else under /api/ is a JSON 404, never the shell's login page.
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("", admin.site.urls),
 ]

@@ -47,9 +47,9 @@ class BearerTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header.startswith("Bearer ") and request.path.startswith("/api/"):
-            user = user_for_token(header[len("Bearer "):].strip())
+        scheme, _, credentials = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() == "bearer" and request.path.startswith("/api/"):
+            user = user_for_token(credentials.strip())
             request.token_authenticated = user is not None  # type: ignore[attr-defined]
             if user is not None:
                 request.user = user

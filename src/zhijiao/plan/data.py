@@ -42,6 +42,8 @@ TASK_STATUS_VARIANTS = {
 
 class PlanErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
+    INVALID_INPUT = "invalid_input"
+    CONFLICT = "conflict"
     NOT_RESPONSIBLE = "not_responsible"
     ALREADY_SUBMITTED = "already_submitted"
     NOT_SUBMITTED = "not_submitted"

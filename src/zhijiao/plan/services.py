@@ -131,7 +131,7 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
     for name, value in rules.items():
         setattr(plan, name, value)
     if plan.red_overdue_days < plan.yellow_overdue_days or plan.red_missed_periods < plan.yellow_missed_periods:
-        raise _error(PlanErrorCode.NOT_ALLOWED, "红牌条件不能比黄牌条件更宽松")
+        raise _error(PlanErrorCode.INVALID_INPUT, "红牌条件不能比黄牌条件更宽松")
     plan.save(update_fields=list(rules))
     audit.record(AuditAction.UPDATE, obj=plan, changes=audit.changes_between(before, audit.snapshot(plan, rules)))
     return plan
@@ -186,11 +186,11 @@ def report_save(*, user: User, task: Task, period: ReportingPeriod, data: Report
     if period.start > timezone.localdate():
         raise _error(PlanErrorCode.BAD_PERIOD, f"{period.label} 尚未开始，不能填报")
     if not data.narrative.strip():
-        raise _error(PlanErrorCode.NOT_ALLOWED, "请填写进展情况")
+        raise _error(PlanErrorCode.INVALID_INPUT, "请填写进展情况")
     if not 0 <= data.percent <= 100:
-        raise _error(PlanErrorCode.NOT_ALLOWED, "完成进度应在 0 到 100 之间")
+        raise _error(PlanErrorCode.INVALID_INPUT, "完成进度应在 0 到 100 之间")
     if data.claims_completion and task.is_continuous:
-        raise _error(PlanErrorCode.NOT_ALLOWED, "持续推进的任务不能申报完成")
+        raise _error(PlanErrorCode.INVALID_INPUT, "持续推进的任务不能申报完成")
     report = (
         ProgressReport.objects.select_for_update()
         .filter(task=task, unit_id=user.unit_id, period=period)
@@ -205,7 +205,7 @@ def report_save(*, user: User, task: Task, period: ReportingPeriod, data: Report
                     milestone=data.milestone.strip(), claims_completion=data.claims_completion,
                 )
         except IntegrityError as exc:  # a concurrent first save of the same report
-            raise _error(PlanErrorCode.ALREADY_SUBMITTED, "该报告已由他人创建，请刷新后再试") from exc
+            raise _error(PlanErrorCode.CONFLICT, "该报告已由他人同时创建，请刷新后再试", 409) from exc
         audit.record(AuditAction.CREATE, obj=report,
                      changes={k: [None, v] for k, v in audit.snapshot(report, REPORT_FIELDS).items()})
         return report
@@ -350,7 +350,7 @@ def extension_request(*, user: User, task: Task, requested_deadline: dt.date, re
     if requested_deadline <= current:
         raise _error(PlanErrorCode.EXTENSION_DATE, f"申请的日期应晚于当前截止日期 {current:%Y年%m月%d日}")
     if not reason.strip():
-        raise _error(PlanErrorCode.EXTENSION_DATE, "请说明延期理由")
+        raise _error(PlanErrorCode.INVALID_INPUT, "请说明延期理由")
     if ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
         raise _error(PlanErrorCode.EXTENSION_PENDING, "该任务已有待审批的延期申请")
     try:
@@ -487,10 +487,10 @@ def school_plan_save(*, user: User, plan: Plan, title: str, summary: str, task_i
     if school.kind != UnitKind.SCHOOL:
         raise _error(PlanErrorCode.NOT_A_SCHOOL, "只有职业院校可以维护一校一案")
     if not title.strip() or not summary.strip():
-        raise _error(PlanErrorCode.NOT_ALLOWED, "请填写方案名称和主要内容")
+        raise _error(PlanErrorCode.INVALID_INPUT, "请填写方案名称和主要内容")
     tasks = list(plan.tasks.filter(pk__in=task_ids))
     if len(tasks) != len(set(task_ids)):
-        raise _error(PlanErrorCode.NOT_ALLOWED, "所选任务不属于本方案")
+        raise _error(PlanErrorCode.INVALID_INPUT, "所选任务不属于本方案")
     sp = SchoolPlan.objects.select_for_update().filter(plan=plan, school=school).first()
     created = sp is None
     if sp is None:

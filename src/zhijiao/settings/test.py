@@ -16,3 +16,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Live-server tests run the app in a thread; persistent connections would outlive the test DB.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
