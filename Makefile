@@ -18,7 +18,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 locale: $(BIN)/.installed
 	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
-	cd src/zhijiao && ../../$(ZJ) compilemessages -v0
+	test ! -d src/zhijiao/locale || (cd src/zhijiao && ../../$(ZJ) compilemessages -v0)
 
 install: $(BIN)/.installed locale
 
