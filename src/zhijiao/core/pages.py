@@ -27,6 +27,13 @@ def require(request: HttpRequest, *capabilities: Capability) -> None:
         raise PermissionDenied("您没有访问此页面的权限")
 
 
+def require_unit(request: AuthedRequest) -> int:
+    """The id of the requesting user's unit; accounts that belong to no unit cannot report."""
+    if request.user.unit_id is None:
+        raise PermissionDenied("您的账号未关联单位，请联系系统管理员")
+    return request.user.unit_id
+
+
 def render_page(request: HttpRequest, template: str, title: str, **context: Any) -> TemplateResponse:
     return TemplateResponse(
         request, template, {**admin.site.each_context(request), "title": title, **context}

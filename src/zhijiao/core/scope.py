@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -38,5 +39,5 @@ def get_visible_or_404(queryset: ScopedQuerySet[M], user: Any, **lookup: Any) ->
     """Fetch one object the user may see; missing and forbidden answer the same way."""
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到") from exc

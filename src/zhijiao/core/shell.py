@@ -97,7 +97,7 @@ HOME_BY_ROLE = {
 
 def home(request: HttpRequest, site: Any) -> HttpResponse:
     """The home page: each role starts where its work is."""
-    target = HOME_BY_ROLE.get(request.user.role)  # type: ignore[union-attr]
+    target = HOME_BY_ROLE.get(Role(request.user.role)) if request.user.is_authenticated else None
     if target is not None:
         return redirect(reverse(target))
     return redirect(reverse("admin:notifications"))

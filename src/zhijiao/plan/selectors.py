@@ -65,7 +65,7 @@ def task_state(task: Task, *, today: dt.date) -> TaskState:
     return task_states([task], today=today)[task.pk]
 
 
-def unit_task_rows(unit_id: int | None, plan: Plan, *, today: dt.date) -> list[TaskRow]:
+def unit_task_rows(unit_id: int, plan: Plan, *, today: dt.date) -> list[TaskRow]:
     """The tasks a unit itself is responsible for, whoever is looking."""
     tasks = list(
         Task.objects.filter(plan=plan, responsibilities__unit_id=unit_id)

@@ -140,9 +140,15 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
 # ---------------------------------------------------------------- progress reports
 
 
+def _own_unit_id(user: User) -> int:
+    if user.unit_id is None:
+        raise _error(PlanErrorCode.NOT_RESPONSIBLE, "您的账号未关联单位，不能填报", 403)
+    return user.unit_id
+
+
 def _responsibility(user: User, task: Task) -> Responsibility:
     _require(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
-    resp = Responsibility.objects.filter(task=task, unit_id=user.unit_id).first()
+    resp = Responsibility.objects.filter(task=task, unit_id=_own_unit_id(user)).first()
     if resp is None:
         raise _error(PlanErrorCode.NOT_RESPONSIBLE, f"本单位不是任务 {task.number} 的责任单位，不能填报", 403)
     return resp
@@ -193,14 +199,14 @@ def report_save(*, user: User, task: Task, period: ReportingPeriod, data: Report
         raise _error(PlanErrorCode.INVALID_INPUT, "持续推进的任务不能申报完成")
     report = (
         ProgressReport.objects.select_for_update()
-        .filter(task=task, unit_id=user.unit_id, period=period)
+        .filter(task=task, unit_id=_own_unit_id(user), period=period)
         .first()
     )
     if report is None:
         try:
             with transaction.atomic():
                 report = ProgressReport.objects.create(
-                    task=task, unit_id=user.unit_id, period=period, author=user,
+                    task=task, unit_id=_own_unit_id(user), period=period, author=user,
                     narrative=data.narrative.strip(), percent=data.percent,
                     milestone=data.milestone.strip(), claims_completion=data.claims_completion,
                 )
@@ -356,7 +362,7 @@ def extension_request(*, user: User, task: Task, requested_deadline: dt.date, re
     try:
         with transaction.atomic():
             req = ExtensionRequest.objects.create(
-                task=task, unit_id=user.unit_id, requested_by=user, previous_deadline=current,
+                task=task, unit_id=_own_unit_id(user), requested_by=user, previous_deadline=current,
                 requested_deadline=requested_deadline, reason=reason.strip(),
             )
     except IntegrityError as exc:
@@ -483,7 +489,7 @@ def school_plan_save(*, user: User, plan: Plan, title: str, summary: str, task_i
                      document: UploadedFile | None = None) -> SchoolPlan:
     """Creates or updates the user's school's 一校一案, linked to the tasks it serves."""
     _require(user, Capability.SCHOOL_PLAN, "只有学校用户可以维护一校一案")
-    school = Unit.objects.get(pk=user.unit_id)
+    school = Unit.objects.get(pk=_own_unit_id(user))
     if school.kind != UnitKind.SCHOOL:
         raise _error(PlanErrorCode.NOT_A_SCHOOL, "只有职业院校可以维护一校一案")
     if not title.strip() or not summary.strip():

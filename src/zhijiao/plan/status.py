@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
@@ -56,7 +57,7 @@ def task_states(tasks: Iterable[Task], *, today: dt.date) -> dict[int, TaskState
         .values_list("task_id")
         .annotate(first=Min("reviewed_at"))
     )
-    progress = {
+    progress: dict[int, Any] = {
         row["task_id"]: row
         for row in ProgressReport.objects.filter(
             task_id__in=ids, first_submitted_at__lt=end_of_day

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
 
@@ -123,11 +123,11 @@ def workspace(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
     today = timezone.localdate()
-    user = request.user
-    leads = set(Responsibility.objects.filter(unit_id=user.unit_id, is_lead=True).values_list("task_id", flat=True))
-    rows = selectors.unit_task_rows(user.unit_id, plan, today=today)
+    unit_id = require_unit(request)
+    leads = set(Responsibility.objects.filter(unit_id=unit_id, is_lead=True).values_list("task_id", flat=True))
+    rows = selectors.unit_task_rows(unit_id, plan, today=today)
     period = selectors.period_current(plan, today=today)
-    own = ProgressReport.objects.filter(unit_id=user.unit_id, task__plan=plan).select_related("task", "period")
+    own = ProgressReport.objects.filter(unit_id=unit_id, task__plan=plan).select_related("task", "period")
     reported = set(own.filter(period=period).exclude(first_submitted_at__isnull=True).values_list("task_id", flat=True)) if period else set()
     completed = {r.task.pk for r in rows if r.state.status == TaskStatus.COMPLETED}
     due = [r for r in rows if period and r.task.pk not in reported and r.task.pk not in completed]
@@ -136,7 +136,7 @@ def workspace(request: AuthedRequest) -> HttpResponse:
         plan=plan, rows=rows, leads=leads, period=period, due=due, today=today,
         drafts=own.filter(status=ReportStatus.DRAFT).order_by("-created_at")[:20],
         returned=own.filter(status=ReportStatus.RETURNED).order_by("-reviewed_at")[:20],
-        warnings=TaskWarning.objects.filter(unit_id=user.unit_id, resolved_at__isnull=True, task__plan=plan)
+        warnings=TaskWarning.objects.filter(unit_id=unit_id, resolved_at__isnull=True, task__plan=plan)
         .select_related("task").order_by("-level"),
     )
 
@@ -201,16 +201,19 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
     task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
-    if not Responsibility.objects.filter(task=task, unit_id=request.user.unit_id).exists():
+    unit_id = require_unit(request)
+    if not Responsibility.objects.filter(task=task, unit_id=unit_id).exists():
         raise Http404("未找到")
     today = timezone.localdate()
     services.periods_ensure(plan=plan, through=today)
     periods = plan.periods.filter(start__lte=today).order_by("-start")[:6]
     periods = plan.periods.filter(pk__in=[p.pk for p in periods]).order_by("-start")
     current = selectors.period_current(plan, today=today)
-    period_id = request.POST.get("period") or request.GET.get("period") or (current.pk if current else None)
-    existing = ProgressReport.objects.filter(task=task, unit_id=request.user.unit_id, period_id=period_id).first() \
-        if str(period_id or "").isdigit() else None
+    period_id = str(request.POST.get("period") or request.GET.get("period") or (current.pk if current else ""))
+    existing = (
+        ProgressReport.objects.filter(task=task, unit_id=unit_id, period_id=int(period_id)).first()
+        if period_id.isdigit() else None
+    )
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, periods=periods)
         if form.is_valid():

@@ -270,6 +270,7 @@ class Command(BaseCommand):
         numbers = {"jyzy": [8, 9, 16, 18, 20, 27], "jyzz": [7, 9, 17, 18, 20, 27], "cxjx": [9, 16, 20, 27]}
         for username, task_numbers in numbers.items():
             user = users[username]
+            assert user.unit is not None
             sp = SchoolPlan.objects.create(
                 plan=plan, school=user.unit, title=f"{user.unit}推进职业教育改革创新实施方案（2021—2025年）",
                 summary=(f"{user.unit}对照全市实施方案，围绕立德树人、专业（群）建设、“双师型”教师队伍、"
