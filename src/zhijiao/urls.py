@@ -3,7 +3,6 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 
 from zhijiao.api.api import api
-
 from zhijiao.core import views as core_views
 from zhijiao.plan import views as plan_views
 
@@ -25,6 +24,9 @@ shell_urlpatterns = [
     path("plan/school-plan/", plan_views.school_plan, name="plan-school-plan"),
     path("plan/school-plan/<int:pk>/document/", plan_views.school_plan_document, name="plan-school-plan-document"),
     path("plan/rules/", plan_views.rules, name="plan-rules"),
+    path("plan/bulletins/", plan_views.bulletins, name="plan-bulletins"),
+    path("plan/export/", plan_views.tasks_export, name="plan-export"),
+    path("plan/import/", plan_views.tasks_import, name="plan-import"),
     path("jobs/", core_views.job_list, name="jobs"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job-download"),
     path("notifications/", core_views.notification_list, name="notifications"),

@@ -134,3 +134,55 @@ def test_extension_page_flow(client, small_plan):
     client.post(reverse("admin:plan-extension-decide", args=[req.pk]), {"decision": "approve", "comment": "同意"})
     sp.tasks[1].refresh_from_db()
     assert sp.tasks[1].extended_deadline == dt.date(2027, 6, 30)
+
+
+@pytest.mark.django_db
+def test_bulletin_from_the_page_becomes_a_downloadable_job(client, small_plan, current_period,
+                                                           django_capture_on_commit_callbacks):
+    from docx import Document
+
+    from zhijiao.core.models import Job, JobStatus
+
+    client.force_login(small_plan.users["office"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:plan-bulletins"), {"period": current_period.pk})
+    assert response["Location"] == reverse("admin:jobs")
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED and job.progress == 100  # jobs run at once in tests
+    assert "督查通报" in client.get(reverse("admin:jobs")).content.decode()
+    download = client.get(reverse("admin:job-download", args=[job.pk]))
+    import io
+
+    doc = Document(io.BytesIO(b"".join(download.streaming_content)))
+    assert any("督查通报" in p.text for p in doc.paragraphs)
+    # another user cannot fetch it
+    client.force_login(small_plan.users["jyj"])
+    assert client.get(reverse("admin:job-download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_export_then_import_through_the_pages(client, small_plan, current_period):
+    import io
+
+    import openpyxl
+
+    client.force_login(small_plan.users["jyj"])
+    response = client.get(reverse("admin:plan-export"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    numbers = [row[headers.index("序号")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert numbers == [1, 3]  # only the tasks of 教育局
+    for r in range(2, sheet.max_row + 1):
+        if sheet.cell(r, headers.index("序号") + 1).value == 3:
+            sheet.cell(r, headers.index("报送周期") + 1, current_period.label)
+            sheet.cell(r, headers.index("进展情况") + 1, "筹备年度素质能力大赛")
+            sheet.cell(r, headers.index("完成进度(%)") + 1, 20)
+            sheet.cell(r, headers.index("申报完成(是/否)") + 1, "否")
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.name = "进展.xlsx"
+    upload.seek(0)
+    response = client.post(reverse("admin:plan-import"), {"file": upload}, follow=True)
+    assert "已导入并报送 1 份进展报告" in response.content.decode()
+    assert ProgressReport.objects.get().status == ReportStatus.SUBMITTED

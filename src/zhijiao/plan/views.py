@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter, defaultdict
 from typing import Any
@@ -11,14 +12,16 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
+from zhijiao.core.excel import ImportRejected
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
 
-from . import selectors, services
+from . import documents, selectors, services
 from .data import TASK_STATUS_LABELS, TASK_STATUS_VARIANTS, TaskStatus
 from .forms import DecisionForm, ExtensionForm, ReportForm, ReviewForm, RulesForm, SchoolPlanForm
 from .models import (
@@ -403,3 +406,66 @@ def rules(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "督办规则已更新，预警已按新规则重新计算")
             return redirect(reverse("admin:plan-rules"))
     return render_page(request, "plan/rules.html", "督办规则", form=form, plan=plan)
+
+
+def bulletins(request: AuthedRequest) -> HttpResponse:
+    """The plan office picks a period and starts its 督查通报; the job page shows progress."""
+    require(request, Capability.PLAN_BULLETIN)
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    services.periods_ensure(plan=plan, through=today)
+    periods = list(plan.periods.filter(start__lte=today).order_by("-start")[:24])
+    if request.method == "POST":
+        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
+        if period is None:
+            messages.error(request, "请选择有效的报送周期")
+        else:
+            try:
+                documents.bulletin_generate(user=request.user, plan=plan, period=period)
+            except ServiceError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, f"正在生成{period.label}督查通报，完成后可在下方下载")
+                return redirect(reverse("admin:jobs"))
+    default = selectors.period_current(plan, today=today)
+    return render_page(request, "plan/bulletins.html", "督查通报", periods=periods,
+                       default=default.pk if default else None)
+
+
+def tasks_export(request: AuthedRequest) -> HttpResponse:
+    """The task list in scope as .xlsx: the attachment's columns, status, and the progress template."""
+    require(request, Capability.PLAN_VIEW)
+    plan = _plan_or_404()
+    today = timezone.localdate()
+    stream = io.BytesIO()
+    documents.tasks_export_xlsx(user=request.user, plan=plan, today=today, stream=stream)
+    response = HttpResponse(
+        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=documents.tasks_export_filename(plan, today)
+    )
+    return response
+
+
+def tasks_import(request: AuthedRequest) -> HttpResponse:
+    """A unit uploads the filled-in template: every row is saved and submitted, or none is."""
+    require(request, Capability.PLAN_REPORT)
+    plan = _plan_or_404()
+    row_errors: list[Any] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件")
+        else:
+            try:
+                result = documents.tasks_import_progress(user=request.user, plan=plan, file=upload)
+            except ImportRejected as error:
+                report_error(request, error)
+                row_errors = list(error.errors)
+            except ServiceError as error:
+                report_error(request, error)
+            else:
+                messages.success(request, f"已导入并报送 {result.submitted} 份进展报告")
+                return redirect(reverse("admin:plan-workspace"))
+    return render_page(request, "plan/import.html", "导入进展", row_errors=row_errors)
