@@ -1,27 +1,46 @@
+"""`zhijiao exportplan CODE`: a plan as YAML or JSON, which `loadplan` loads back unchanged."""
+
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhijiao.core import audit
+from zhijiao.core.models import AuditAction
 from zhijiao.plan.models import Plan
-from zhijiao.plan.serialization import plan_dump
+from zhijiao.plan.serialization import format_for_path, plan_dumps
 
 
 class Command(BaseCommand):
     help = "导出实施方案为结构化文件（YAML 或 JSON），可用 loadplan 原样载入"
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("code", help="方案编码")
-        parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
-        parser.add_argument("-o", "--output", help="输出文件（默认打印）")
+        parser.add_argument(
+            "--format",
+            choices=["yaml", "json"],
+            help="输出格式；默认按输出文件的扩展名，否则为 yaml",
+        )
+        parser.add_argument("-o", "--output", help="输出文件；默认打印到标准输出")
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = Plan.objects.filter(code=options["code"]).first()
         if plan is None:
-            raise CommandError(f"没有编码为 {options['code']} 的方案")
-        text = plan_dump(plan, options["format"])
-        if options["output"]:
-            Path(options["output"]).write_text(text, encoding="utf-8")
-            self.stdout.write(f"已导出到 {options['output']}")
-        else:
+            codes = "、".join(Plan.objects.order_by("code").values_list("code", flat=True)) or "无"
+            raise CommandError(f"没有编码为“{options['code']}”的方案（现有：{codes}）")
+        output = Path(options["output"]) if options["output"] else None
+        fmt = options["format"] or (format_for_path(output) if output else None) or "yaml"
+        text = plan_dumps(plan=plan, fmt=fmt)
+        if output is None:
             self.stdout.write(text, ending="")
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"无法写入 {output}：{exc.strerror}") from exc
+        audit.record(
+            AuditAction.EXPORT, obj=plan, message=f"导出方案为 {fmt.upper()}：{output.name}"
+        )
+        self.stdout.write(f"已导出《{plan.title}》到 {output}")

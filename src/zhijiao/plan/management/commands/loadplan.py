@@ -1,45 +1,78 @@
+"""`zhijiao loadplan PATH`: load a plan from its official text (.txt) or a structured file
+(.yaml/.yml/.json, as `exportplan` writes it). Safe to run again: an unchanged plan stays as it is.
+"""
+
+from __future__ import annotations
+
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhijiao.plan.loader import PlanFormatError, code_from_path, parse_plan_text, plan_load
-from zhijiao.plan.serialization import plan_parse_structured
+from zhijiao.plan.loader import (
+    PlanFormatError,
+    parse_plan_text,
+    plan_code_from_path,
+    plan_load,
+    summary,
+)
+from zhijiao.plan.serialization import format_for_path, plan_loads
+
+# Official texts come as UTF-8 from the converter; older ones are saved by Windows as GB18030.
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CommandError(f"文件 {path} 既不是 UTF-8 也不是 GB18030 编码的文本")
 
 
 class Command(BaseCommand):
-    help = "载入实施方案：官方文本（.txt）或结构化文件（.yaml/.yml/.json）；可重复运行"
+    help = "载入实施方案：官方文本（.txt）或结构化文件（.yaml/.yml/.json）；可重复运行，未变化时不作改动"
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="方案文件路径")
-        parser.add_argument("--code", help="方案编码（默认取文件名）")
+        parser.add_argument(
+            "--code",
+            help="方案编码；默认取文件名中年份及之前的部分（如 jiangyin-2021），"
+            "结构化文件取其中的 code",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
+        text = read_text(path)
+        fmt = format_for_path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise CommandError("文件不是 UTF-8 编码的文本") from exc
-        suffix = path.suffix.lower()
-        try:
-            if suffix in (".yaml", ".yml", ".json"):
-                code, parsed = plan_parse_structured(text, "json" if suffix == ".json" else "yaml")
-                code = options["code"] or code
+            if fmt is None:
+                parsed = parse_plan_text(text, code=plan_code_from_path(path))
             else:
-                parsed = parse_plan_text(text)
-                code = options["code"] or code_from_path(path.stem)
-            result = plan_load(parsed=parsed, code=code)
+                parsed = plan_loads(text, fmt=fmt)
+            result = plan_load(parsed=parsed, code=options["code"])
         except PlanFormatError as exc:
             for error in exc.errors:
                 self.stderr.write(f"错误：{error}")
-            raise CommandError(f"方案未载入（共 {len(exc.errors)} 处错误），数据库未作任何改动") from exc
+            raise CommandError(
+                f"方案未载入：共 {len(exc.errors)} 处错误，数据库未作任何改动"
+            ) from exc
+
+        plan = result.plan
+        state = "新载入" if result.plan_created else ("已更新" if result.changed else "未发生变化")
+        self.stdout.write(f"《{plan.title}》（编码 {plan.code}）：{state}")
+        self.stdout.write(
+            f"工程 {plan.programmes.count()} 项，任务 {plan.tasks.count()} 项，"
+            f"重点举措 {plan.sections.count()} 项；新建单位 {len(result.units_created)} 个"
+            + (f"：{'、'.join(result.units_created)}" if result.units_created else "")
+        )
+        if result.groups_created:
+            self.stdout.write(f"新建单位组：{'、'.join(result.groups_created)}")
+        if result.changed and not result.plan_created:
+            self.stdout.write(summary(result))
         for warning in result.warnings:
             self.stdout.write(f"提示：{warning}")
-        state = "新载入" if result.created else ("已更新" if result.changed else "未发生变化")
-        self.stdout.write(
-            f"《{parsed.title}》（{code}）{state}：工程 {len(parsed.programmes)} 项，任务 {len(parsed.tasks)} 项，"
-            f"重点举措 {len(parsed.sections)} 项，新建单位 {len(result.units_created)} 个"
-            + (f"（{'、'.join(result.units_created)}）" if result.units_created else "")
-        )
