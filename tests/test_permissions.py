@@ -90,3 +90,27 @@ def test_report_of_another_unit_is_not_found(client, small_plan):
                                    data=services.ReportInput(narrative="配合单位进展"))
     client.force_login(sp.users["jyj"])
     assert client.get(reverse("admin:plan-report", args=[report1.pk])).status_code == 200
+
+
+# API endpoints: what each role is answered (reads). Writes are covered in tests/api.
+API_MATRIX = [
+    ("/api/v1/me", ALL, set()),
+    ("/api/v1/units", ALL, set()),  # scoped: a user without a unit gets an empty list
+    ("/api/v1/plan/tasks", REPORTERS, set()),
+    ("/api/v1/plan/tasks/1", {"office", "jyj", "rsj"}, {"school"}),
+    ("/api/v1/plan/tasks/4", {"office", "school"}, {"jyj", "rsj"}),
+    ("/api/v1/plan/periods", REPORTERS, set()),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "allowed", "hidden"), API_MATRIX, ids=[m[0] for m in API_MATRIX])
+def test_every_role_against_every_api_read(client, small_plan, url, allowed, hidden):
+    got = {}
+    for role in ROLES:
+        client.force_login(small_plan.users[role])
+        got[role] = client.get(url).status_code
+    expected = {r: 200 if r in allowed else 404 if r in hidden else 403 for r in ROLES}
+    assert got == expected
+    client.logout()
+    assert client.get(url).status_code == 401

@@ -12,7 +12,7 @@ from django.test import Client
 from zhijiao.orgs.models import ApiToken
 from zhijiao.orgs.services import token_create, token_revoke
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+pytestmark = [pytest.mark.django_db]
 
 ME = "/api/v1/me"
 TASKS = "/api/v1/plan/tasks"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.api.conftest import add_task
 from zhijiao.plan.models import Plan, ProgressReport, ReportStatus
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+pytestmark = [pytest.mark.django_db]
 
 TASKS = "/api/v1/plan/tasks"
 REPORTS = "/api/v1/plan/reports"
