@@ -110,6 +110,21 @@ def record(
     )
 
 
+def save_changes(obj: models.Model, values: dict[str, Any], *, message: str = "") -> list[str]:
+    """Sets the values that differ, saves only those fields and audits before/after.
+
+    Returns the names of the fields that changed (empty: nothing was written).
+    """
+    dirty = [k for k, v in values.items() if getattr(obj, k) != v]
+    if dirty:
+        before = snapshot(obj, dirty)
+        for name in dirty:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=dirty)
+        record(AuditAction.UPDATE, obj=obj, message=message, changes=changes_between(before, snapshot(obj, dirty)))
+    return dirty
+
+
 def record_bulk_create(objs: Iterable[models.Model], fields: Iterable[str], *, actor: Any = None,
                        message: str = "") -> None:
     """One audit row per created object, written in one statement."""

@@ -813,18 +813,7 @@ def _upsert(
             obj = model(number=number, **parent, **values)
             new.append(obj)
         else:
-            dirty = [k for k, v in values.items() if getattr(obj, k) != v]
-            if dirty:
-                before = audit.snapshot(obj, dirty)
-                for k in dirty:
-                    setattr(obj, k, values[k])
-                obj.save(update_fields=dirty)
-                audit.record(
-                    AuditAction.UPDATE,
-                    obj=obj,
-                    message="重新载入方案时更新",
-                    changes=audit.changes_between(before, audit.snapshot(obj, dirty)),
-                )
+            if audit.save_changes(obj, values, message="重新载入方案时更新"):
                 result.updated[_label(model)] += 1
         objects[number] = obj
     if new:
@@ -950,18 +939,7 @@ def plan_load(
             ]
         )
     else:
-        dirty = [f for f in PLAN_FIELDS if getattr(plan, f) != values[f]]
-        if dirty:
-            before = audit.snapshot(plan, dirty)
-            for f in dirty:
-                setattr(plan, f, values[f])
-            plan.save(update_fields=dirty)
-            audit.record(
-                AuditAction.UPDATE,
-                obj=plan,
-                message="重新载入方案",
-                changes=audit.changes_between(before, audit.snapshot(plan, dirty)),
-            )
+        if audit.save_changes(plan, {f: values[f] for f in PLAN_FIELDS}, message="重新载入方案"):
             result.updated[_label(Plan)] += 1
 
     # The body's programmes of measures.
