@@ -82,6 +82,37 @@ ALIGNMENTS = {
 }
 
 DIGITS = "〇一二三四五六七八九"
+# Narrow cell padding (1 mm a side) leaves room for text in a 156 mm table.
+CELL_PADDING = Twips(57)
+PPR_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def date_text(day: dt.date) -> str:
@@ -124,8 +155,14 @@ def _set_fonts(rpr: Any, font: FontSpec) -> None:
     rfonts.set(qn("w:cs"), font.latin)
 
 
-def _run_font(run: Run, font: FontSpec, size: Length | None = None, *, bold: bool | None = None,
-              color: RGBColor | None = None) -> Run:
+def _run_font(
+    run: Run,
+    font: FontSpec,
+    size: Length | None = None,
+    *,
+    bold: bool | None = None,
+    color: RGBColor | None = None,
+) -> Run:
     _set_fonts(run._element.get_or_add_rPr(), font)
     if size is not None:
         run.font.size = size
@@ -146,14 +183,16 @@ def _exact_spacing(fmt: Any, pitch: Length) -> None:
 def _indent_chars(paragraph_or_style: Any, attr: str, chars: float, size: Length) -> None:
     """Indents by whole characters: Word reads the *Chars attribute, others the length."""
     fmt = paragraph_or_style.paragraph_format
-    setattr(fmt, {"firstLine": "first_line_indent", "left": "left_indent", "right": "right_indent"}[attr],
-            Pt(size.pt * chars))
+    setattr(
+        fmt,
+        {"firstLine": "first_line_indent", "left": "left_indent", "right": "right_indent"}[attr],
+        Pt(size.pt * chars),
+    )
     ind = paragraph_or_style._element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn(f"w:{attr}Chars"), str(int(round(chars * 100))))
 
 
 def _bottom_border(paragraph: Paragraph, *, color: str, size_eighths: int, space_pt: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     bottom.set(qn("w:val"), "single")
@@ -161,17 +200,15 @@ def _bottom_border(paragraph: Paragraph, *, color: str, size_eighths: int, space
     bottom.set(qn("w:space"), str(space_pt))
     bottom.set(qn("w:color"), color)
     borders.append(bottom)
-    ppr.append(borders)
-    # pBdr must come before spacing/ind/jc in the schema; Word refuses misordered pPr.
-    for tag in ("w:spacing", "w:ind", "w:jc", "w:rPr"):
-        for child in ppr.findall(qn(tag)):
-            ppr.remove(child)
-            ppr.append(child)
+    # Word refuses a pPr whose children are out of schema order.
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *PPR_AFTER_PBDR)
 
 
 def _page_field(paragraph: Paragraph, font: FontSpec, size: Length) -> None:
     """Appends a PAGE field: Word and LibreOffice put the current page number there."""
-    begin, instr, separate, value, end = (_run_font(paragraph.add_run(), font, size) for _ in range(5))
+    begin, instr, separate, value, end = (
+        _run_font(paragraph.add_run(), font, size) for _ in range(5)
+    )
     fld = OxmlElement("w:fldChar")
     fld.set(qn("w:fldCharType"), "begin")
     begin._r.append(fld)
@@ -198,8 +235,12 @@ def _register_fonts(document: Any, fonts: Iterable[FontSpec]) -> None:
             continue
         font = OxmlElement("w:font")
         font.set(qn("w:name"), spec.name)
-        for tag, value in (("w:altName", spec.alt_name), ("w:charset", "86"), ("w:family", "modern"),
-                           ("w:pitch", "fixed")):
+        for tag, value in (
+            ("w:altName", spec.alt_name),
+            ("w:charset", "86"),
+            ("w:family", "modern"),
+            ("w:pitch", "fixed"),
+        ):
             child = OxmlElement(tag)
             child.set(qn("w:val"), value)
             font.append(child)
@@ -223,8 +264,16 @@ class GongwenDocument:
     trapezoid or diamond shape, words unbroken).
     """
 
-    def __init__(self, *, title: str, issuer: str = "", date: dt.date | None = None, mark: str = "",
-                 doc_number: str = "", addressee: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        issuer: str = "",
+        date: dt.date | None = None,
+        mark: str = "",
+        doc_number: str = "",
+        addressee: str = "",
+    ) -> None:
         self.title = title
         self.issuer = issuer
         self.date = date
@@ -240,7 +289,9 @@ class GongwenDocument:
         props.comments = ""
         props.language = "zh-CN"
         # A fresh python-docx document starts with one empty paragraph; use it, don't leave it.
-        self._first: Paragraph | None = self.document.paragraphs[0] if self.document.paragraphs else None
+        self._first: Paragraph | None = (
+            self.document.paragraphs[0] if self.document.paragraphs else None
+        )
         if mark:
             self._mark(mark, doc_number)
         self._title(title)
@@ -248,8 +299,7 @@ class GongwenDocument:
             self.blank_line()
             p = self._new_paragraph()
             p.add_run(addressee)
-            p.paragraph_format.first_line_indent = Pt(0)
-            self.blank_line(0)
+            _indent_chars(p, "firstLine", 0, BODY_SIZE)  # 主送机关 starts at the left edge
 
     # ---- setup
 
@@ -308,7 +358,6 @@ class GongwenDocument:
         title.font.size = TITLE_SIZE
         _exact_spacing(title.paragraph_format, TITLE_LINE_PITCH)
         title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        title.paragraph_format.first_line_indent = Pt(0)
         _indent_chars(title, "firstLine", 0, TITLE_SIZE)
 
         for name, font in ((TABLE_STYLE, FANGSONG), (TABLE_HEADER_STYLE, HEITI)):
@@ -333,7 +382,9 @@ class GongwenDocument:
             p.paragraph_format.alignment = align
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             _indent_chars(p, "firstLine", 0, PAGE_NUMBER_SIZE)
-            _indent_chars(p, side, 1, PAGE_NUMBER_SIZE)  # 单页码居右空一字，双页码居左空一字
+            # 单页码居右空一字，双页码居左空一字: one 4号 character, as a length (Word would
+            # measure a character unit in the paragraph style's 3号).
+            setattr(p.paragraph_format, f"{side}_indent", PAGE_NUMBER_SIZE)
             _run_font(p.add_run("— "), SONGTI, PAGE_NUMBER_SIZE)
             _page_field(p, SONGTI, PAGE_NUMBER_SIZE)
             _run_font(p.add_run(" —"), SONGTI, PAGE_NUMBER_SIZE)
@@ -387,8 +438,15 @@ class GongwenDocument:
         p.add_run(text)
         return p
 
-    def paragraph(self, text: str = "", *, lead: str = "", indent: bool = True,
-                  align: str | None = None, bold: bool = False) -> Paragraph:
+    def paragraph(
+        self,
+        text: str = "",
+        *,
+        lead: str = "",
+        indent: bool = True,
+        align: str | None = None,
+        bold: bool = False,
+    ) -> Paragraph:
         """A body paragraph, first line indented two characters.
 
         ``lead`` is an in-line heading in 楷体 before the text, as in "（一）压实工作责任。各单位要…".
@@ -405,9 +463,15 @@ class GongwenDocument:
             p.paragraph_format.alignment = ALIGNMENTS[align]
         return p
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any] | GroupRow], *,
-              widths_mm: Sequence[float] | None = None, align: Sequence[str] | None = None,
-              caption: str = "") -> Table:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Any] | GroupRow],
+        *,
+        widths_mm: Sequence[float] | None = None,
+        align: Sequence[str] | None = None,
+        caption: str = "",
+    ) -> Table:
         """A bordered table in 小四仿宋 as wide as the 版心 at most, the header row repeated on
         every page. Widths are fixed (no autofit) so Word and LibreOffice lay it out alike; if they
         add up to more than the 版心 they are scaled down. ``align`` gives each column's alignment
@@ -421,7 +485,9 @@ class GongwenDocument:
         if total > TEXT_WIDTH_MM:
             widths = [w * TEXT_WIDTH_MM / total for w in widths]
         twips = [int(Mm(w).twips) for w in widths]
-        aligns = [ALIGNMENTS[a] for a in align] if align is not None else [ALIGNMENTS["left"]] * columns
+        aligns = (
+            [ALIGNMENTS[a] for a in align] if align is not None else [ALIGNMENTS["left"]] * columns
+        )
 
         if caption:
             p = self._new_paragraph(TABLE_HEADER_STYLE)
@@ -434,15 +500,31 @@ class GongwenDocument:
         table = self.document.add_table(rows=1, cols=columns)
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        table.autofit = False  # w:tblLayout fixed
         tbl_pr = table._tbl.tblPr
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(CELL_PADDING.twips))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        tbl_pr.insert_element_before(
+            margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange"
+        )
         width = tbl_pr.find(qn("w:tblW"))
         if width is None:
             width = OxmlElement("w:tblW")
-            tbl_pr.append(width)
+            tbl_pr.insert_element_before(
+                width,
+                "w:jc",
+                "w:tblCellSpacing",
+                "w:tblInd",
+                "w:tblBorders",
+                "w:shd",
+                "w:tblLayout",
+                "w:tblCellMar",
+                "w:tblLook",
+            )
         width.set(qn("w:type"), "dxa")
         width.set(qn("w:w"), str(sum(twips)))
         for col, w in zip(table.columns, twips, strict=True):

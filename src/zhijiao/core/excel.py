@@ -1,0 +1,402 @@
+"""Excel in and out: styled sheets written with openpyxl, uploads read fast with python-calamine.
+
+Imports follow one pattern, all or nothing: read the upload (:func:`xlsx_table`, which refuses a
+file that is too large, empty or not an .xlsx with a Chinese message), check every row and collect
+a :class:`RowError` for each problem, then write inside one transaction and, if any row failed,
+raise :class:`ImportRejected` carrying the whole list — the transaction rolls back and the user
+sees every error at once, each with its row number and column as Excel shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from .errors import ServiceError
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_ROWS = 5000
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx
+LISTS_SHEET = "下拉选项"
+OLD_EXCEL_MESSAGE = (
+    "这是旧版 Excel（.xls）文件或加密的工作簿，请在 Excel 中另存为 .xlsx 格式（不加密码）后再上传"
+)
+# Extra empty rows below the data that still get the drop-down lists, for rows a user adds.
+VALIDATION_SPARE_ROWS = 200
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+TO_FILL_FILL = PatternFill("solid", fgColor="FFF2CC")  # columns the recipient fills in
+THIN = Side(style="thin", color="BFBFBF")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+class ExcelErrorCode(StrEnum):
+    # The same values as the apps' own codes for these cases, so either compares equal.
+    FILE_TYPE = "file_type"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_EMPTY = "file_empty"
+    BAD_HEADER = "bad_header"
+    TOO_MANY_ROWS = "too_many_rows"
+
+
+class ExcelError(ServiceError):
+    """The upload cannot be read as the expected workbook. Nothing was imported."""
+
+
+@dataclass(frozen=True, order=True)
+class RowError:
+    """One problem in one row of an upload; ``column`` is a header, or "" for the whole row."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" + (f"“{self.column}”" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+class ImportRejected(ServiceError):
+    """An import refused as a whole: ``errors`` lists every row problem; nothing was saved."""
+
+    def __init__(
+        self,
+        code: StrEnum,
+        message: str,
+        *,
+        errors: Sequence[RowError],
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(code, message, status_code=status_code)
+        self.errors = sorted(errors)
+
+
+def reject_if_errors(errors: Sequence[RowError], *, code: StrEnum) -> None:
+    """Raises :class:`ImportRejected` when any row failed; call it last inside the transaction."""
+    if errors:
+        rows = len({e.row for e in errors})
+        raise ImportRejected(
+            code,
+            f"导入失败：{rows} 行共 {len(errors)} 处错误，未保存任何数据。请按提示修改后重新上传。",
+            errors=errors,
+        )
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a written sheet.
+
+    ``width`` is in Excel's character units (a Chinese character is about two); ``choices`` adds
+    a drop-down list; ``to_fill`` marks a column the recipient fills in (its header is highlighted).
+    """
+
+    header: str
+    width: float = 12
+    wrap: bool = False
+    choices: Sequence[str] = ()
+    to_fill: bool = False
+    number_format: str = ""
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones; callers pass local times
+    return value
+
+
+def sheet_write(
+    ws: Worksheet,
+    *,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    title: str | None = None,
+) -> int:
+    """Fills a worksheet: bold header row, frozen; column widths; wrapped text where asked;
+    drop-down lists for columns with choices. Returns the number of data rows written.
+
+    Text is always written as text: a value such as "=HYPERLINK(…)" typed by a user stays inert
+    when a colleague opens the export (no formula injection).
+    """
+    if title:
+        ws.title = title[:31]
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index, value=column.header)
+        cell.font = HEADER_FONT
+        cell.fill = TO_FILL_FILL if column.to_fill else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+    wrap = Alignment(vertical="top", wrap_text=True)
+    top = Alignment(vertical="top")
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        row = count + 1
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = ws.cell(row=row, column=index, value=_safe(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            cell.alignment = wrap if column.wrap else top
+            cell.border = BORDER
+            if column.number_format:
+                cell.number_format = column.number_format
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    for index, column in enumerate(columns, start=1):
+        if column.choices:
+            _add_choices(ws, index, column, last_row=count + 1 + VALIDATION_SPARE_ROWS)
+    return count
+
+
+def _add_choices(ws: Worksheet, index: int, column: Column, *, last_row: int) -> None:
+    inline = ",".join(column.choices)
+    if len(inline) <= 250 and not any("," in c or '"' in c for c in column.choices):
+        formula = f'"{inline}"'
+    else:
+        # Excel limits an inline list to 255 characters: long lists live on a hidden sheet.
+        wb = ws.parent
+        lists = wb[LISTS_SHEET] if LISTS_SHEET in wb.sheetnames else wb.create_sheet(LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        # Each list takes the next free column, starting in row 1.
+        list_col = get_column_letter(sum(1 for c in lists[1] if c.value is not None) + 1)
+        for i, choice in enumerate(column.choices, start=1):
+            lists[f"{list_col}{i}"] = choice
+            lists[f"{list_col}{i}"].data_type = "s"
+        formula = f"{quote_sheetname(LISTS_SHEET)}!${list_col}$1:${list_col}${len(column.choices)}"
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
+    validation.error = f"请从下拉列表中选择{column.header}"
+    validation.errorTitle = "输入有误"
+    validation.showErrorMessage = True
+    letter = get_column_letter(index)
+    validation.add(f"{letter}2:{letter}{last_row}")
+    ws.add_data_validation(validation)
+
+
+def xlsx_write(
+    stream: IO[bytes] | str | Path,
+    *,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    title: str = "Sheet1",
+) -> int:
+    """Writes a one-sheet workbook to a file or stream; returns the number of data rows."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    count = sheet_write(ws, columns=columns, rows=rows, title=title)
+    wb.save(stream)  # type: ignore[arg-type]
+    return count
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """A data row of an upload: its row number as Excel shows it, and its values by header."""
+
+    number: int
+    values: dict[str, Any]
+
+    def text(self, header: str) -> str:
+        return cell_text(self.values.get(header))
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text: 12.0 → "12", dates → 2026-01-02, empty → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_int(value: Any) -> int | None:
+    """A cell as a whole number, or None when empty; raises ValueError for anything else.
+
+    Accepts 60, 60.0, "60", "60%" and a percentage cell (0.6 shown as 60%) is *not* guessed at.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("不是整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError("不是整数")
+    text = str(value).strip().rstrip("%％").strip()
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+        return int(float(text))
+    raise ValueError("不是整数")
+
+
+def normalize_header(text: Any) -> str:
+    """Header text compared loosely: no spaces or line breaks, half-width brackets and %."""
+    value = cell_text(text)
+    for full, half in (("（", "("), ("）", ")"), ("％", "%"), ("：", ":")):
+        value = value.replace(full, half)
+    return re.sub(r"\s+", "", value)
+
+
+def _max_bytes(max_bytes: int | None) -> int:
+    if max_bytes is not None:
+        return max_bytes
+    return int(getattr(settings, "ZHIJIAO_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def xlsx_content(
+    upload: IO[bytes] | bytes, *, max_bytes: int | None = None, name: str = ""
+) -> bytes:
+    """The bytes of an uploaded workbook after checking name, size and signature.
+
+    Raises :class:`ExcelError` with a Chinese message for an empty file, one over the limit,
+    an old .xls or encrypted file, or anything that is not an .xlsx.
+    """
+    limit = _max_bytes(max_bytes)
+    name = name or str(getattr(upload, "name", "") or "")
+    if name and not name.lower().endswith(".xlsx"):
+        suffix = Path(name).suffix.lower()
+        if suffix == ".xls":
+            raise ExcelError(ExcelErrorCode.FILE_TYPE, OLD_EXCEL_MESSAGE)
+        raise ExcelError(
+            ExcelErrorCode.FILE_TYPE,
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 Excel 工作簿（.xlsx）",
+        )
+    size = getattr(upload, "size", None)
+    if isinstance(size, int) and size > limit:
+        raise _too_large(size, limit)
+    if isinstance(upload, bytes | bytearray):
+        content = bytes(upload)
+    else:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(len(content), limit)
+    if not content:
+        raise ExcelError(ExcelErrorCode.FILE_EMPTY, "文件是空的，请重新选择文件")
+    if content.startswith(OLE_MAGIC):
+        raise ExcelError(ExcelErrorCode.FILE_TYPE, OLD_EXCEL_MESSAGE)
+    if not content.startswith(ZIP_MAGIC):
+        raise ExcelError(
+            ExcelErrorCode.FILE_TYPE, "文件不是 Excel 工作簿（.xlsx），请检查后重新上传"
+        )
+    return content
+
+
+def _too_large(size: int, limit: int) -> ExcelError:
+    return ExcelError(
+        ExcelErrorCode.FILE_TOO_LARGE,
+        f"文件过大（{size / 1048576:.1f} MB），不能超过 {limit / 1048576:.0f} MB",
+    )
+
+
+def xlsx_rows(
+    upload: IO[bytes] | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str = "",
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> list[list[Any]]:
+    """The cells of the first visible worksheet, from A1, as Python values (numbers as float)."""
+    content = xlsx_content(upload, max_bytes=max_bytes, name=name)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
+        ]
+        if not sheets:
+            raise ExcelError(ExcelErrorCode.FILE_EMPTY, "工作簿中没有可读取的工作表")
+        rows = workbook.get_sheet_by_name(sheets[0]).to_python(
+            skip_empty_area=False, nrows=max_rows + 2
+        )
+    except CalamineError as exc:
+        raise ExcelError(
+            ExcelErrorCode.FILE_TYPE, "无法读取该文件，它可能已损坏或不是 Excel 工作簿（.xlsx）"
+        ) from exc
+    if len(rows) > max_rows + 1:
+        raise ExcelError(
+            ExcelErrorCode.TOO_MANY_ROWS, f"数据行过多，一次最多导入 {max_rows} 行，请分批上传"
+        )
+    return rows
+
+
+def _find_header(rows: list[list[Any]], needed: list[str]) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(rows):
+        positions = {normalize_header(v): i for i, v in enumerate(row) if cell_text(v)}
+        if all(n in positions for n in needed):
+            return index, positions
+    return None
+
+
+def xlsx_table(
+    upload: IO[bytes] | bytes,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str] = (),
+    max_bytes: int | None = None,
+    name: str = "",
+    max_rows: int = DEFAULT_MAX_ROWS,
+    header_search_rows: int = 5,
+) -> list[SheetRow]:
+    """The data rows of an upload, keyed by the headers in ``columns``.
+
+    The header row is found among the first few rows (the first holding every ``required``
+    header, compared loosely — full-width brackets and spaces do not matter). Columns not asked
+    for are ignored; rows with every asked-for cell empty are skipped.
+    """
+    rows = xlsx_rows(upload, max_bytes=max_bytes, name=name, max_rows=max_rows)
+    wanted = {normalize_header(c): c for c in columns}
+    needed = [normalize_header(c) for c in (required or columns)]
+    found = _find_header(rows[:header_search_rows], needed)
+    if found is None:
+        present = {normalize_header(v) for v in (rows[0] if rows else [])}
+        missing = [c for c in (required or columns) if normalize_header(c) not in present]
+        raise ExcelError(
+            ExcelErrorCode.BAD_HEADER, f"表头缺少“{'”“'.join(missing)}”列，请使用系统导出的模板填写"
+        )
+    header_index, positions = found
+    index = {wanted[n]: i for n, i in positions.items() if n in wanted}
+    result: list[SheetRow] = []
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
+        values = {
+            c: (None if isinstance(v, str) and not v.strip() else v) for c, v in values.items()
+        }
+        if all(v is None for v in values.values()):
+            continue
+        result.append(SheetRow(number=offset, values=values))
+    return result
