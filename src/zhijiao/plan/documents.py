@@ -49,7 +49,7 @@ from .models import (
     WarningLevel,
 )
 from .selectors import ObligationState, TaskRow, obligations, period_current, task_rows
-from .services import ReportInput, report_save, report_submit
+from .services import ReportInput, notify_office, report_save, report_submit
 from .status import task_states
 
 BULLETIN_ISSUER = "江阴市推进职业教育改革创新工作专班"
@@ -611,11 +611,12 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
     for item in items:
         try:
             report = report_save(user=user, task=item.task, period=item.period, data=item.data)
-            report_submit(user=user, report=report)
+            report_submit(user=user, report=report, notify=False)
         except ServiceError as exc:  # each service rolled back its own savepoint; keep checking
             errors.append(RowError(item.row, "", exc.message))
     reject_if_errors(errors, code=PlanErrorCode.IMPORT_INVALID)
     audit.record(AuditAction.IMPORT, obj=plan, actor=user, message=f"导入进展报告 {len(items)} 份")
+    notify_office(title=f"{user.unit} 通过 Excel 报送了 {len(items)} 份进展报告", link="/plan/review/")
     return ImportResult(
         submitted=len(items), reports=[(i.task.number, i.period.label) for i in items]
     )

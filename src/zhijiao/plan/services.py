@@ -154,6 +154,10 @@ def _responsibility(user: User, task: Task) -> Responsibility:
     return resp
 
 
+def notify_office(*, title: str, link: str = "") -> None:
+    _notify(_office_users(), title=title, link=link)
+
+
 def _notify(users: Any, *, title: str, body: str = "", link: str = "") -> None:
     recipients = list(users)
     Notification.objects.bulk_create(
@@ -234,8 +238,11 @@ def _locked(report: ProgressReport) -> ProgressReport:
 
 
 @transaction.atomic
-def report_submit(*, user: User, report: ProgressReport) -> ProgressReport:
-    """Sends a draft or returned report for review. A second submit is refused."""
+def report_submit(*, user: User, report: ProgressReport, notify: bool = True) -> ProgressReport:
+    """Sends a draft or returned report for review. A second submit is refused.
+
+    ``notify=False`` lets a bulk import tell the office once instead of once per report.
+    """
     report = _locked(report)
     _responsibility(user, report.task)
     if report.unit_id != user.unit_id:
@@ -254,8 +261,9 @@ def report_submit(*, user: User, report: ProgressReport) -> ProgressReport:
     ReportEvent.objects.create(report=report, action=ReviewAction.SUBMIT, actor=user, at=now)
     audit.record(AuditAction.UPDATE, obj=report, message="报送进展报告",
                  changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)))
-    _notify(_office_users(), title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
-            link=f"/plan/reports/{report.pk}/")
+    if notify:
+        _notify(_office_users(), title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
+                link=f"/plan/reports/{report.pk}/")
     return report
 
 
