@@ -538,11 +538,11 @@ def test_a_failure_while_writing_rolls_back_rows_already_written(small_plan, per
     calls = []
     real_submit = documents.report_submit
 
-    def submit_fails_on_task_2(*, user, report):
+    def submit_fails_on_task_2(*, user, report, notify=True):
         calls.append(report.task.number)
         if report.task.number == 2:
             raise ServiceError(PlanErrorCode.TASK_COMPLETED, "该任务已完成，无需再报送")
-        return real_submit(user=user, report=report)
+        return real_submit(user=user, report=report, notify=notify)
 
     monkeypatch.setattr(documents, "report_submit", submit_fails_on_task_2)
     with pytest.raises(ImportRejected) as err:
