@@ -46,8 +46,12 @@ def small_plan(db) -> SmallPlan:
         "乙职校": UnitFactory(name="乙职校", kind=UnitKind.SCHOOL),
         "某企业": UnitFactory(name="某企业", kind=UnitKind.ENTERPRISE),
     }
-    plan = Plan.objects.create(code="test-plan", title="测试实施方案", issuer="测试市人民政府办公室",
-                               issued_on=dt.date(2021, 11, 4))
+    plan = Plan.objects.create(
+        code="test-plan",
+        title="测试实施方案",
+        issuer="测试市人民政府办公室",
+        issued_on=dt.date(2021, 11, 4),
+    )
     p1 = Programme.objects.create(plan=plan, number=1, name="立德树人基础工程")
     p2 = Programme.objects.create(plan=plan, number=2, name="资源优化设计工程")
     from zhijiao.orgs.models import UnitGroup
@@ -61,24 +65,44 @@ def small_plan(db) -> SmallPlan:
     ]
     tasks = {}
     for number, programme, text, deadline_text, deadline, names in specs:
-        task = Task.objects.create(plan=plan, programme=programme, number=number, text=text,
-                                   deadline_text=deadline_text, deadline=deadline, units_text="、".join(names))
+        task = Task.objects.create(
+            plan=plan,
+            programme=programme,
+            number=number,
+            text=text,
+            deadline_text=deadline_text,
+            deadline=deadline,
+            units_text="、".join(names),
+        )
         for position, name in enumerate(names, start=1):
             if name == "各职业院校":
-                Assignee.objects.create(task=task, position=position, printed_name=name, group=group)
+                Assignee.objects.create(
+                    task=task, position=position, printed_name=name, group=group
+                )
                 for school in group.resolve():
-                    Responsibility.objects.create(task=task, unit=school, is_lead=position == 1,
-                                                  via_group=group, position=position)
+                    Responsibility.objects.create(
+                        task=task,
+                        unit=school,
+                        is_lead=position == 1,
+                        via_group=group,
+                        position=position,
+                    )
             else:
-                Assignee.objects.create(task=task, position=position, printed_name=name, unit=units[name])
-                Responsibility.objects.create(task=task, unit=units[name], is_lead=position == 1, position=position)
+                Assignee.objects.create(
+                    task=task, position=position, printed_name=name, unit=units[name]
+                )
+                Responsibility.objects.create(
+                    task=task, unit=units[name], is_lead=position == 1, position=position
+                )
         tasks[number] = task
     users = {
         "office": UserFactory(username="office", role=Role.PLAN_OFFICE, unit=units["教育局"]),
         "jyj": UserFactory(username="jyj", role=Role.UNIT_LIAISON, unit=units["教育局"]),
         "rsj": UserFactory(username="rsj", role=Role.UNIT_LIAISON, unit=units["人社局"]),
         "school": UserFactory(username="school", role=Role.SCHOOL_CLERK, unit=units["甲职校"]),
-        "enterprise": UserFactory(username="enterprise", role=Role.ENTERPRISE, unit=units["某企业"]),
+        "enterprise": UserFactory(
+            username="enterprise", role=Role.ENTERPRISE, unit=units["某企业"]
+        ),
         "expert": UserFactory(username="expert", role=Role.EXPERT, unit=None),
         "learner": UserFactory(username="learner", role=Role.LEARNER, unit=None),
         "sysadmin": UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN, unit=None),

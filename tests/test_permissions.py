@@ -11,7 +11,18 @@ from django.urls import reverse
 
 from zhijiao.urls import shell_urlpatterns
 
-ROLES = ["office", "jyj", "rsj", "school", "enterprise", "expert", "learner", "sysadmin", "secadmin", "auditor"]
+ROLES = [
+    "office",
+    "jyj",
+    "rsj",
+    "school",
+    "enterprise",
+    "expert",
+    "learner",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 ALL = set(ROLES)
 REPORTERS = {"office", "jyj", "rsj", "school"}
 
@@ -42,8 +53,15 @@ MATRIX = [
 
 # Pages that only accept POST or need an object id of their own are covered by the workflow tests.
 POST_ONLY_OR_OBJECT = {
-    "plan-report", "plan-report-submit", "plan-report-review", "plan-evidence", "plan-extension-decide",
-    "plan-school-plan-document", "job-download", "notification-read", "notification-read-all",
+    "plan-report",
+    "plan-report-submit",
+    "plan-report-review",
+    "plan-evidence",
+    "plan-extension-decide",
+    "plan-school-plan-document",
+    "job-download",
+    "notification-read",
+    "notification-read-all",
 }
 
 
@@ -53,7 +71,9 @@ def test_matrix_names_every_shell_page():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "args", "allowed", "hidden"), MATRIX, ids=[f"{m[0]}{m[1]}" for m in MATRIX])
+@pytest.mark.parametrize(
+    ("name", "args", "allowed", "hidden"), MATRIX, ids=[f"{m[0]}{m[1]}" for m in MATRIX]
+)
 def test_every_role_against_every_page(client, small_plan, name, args, allowed, hidden):
     url = reverse(name, args=args)
     got = {}
@@ -65,9 +85,15 @@ def test_every_role_against_every_page(client, small_plan, name, args, allowed, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [p.name for p in shell_urlpatterns if p.name not in POST_ONLY_OR_OBJECT])
+@pytest.mark.parametrize(
+    "name", [p.name for p in shell_urlpatterns if p.name not in POST_ONLY_OR_OBJECT]
+)
 def test_anonymous_is_sent_to_login(client, small_plan, name):
-    args = [1] if "<int:number>" in str(next(p.pattern for p in shell_urlpatterns if p.name == name)) else []
+    args = (
+        [1]
+        if "<int:number>" in str(next(p.pattern for p in shell_urlpatterns if p.name == name))
+        else []
+    )
     response = client.get(reverse(f"admin:{name}", args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
@@ -80,14 +106,24 @@ def test_report_of_another_unit_is_not_found(client, small_plan):
     sp = small_plan
     services.periods_ensure(plan=sp.plan, through=sp.plan.issued_on)
     period = sp.plan.periods.first()
-    report = services.report_save(user=sp.users["rsj"], task=sp.tasks[2], period=period,
-                                  data=services.ReportInput(narrative="人社局进展"))
+    report = services.report_save(
+        user=sp.users["rsj"],
+        task=sp.tasks[2],
+        period=period,
+        data=services.ReportInput(narrative="人社局进展"),
+    )
     for role, status in [("rsj", 200), ("office", 200), ("jyj", 404), ("school", 404)]:
         client.force_login(sp.users[role])
-        assert client.get(reverse("admin:plan-report", args=[report.pk])).status_code == status, role
+        assert client.get(reverse("admin:plan-report", args=[report.pk])).status_code == status, (
+            role
+        )
     # The lead unit sees its co-units' reports on the tasks it leads.
-    report1 = services.report_save(user=sp.users["rsj"], task=sp.tasks[1], period=period,
-                                   data=services.ReportInput(narrative="配合单位进展"))
+    report1 = services.report_save(
+        user=sp.users["rsj"],
+        task=sp.tasks[1],
+        period=period,
+        data=services.ReportInput(narrative="配合单位进展"),
+    )
     client.force_login(sp.users["jyj"])
     assert client.get(reverse("admin:plan-report", args=[report1.pk])).status_code == 200
 

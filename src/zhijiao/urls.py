@@ -20,9 +20,17 @@ shell_urlpatterns = [
     path("plan/reports/<int:pk>/review/", plan_views.report_review, name="plan-report-review"),
     path("plan/evidence/<int:pk>/", plan_views.evidence_download, name="plan-evidence"),
     path("plan/review/", plan_views.review_queue, name="plan-review"),
-    path("plan/extensions/<int:pk>/decide/", plan_views.extension_decide, name="plan-extension-decide"),
+    path(
+        "plan/extensions/<int:pk>/decide/",
+        plan_views.extension_decide,
+        name="plan-extension-decide",
+    ),
     path("plan/school-plan/", plan_views.school_plan, name="plan-school-plan"),
-    path("plan/school-plan/<int:pk>/document/", plan_views.school_plan_document, name="plan-school-plan-document"),
+    path(
+        "plan/school-plan/<int:pk>/document/",
+        plan_views.school_plan_document,
+        name="plan-school-plan-document",
+    ),
     path("plan/rules/", plan_views.rules, name="plan-rules"),
     path("plan/bulletins/", plan_views.bulletins, name="plan-bulletins"),
     path("plan/export/", plan_views.tasks_export, name="plan-export"),
@@ -34,9 +42,13 @@ shell_urlpatterns = [
     path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
 ]
 
+
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
-    return JsonResponse({"code": "not_found", "message": "接口不存在"}, status=404,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"code": "not_found", "message": "接口不存在"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 urlpatterns = [

@@ -13,13 +13,28 @@ from zhijiao.core.models import AuditAction, AuditEvent
 @pytest.mark.django_db
 def test_login_success_and_failure_are_audited(client):
     user = UserFactory(username="liaison")
-    client.post(reverse("admin:login"), {"username": "liaison", "password": "wrong-password"},
-                REMOTE_ADDR="10.1.2.3")
-    client.post(reverse("admin:login"), {"username": "liaison", "password": PASSWORD}, REMOTE_ADDR="10.1.2.4")
+    client.post(
+        reverse("admin:login"),
+        {"username": "liaison", "password": "wrong-password"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    client.post(
+        reverse("admin:login"),
+        {"username": "liaison", "password": PASSWORD},
+        REMOTE_ADDR="10.1.2.4",
+    )
     failure = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILURE)
-    assert (failure.actor_username, failure.succeeded, failure.address) == ("liaison", False, "10.1.2.3")
+    assert (failure.actor_username, failure.succeeded, failure.address) == (
+        "liaison",
+        False,
+        "10.1.2.3",
+    )
     success = AuditEvent.objects.get(action=AuditAction.LOGIN_SUCCESS)
-    assert (success.actor, success.address, success.actor_unit) == (user, "10.1.2.4", user.unit.name)
+    assert (success.actor, success.address, success.actor_unit) == (
+        user,
+        "10.1.2.4",
+        user.unit.name,
+    )
 
 
 @pytest.mark.django_db
@@ -56,8 +71,14 @@ def test_admin_changes_are_audited_with_before_and_after(client, small_plan):
     unit = small_plan.units["某企业"]
     response = client.post(
         reverse("admin:orgs_unit_change", args=[unit.pk]),
-        {"name": "某企业集团", "short_name": "", "kind": "enterprise", "parent": "", "aliases": "[]",
-         "is_active": "on"},
+        {
+            "name": "某企业集团",
+            "short_name": "",
+            "kind": "enterprise",
+            "parent": "",
+            "aliases": "[]",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.filter(object_type="orgs.Unit", object_id=str(unit.pk)).latest("id")

@@ -30,8 +30,9 @@ def test_dashboard_counts_tasks_by_status(client, small_plan, current_period):
 
 
 @pytest.mark.django_db
-def test_dashboard_query_count_does_not_grow_with_tasks(client, small_plan, current_period,
-                                                        django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow_with_tasks(
+    client, small_plan, current_period, django_assert_max_num_queries
+):
     client.force_login(small_plan.users["office"])
     with django_assert_max_num_queries(40):
         assert client.get(reverse("admin:plan-dashboard")).status_code == 200
@@ -49,8 +50,12 @@ def test_sidebar_shows_each_role_only_what_it_may_use(client, small_plan):
 
 @pytest.mark.django_db
 def test_home_sends_each_role_to_its_work(client, small_plan):
-    for role, target in [("office", "admin:plan-dashboard"), ("jyj", "admin:plan-workspace"),
-                         ("auditor", "admin:core_auditevent_changelist"), ("learner", "admin:notifications")]:
+    for role, target in [
+        ("office", "admin:plan-dashboard"),
+        ("jyj", "admin:plan-workspace"),
+        ("auditor", "admin:core_auditevent_changelist"),
+        ("learner", "admin:notifications"),
+    ]:
         client.force_login(small_plan.users[role])
         assert client.get("/")["Location"] == reverse(target), role
 
@@ -59,7 +64,9 @@ def test_home_sends_each_role_to_its_work(client, small_plan):
 def test_report_form_rejects_bad_percent_in_chinese(client, small_plan, current_period):
     client.force_login(small_plan.users["jyj"])
     url = reverse("admin:plan-report-edit", args=[3])
-    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "150", "submit": "1"})
+    response = client.post(
+        url, {"period": current_period.pk, "narrative": "进展", "percent": "150", "submit": "1"}
+    )
     assert response.status_code == 200
     assert "完成进度不能大于 100" in response.content.decode()
     assert not ProgressReport.objects.exists()
@@ -69,8 +76,17 @@ def test_report_form_rejects_bad_percent_in_chinese(client, small_plan, current_
 def test_report_form_with_wrong_file_type_saves_nothing(client, small_plan, current_period):
     client.force_login(small_plan.users["jyj"])
     url = reverse("admin:plan-report-edit", args=[3])
-    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "30", "submit": "1",
-                                 "evidence": [SimpleUploadedFile("病毒.exe", b"MZ\x90")]}, follow=True)
+    response = client.post(
+        url,
+        {
+            "period": current_period.pk,
+            "narrative": "进展",
+            "percent": "30",
+            "submit": "1",
+            "evidence": [SimpleUploadedFile("病毒.exe", b"MZ\x90")],
+        },
+        follow=True,
+    )
     assert "不支持的文件类型" in response.content.decode()
     assert not ProgressReport.objects.exists()
 
@@ -79,7 +95,9 @@ def test_report_form_with_wrong_file_type_saves_nothing(client, small_plan, curr
 def test_submit_twice_through_the_page(client, small_plan, current_period):
     client.force_login(small_plan.users["jyj"])
     url = reverse("admin:plan-report-edit", args=[3])
-    response = client.post(url, {"period": current_period.pk, "narrative": "进展", "percent": "30", "submit": "1"})
+    response = client.post(
+        url, {"period": current_period.pk, "narrative": "进展", "percent": "30", "submit": "1"}
+    )
     report = ProgressReport.objects.get()
     assert response["Location"] == reverse("admin:plan-report", args=[report.pk])
     again = client.post(reverse("admin:plan-report-submit", args=[report.pk]), follow=True)
@@ -91,9 +109,12 @@ def test_submit_twice_through_the_page(client, small_plan, current_period):
 def test_task_page_shows_timeline_and_evidence_only_in_scope(client, small_plan, current_period):
     sp = small_plan
     report = services.report_with_evidence(
-        user=sp.users["rsj"], task=sp.tasks[3], period=current_period,
+        user=sp.users["rsj"],
+        task=sp.tasks[3],
+        period=current_period,
         data=services.ReportInput(narrative="举办素质能力大赛", percent=0),
-        files=[SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test")], submit=True,
+        files=[SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test")],
+        submit=True,
     )
     evidence = report.evidence.get()
     client.force_login(sp.users["jyj"])  # the lead unit of task 3
@@ -107,15 +128,26 @@ def test_task_page_shows_timeline_and_evidence_only_in_scope(client, small_plan,
 @pytest.mark.django_db
 def test_office_reviews_from_the_queue(client, small_plan, current_period):
     sp = small_plan
-    report = services.report_save(user=sp.users["rsj"], task=sp.tasks[2], period=current_period,
-                                  data=services.ReportInput(narrative="试点学校遴选", percent=70))
+    report = services.report_save(
+        user=sp.users["rsj"],
+        task=sp.tasks[2],
+        period=current_period,
+        data=services.ReportInput(narrative="试点学校遴选", percent=70),
+    )
     services.report_submit(user=sp.users["rsj"], report=report)
     client.force_login(sp.users["office"])
-    assert "试点学校遴选" not in client.get(reverse("admin:plan-review")).content.decode()  # listed by task
-    client.post(reverse("admin:plan-report-review", args=[report.pk]), {"decision": "return", "comment": ""})
+    assert (
+        "试点学校遴选" not in client.get(reverse("admin:plan-review")).content.decode()
+    )  # listed by task
+    client.post(
+        reverse("admin:plan-report-review", args=[report.pk]), {"decision": "return", "comment": ""}
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED  # a return without a reason changes nothing
-    client.post(reverse("admin:plan-report-review", args=[report.pk]), {"decision": "approve", "comment": ""})
+    client.post(
+        reverse("admin:plan-report-review", args=[report.pk]),
+        {"decision": "approve", "comment": ""},
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
 
@@ -124,21 +156,29 @@ def test_office_reviews_from_the_queue(client, small_plan, current_period):
 def test_extension_page_flow(client, small_plan):
     sp = small_plan
     client.force_login(sp.users["jyj"])
-    response = client.post(reverse("admin:plan-extension-new", args=[1]),
-                           {"requested_deadline": "2020-01-01", "reason": "太早"})
+    response = client.post(
+        reverse("admin:plan-extension-new", args=[1]),
+        {"requested_deadline": "2020-01-01", "reason": "太早"},
+    )
     assert "应晚于当前截止日期" in response.content.decode()
-    client.post(reverse("admin:plan-extension-new", args=[1]),
-                {"requested_deadline": "2027-06-30", "reason": "等待上级文件"})
+    client.post(
+        reverse("admin:plan-extension-new", args=[1]),
+        {"requested_deadline": "2027-06-30", "reason": "等待上级文件"},
+    )
     client.force_login(sp.users["office"])
     req = sp.tasks[1].extension_requests.get()
-    client.post(reverse("admin:plan-extension-decide", args=[req.pk]), {"decision": "approve", "comment": "同意"})
+    client.post(
+        reverse("admin:plan-extension-decide", args=[req.pk]),
+        {"decision": "approve", "comment": "同意"},
+    )
     sp.tasks[1].refresh_from_db()
     assert sp.tasks[1].extended_deadline == dt.date(2027, 6, 30)
 
 
 @pytest.mark.django_db
-def test_bulletin_from_the_page_becomes_a_downloadable_job(client, small_plan, current_period,
-                                                           django_capture_on_commit_callbacks):
+def test_bulletin_from_the_page_becomes_a_downloadable_job(
+    client, small_plan, current_period, django_capture_on_commit_callbacks
+):
     from docx import Document
 
     from zhijiao.core.models import Job, JobStatus

@@ -35,20 +35,44 @@ D = dt.date
     ],
 )
 def test_derive_status(deadline, completed_on, has_progress, today, expected):
-    assert derive_status(deadline=deadline, completed_on=completed_on, has_progress=has_progress,
-                         today=today, due_soon_days=30) == expected
+    assert (
+        derive_status(
+            deadline=deadline,
+            completed_on=completed_on,
+            has_progress=has_progress,
+            today=today,
+            due_soon_days=30,
+        )
+        == expected
+    )
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
-def _report(sp, task_no, unit, period, *, submitted, status=ReportStatus.SUBMITTED, reviewed=None,
-            completion=False):
+def _report(
+    sp,
+    task_no,
+    unit,
+    period,
+    *,
+    submitted,
+    status=ReportStatus.SUBMITTED,
+    reviewed=None,
+    completion=False,
+):
     return ProgressReport.objects.create(
-        task=sp.tasks[task_no], unit=sp.units[unit], period=period, status=status, narrative="进展",
-        percent=100 if completion else 50, claims_completion=completion, author=sp.users["office"],
-        submitted_at=_at(submitted) if submitted else None, first_submitted_at=_at(submitted) if submitted else None,
+        task=sp.tasks[task_no],
+        unit=sp.units[unit],
+        period=period,
+        status=status,
+        narrative="进展",
+        percent=100 if completion else 50,
+        claims_completion=completion,
+        author=sp.users["office"],
+        submitted_at=_at(submitted) if submitted else None,
+        first_submitted_at=_at(submitted) if submitted else None,
         reviewed_at=_at(reviewed) if reviewed else None,
     )
 
@@ -65,16 +89,36 @@ def test_states_follow_reports_over_time(small_plan):
     assert states[sp.tasks[3].pk].status == TaskStatus.CONTINUOUS
 
     _report(sp, 1, "教育局", nov, submitted=D(2021, 11, 30))
-    assert task_states(tasks, today=D(2021, 11, 29))[sp.tasks[1].pk].status == TaskStatus.NOT_STARTED
-    assert task_states(tasks, today=D(2021, 11, 30))[sp.tasks[1].pk].status == TaskStatus.IN_PROGRESS
+    assert (
+        task_states(tasks, today=D(2021, 11, 29))[sp.tasks[1].pk].status == TaskStatus.NOT_STARTED
+    )
+    assert (
+        task_states(tasks, today=D(2021, 11, 30))[sp.tasks[1].pk].status == TaskStatus.IN_PROGRESS
+    )
     assert task_states(tasks, today=D(2021, 12, 1))[sp.tasks[1].pk].status == TaskStatus.DUE_SOON
 
     # A completion claimed by a co-unit does not complete the task; the lead's does, once approved.
-    _report(sp, 1, "人社局", dec, submitted=D(2021, 12, 20), status=ReportStatus.APPROVED,
-            reviewed=D(2021, 12, 22), completion=True)
+    _report(
+        sp,
+        1,
+        "人社局",
+        dec,
+        submitted=D(2021, 12, 20),
+        status=ReportStatus.APPROVED,
+        reviewed=D(2021, 12, 22),
+        completion=True,
+    )
     assert task_states(tasks, today=D(2022, 1, 1))[sp.tasks[1].pk].status == TaskStatus.OVERDUE
-    _report(sp, 1, "教育局", jan, submitted=D(2022, 1, 5), status=ReportStatus.APPROVED,
-            reviewed=D(2022, 1, 7), completion=True)
+    _report(
+        sp,
+        1,
+        "教育局",
+        jan,
+        submitted=D(2022, 1, 5),
+        status=ReportStatus.APPROVED,
+        reviewed=D(2022, 1, 7),
+        completion=True,
+    )
     assert task_states(tasks, today=D(2022, 1, 6))[sp.tasks[1].pk].status == TaskStatus.OVERDUE
     state = task_states(tasks, today=D(2022, 1, 7))[sp.tasks[1].pk]
     assert state.status == TaskStatus.COMPLETED
@@ -99,11 +143,17 @@ def test_obligations_judge_timeliness_on_the_due_date(small_plan):
     assert (nov.start, nov.end, nov.due) == (D(2021, 11, 1), D(2021, 11, 30), D(2021, 12, 5))
     _report(sp, 3, "教育局", nov, submitted=D(2021, 12, 5))  # on the due date: on time
     _report(sp, 3, "人社局", nov, submitted=D(2021, 12, 6))  # a day late
-    items = {(o.task_id, o.unit_id, o.period.pk): o.state for o in
-             selectors.obligations(sp.plan, today=D(2021, 12, 6))}
-    assert items[(sp.tasks[3].pk, sp.units["教育局"].pk, nov.pk)] == selectors.ObligationState.ON_TIME
+    items = {
+        (o.task_id, o.unit_id, o.period.pk): o.state
+        for o in selectors.obligations(sp.plan, today=D(2021, 12, 6))
+    }
+    assert (
+        items[(sp.tasks[3].pk, sp.units["教育局"].pk, nov.pk)] == selectors.ObligationState.ON_TIME
+    )
     assert items[(sp.tasks[3].pk, sp.units["人社局"].pk, nov.pk)] == selectors.ObligationState.LATE
-    assert items[(sp.tasks[4].pk, sp.units["甲职校"].pk, nov.pk)] == selectors.ObligationState.MISSING
+    assert (
+        items[(sp.tasks[4].pk, sp.units["甲职校"].pk, nov.pk)] == selectors.ObligationState.MISSING
+    )
     # December is running: owed, not yet missed.
     dec = sp.plan.periods.order_by("start")[1]
     assert items[(sp.tasks[4].pk, sp.units["甲职校"].pk, dec.pk)] == selectors.ObligationState.OPEN
@@ -116,16 +166,24 @@ def test_warnings_escalate_and_lift(small_plan):
     services.periods_ensure(plan=plan, through=D(2022, 4, 30))
     # 2022-02-10: Nov, Dec and Jan are past due for the continuous tasks; nobody reported.
     services.warnings_refresh(plan=plan, today=D(2022, 2, 10))
-    school_task4 = TaskWarning.objects.get(task=sp.tasks[4], unit=sp.units["甲职校"], resolved_at__isnull=True)
+    school_task4 = TaskWarning.objects.get(
+        task=sp.tasks[4], unit=sp.units["甲职校"], resolved_at__isnull=True
+    )
     assert school_task4.level == WarningLevel.RED  # three periods in a row
-    overdue = TaskWarning.objects.get(task=sp.tasks[1], unit=sp.units["教育局"], resolved_at__isnull=True)
-    assert overdue.level == WarningLevel.RED  # also missed three periods; overdue 41 days alone is yellow
+    overdue = TaskWarning.objects.get(
+        task=sp.tasks[1], unit=sp.units["教育局"], resolved_at__isnull=True
+    )
+    assert (
+        overdue.level == WarningLevel.RED
+    )  # also missed three periods; overdue 41 days alone is yellow
     assert "连续 3 期" in overdue.reason
     # The school reports for January: the streak is broken and its warning lifts.
     jan = plan.periods.get(start=D(2022, 1, 1))
     _report(sp, 4, "甲职校", jan, submitted=D(2022, 2, 11))
     services.warnings_refresh(plan=plan, today=D(2022, 2, 12))
-    assert not TaskWarning.objects.filter(task=sp.tasks[4], unit=sp.units["甲职校"], resolved_at__isnull=True).exists()
+    assert not TaskWarning.objects.filter(
+        task=sp.tasks[4], unit=sp.units["甲职校"], resolved_at__isnull=True
+    ).exists()
     # The lifted warning stays on record.
     assert TaskWarning.objects.filter(task=sp.tasks[4], unit=sp.units["甲职校"]).count() == 1
     # Unit users were told when the warning was issued.

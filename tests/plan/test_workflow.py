@@ -38,7 +38,9 @@ def test_report_goes_through_review(small_plan, period):
     assert report.status == ReportStatus.SUBMITTED and report.first_submitted_at is not None
     first = report.first_submitted_at
 
-    services.report_review(user=sp.users["office"], report=report, approve=False, comment="请补充佐证材料")
+    services.report_review(
+        user=sp.users["office"], report=report, approve=False, comment="请补充佐证材料"
+    )
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     assert sp.users["jyj"].notifications.filter(title__contains="被退回").exists()
@@ -50,7 +52,12 @@ def test_report_goes_through_review(small_plan, period):
     assert report.status == ReportStatus.APPROVED and report.percent == 60
     assert report.first_submitted_at == first  # timeliness stays judged on the first submission
     assert [e.action for e in report.events.all()] == ["submit", "return", "submit", "approve"]
-    assert AuditEvent.objects.filter(object_type="plan.ProgressReport", object_id=str(report.pk)).count() >= 5
+    assert (
+        AuditEvent.objects.filter(
+            object_type="plan.ProgressReport", object_id=str(report.pk)
+        ).count()
+        >= 5
+    )
 
 
 @pytest.mark.django_db
@@ -111,8 +118,9 @@ def test_return_needs_a_reason(small_plan, period):
 def test_bad_evidence_is_refused(small_plan, period, name, content, code):
     report = _draft(small_plan, period)
     with pytest.raises(ServiceError) as err:
-        services.evidence_add(user=small_plan.users["jyj"], report=report,
-                              upload=SimpleUploadedFile(name, content))
+        services.evidence_add(
+            user=small_plan.users["jyj"], report=report, upload=SimpleUploadedFile(name, content)
+        )
     assert err.value.code == code
     assert not Evidence.objects.exists()
 
@@ -124,8 +132,12 @@ def test_oversized_evidence_rolls_back_the_whole_save(small_plan, period):
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)
     with pytest.raises(ServiceError) as err:
         services.report_with_evidence(
-            user=sp.users["jyj"], task=sp.tasks[1], period=period,
-            data=services.ReportInput(narrative="进展"), files=[big], submit=True,
+            user=sp.users["jyj"],
+            task=sp.tasks[1],
+            period=period,
+            data=services.ReportInput(narrative="进展"),
+            files=[big],
+            submit=True,
         )
     assert err.value.code == PlanErrorCode.FILE_TOO_LARGE
     assert "不能超过" in err.value.message
@@ -135,8 +147,9 @@ def test_oversized_evidence_rolls_back_the_whole_save(small_plan, period):
 @pytest.mark.django_db
 def test_good_evidence_is_stored_with_digest(small_plan, period):
     report = _draft(small_plan, period)
-    ev = services.evidence_add(user=small_plan.users["jyj"], report=report,
-                               upload=SimpleUploadedFile("会议纪要.pdf", PDF))
+    ev = services.evidence_add(
+        user=small_plan.users["jyj"], report=report, upload=SimpleUploadedFile("会议纪要.pdf", PDF)
+    )
     assert ev.content_type == "application/pdf" and len(ev.sha256) == 64
     assert ev.file.read() == PDF
 
@@ -145,18 +158,34 @@ def test_good_evidence_is_stored_with_digest(small_plan, period):
 def test_extension_request_and_decision(small_plan):
     sp = small_plan
     with pytest.raises(ServiceError) as err:
-        services.extension_request(user=sp.users["rsj"], task=sp.tasks[1],
-                                   requested_deadline=dt.date(2022, 6, 30), reason="原因")
+        services.extension_request(
+            user=sp.users["rsj"],
+            task=sp.tasks[1],
+            requested_deadline=dt.date(2022, 6, 30),
+            reason="原因",
+        )
     assert err.value.code == PlanErrorCode.EXTENSION_NOT_LEAD
     with pytest.raises(ServiceError) as err:
-        services.extension_request(user=sp.users["jyj"], task=sp.tasks[3],
-                                   requested_deadline=dt.date(2022, 6, 30), reason="原因")
+        services.extension_request(
+            user=sp.users["jyj"],
+            task=sp.tasks[3],
+            requested_deadline=dt.date(2022, 6, 30),
+            reason="原因",
+        )
     assert err.value.code == PlanErrorCode.EXTENSION_CONTINUOUS
-    req = services.extension_request(user=sp.users["jyj"], task=sp.tasks[1],
-                                     requested_deadline=dt.date(2022, 6, 30), reason="等待上级文件")
+    req = services.extension_request(
+        user=sp.users["jyj"],
+        task=sp.tasks[1],
+        requested_deadline=dt.date(2022, 6, 30),
+        reason="等待上级文件",
+    )
     with pytest.raises(ServiceError) as err:
-        services.extension_request(user=sp.users["jyj"], task=sp.tasks[1],
-                                   requested_deadline=dt.date(2022, 7, 30), reason="再次申请")
+        services.extension_request(
+            user=sp.users["jyj"],
+            task=sp.tasks[1],
+            requested_deadline=dt.date(2022, 7, 30),
+            reason="再次申请",
+        )
     assert err.value.code == PlanErrorCode.EXTENSION_PENDING
     with pytest.raises(ServiceError):
         services.extension_decide(user=sp.users["jyj"], request=req, approve=True)
@@ -164,6 +193,8 @@ def test_extension_request_and_decision(small_plan):
     sp.tasks[1].refresh_from_db()
     assert sp.tasks[1].effective_deadline == dt.date(2022, 6, 30)
     with pytest.raises(ServiceError) as err:
-        services.extension_decide(user=sp.users["office"], request=req, approve=False, comment="重复")
+        services.extension_decide(
+            user=sp.users["office"], request=req, approve=False, comment="重复"
+        )
     assert err.value.code == PlanErrorCode.EXTENSION_DECIDED
     assert ExtensionRequest.objects.get().status == "approved"

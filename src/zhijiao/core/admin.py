@@ -17,8 +17,17 @@ class AuditEventAdmin(ScopedModelAdmin):
     """The audit trail, read-only, for the audit administrator."""
 
     view_capability = Capability.AUDIT_VIEW
-    list_display = ["occurred_at", "who", "actor_unit", "address", "action", "succeeded",
-                    "object_kind", "object_repr", "message"]
+    list_display = [
+        "occurred_at",
+        "who",
+        "actor_unit",
+        "address",
+        "action",
+        "succeeded",
+        "object_kind",
+        "object_repr",
+        "message",
+    ]
     list_filter = ["action", "succeeded", "object_type"]
     search_fields = ["actor_username", "object_repr", "message", "object_id"]
     date_hierarchy = "occurred_at"

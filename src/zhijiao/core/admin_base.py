@@ -54,8 +54,11 @@ class ScopedModelAdmin(ModelAdmin):
             before = audit.snapshot(previous, fields) if previous is not None else {}
         super().save_model(request, obj, form, change)
         after = audit.snapshot(obj, fields)
-        audit.record(AuditAction.UPDATE if change else AuditAction.CREATE, obj=obj,
-                     changes=audit.changes_between(before, after))
+        audit.record(
+            AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changes=audit.changes_between(before, after),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit.record(AuditAction.DELETE, obj=obj)

@@ -40,7 +40,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _context.set(RequestContext(client_address(request), getattr(request, "user", None)))
+        token = _context.set(
+            RequestContext(client_address(request), getattr(request, "user", None))
+        )
         try:
             return self.get_response(request)
         finally:
@@ -72,9 +74,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Only what differs, as {field: [before, after]}."""
     keys = set(before) | set(after)
-    return {
-        k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
 def record(
@@ -121,12 +121,18 @@ def save_changes(obj: models.Model, values: dict[str, Any], *, message: str = ""
         for name in dirty:
             setattr(obj, name, values[name])
         obj.save(update_fields=dirty)
-        record(AuditAction.UPDATE, obj=obj, message=message, changes=changes_between(before, snapshot(obj, dirty)))
+        record(
+            AuditAction.UPDATE,
+            obj=obj,
+            message=message,
+            changes=changes_between(before, snapshot(obj, dirty)),
+        )
     return dirty
 
 
-def record_bulk_create(objs: Iterable[models.Model], fields: Iterable[str], *, actor: Any = None,
-                       message: str = "") -> None:
+def record_bulk_create(
+    objs: Iterable[models.Model], fields: Iterable[str], *, actor: Any = None, message: str = ""
+) -> None:
     """One audit row per created object, written in one statement."""
     ctx = _context.get()
     if actor is None and ctx is not None and ctx.user is not None and ctx.user.is_authenticated:
@@ -163,8 +169,9 @@ def connect_auth_signals() -> None:
         finally:
             _context.reset(token)
 
-    def on_failure(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                   **kwargs: Any) -> None:
+    def on_failure(
+        sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         address = client_address(request) if request is not None else None
         token = _context.set(RequestContext(address, None))
         try:
@@ -183,5 +190,7 @@ def connect_auth_signals() -> None:
             record(AuditAction.LOGOUT, obj=user, actor=user, message="退出登录")
 
     signals.user_logged_in.connect(on_login, dispatch_uid="zhijiao_audit_login", weak=False)
-    signals.user_login_failed.connect(on_failure, dispatch_uid="zhijiao_audit_login_failed", weak=False)
+    signals.user_login_failed.connect(
+        on_failure, dispatch_uid="zhijiao_audit_login_failed", weak=False
+    )
     signals.user_logged_out.connect(on_logout, dispatch_uid="zhijiao_audit_logout", weak=False)

@@ -52,7 +52,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()}"
+        )
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
@@ -76,7 +78,10 @@ class Job(models.Model):
     kind = models.CharField("类型", max_length=50)
     title = models.CharField("名称", max_length=200)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE, related_name="jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     status = models.CharField(
         "状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED

@@ -34,7 +34,9 @@ def require_unit(request: AuthedRequest) -> int:
     return request.user.unit_id
 
 
-def render_page(request: HttpRequest, template: str, title: str, **context: Any) -> TemplateResponse:
+def render_page(
+    request: HttpRequest, template: str, title: str, **context: Any
+) -> TemplateResponse:
     return TemplateResponse(
         request, template, {**admin.site.each_context(request), "title": title, **context}
     )

@@ -48,11 +48,17 @@ def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     if item.read_at is None:
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
-    target = item.link if item.link.startswith("/") and not item.link.startswith("//") else "/notifications/"
+    target = (
+        item.link
+        if item.link.startswith("/") and not item.link.startswith("//")
+        else "/notifications/"
+    )
     return redirect(target)
 
 
 @require_POST
 def notification_read_all(request: AuthedRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     return redirect("/notifications/")

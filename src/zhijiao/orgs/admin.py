@@ -34,7 +34,9 @@ class UnitGroupAdmin(ScopedModelAdmin):
 
 class UserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="设置新密码", required=False, widget=forms.PasswordInput(render_value=False),
+        label="设置新密码",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text="至少 8 位；留空则不修改。",
     )
 
@@ -71,7 +73,9 @@ class UserAdmin(ScopedModelAdmin):
     search_fields = ["username", "full_name", "unit__name"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) or self._can(request, Capability.SECURITY_MANAGE)
+        return super().has_change_permission(request, obj) or self._can(
+            request, Capability.SECURITY_MANAGE
+        )
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self._can(request, Capability.ORGS_MANAGE)

@@ -59,10 +59,15 @@ class UnitGroup(models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     member_kind = models.CharField(
-        "自动包含的单位类型", max_length=20, choices=UnitKind.choices, blank=True,
+        "自动包含的单位类型",
+        max_length=20,
+        choices=UnitKind.choices,
+        blank=True,
         help_text="设定后，该类型的全部启用单位都属于本组。",
     )
-    members = models.ManyToManyField(Unit, verbose_name="成员单位", blank=True, related_name="groups")
+    members = models.ManyToManyField(
+        Unit, verbose_name="成员单位", blank=True, related_name="groups"
+    )
 
     class Meta:
         verbose_name = "单位组"
@@ -87,7 +92,11 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True)
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
 
@@ -100,7 +109,8 @@ class User(AbstractUser):
         constraints = [
             # Administrators of the platform belong to no business unit's scope.
             models.CheckConstraint(
-                condition=~models.Q(role="") , name="user_has_role",
+                condition=~models.Q(role=""),
+                name="user_has_role",
             ),
         ]
 
@@ -124,7 +134,9 @@ class User(AbstractUser):
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=100, blank=True)
     prefix = models.CharField("前缀", max_length=12, db_index=True)
     digest = models.CharField("摘要", max_length=64, unique=True)

@@ -15,19 +15,32 @@ UNIT_FIELDS = ("name", "short_name", "kind", "parent", "is_active")
 
 
 @transaction.atomic
-def unit_get_or_create(*, name: str, kind: str = UnitKind.OTHER, short_name: str = "") -> tuple[Unit, bool]:
+def unit_get_or_create(
+    *, name: str, kind: str = UnitKind.OTHER, short_name: str = ""
+) -> tuple[Unit, bool]:
     """The unit of this name, created if new. Names are unique across the platform."""
     unit = Unit.objects.filter(name=name).first()
     if unit is not None:
         return unit, False
     unit = Unit.objects.create(name=name, kind=kind, short_name=short_name)
-    audit.record(AuditAction.CREATE, obj=unit, changes={k: [None, v] for k, v in audit.snapshot(unit, UNIT_FIELDS).items()})
+    audit.record(
+        AuditAction.CREATE,
+        obj=unit,
+        changes={k: [None, v] for k, v in audit.snapshot(unit, UNIT_FIELDS).items()},
+    )
     return unit, True
 
 
 @transaction.atomic
-def user_create(*, username: str, role: str, unit: Unit | None, full_name: str = "",
-                password: str | None = None, email: str = "") -> User:
+def user_create(
+    *,
+    username: str,
+    role: str,
+    unit: Unit | None,
+    full_name: str = "",
+    password: str | None = None,
+    email: str = "",
+) -> User:
     user = User(username=username, role=role, unit=unit, full_name=full_name, email=email)
     if password:
         user.set_password(password)
@@ -38,7 +51,10 @@ def user_create(*, username: str, role: str, unit: Unit | None, full_name: str =
     audit.record(
         AuditAction.CREATE,
         obj=user,
-        changes={k: [None, v] for k, v in audit.snapshot(user, ("username", "role", "unit", "full_name")).items()},
+        changes={
+            k: [None, v]
+            for k, v in audit.snapshot(user, ("username", "role", "unit", "full_name")).items()
+        },
     )
     return user
 

@@ -616,7 +616,9 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
             errors.append(RowError(item.row, "", exc.message))
     reject_if_errors(errors, code=PlanErrorCode.IMPORT_INVALID)
     audit.record(AuditAction.IMPORT, obj=plan, actor=user, message=f"导入进展报告 {len(items)} 份")
-    notify_office(title=f"{user.unit} 通过 Excel 报送了 {len(items)} 份进展报告", link="/plan/review/")
+    notify_office(
+        title=f"{user.unit} 通过 Excel 报送了 {len(items)} 份进展报告", link="/plan/review/"
+    )
     return ImportResult(
         submitted=len(items), reports=[(i.task.number, i.period.label) for i in items]
     )

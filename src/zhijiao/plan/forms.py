@@ -35,25 +35,41 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(forms.Form):
     period = forms.ModelChoiceField(
-        label="报送周期", queryset=ReportingPeriod.objects.none(), widget=UnfoldAdminSelectWidget,
+        label="报送周期",
+        queryset=ReportingPeriod.objects.none(),
+        widget=UnfoldAdminSelectWidget,
         error_messages={"invalid_choice": "请选择有效的报送周期", "required": "请选择报送周期"},
     )
     narrative = forms.CharField(
-        label="进展情况", widget=UnfoldAdminTextareaWidget(attrs={"rows": 6}), max_length=5000,
+        label="进展情况",
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 6}),
+        max_length=5000,
         error_messages={"required": "请填写进展情况"},
     )
     percent = forms.IntegerField(
-        label="完成进度（%）", min_value=0, max_value=100, initial=0, widget=UnfoldAdminIntegerFieldWidget,
-        error_messages={"min_value": "完成进度不能小于 0", "max_value": "完成进度不能大于 100",
-                        "invalid": "请输入整数"},
+        label="完成进度（%）",
+        min_value=0,
+        max_value=100,
+        initial=0,
+        widget=UnfoldAdminIntegerFieldWidget,
+        error_messages={
+            "min_value": "完成进度不能小于 0",
+            "max_value": "完成进度不能大于 100",
+            "invalid": "请输入整数",
+        },
     )
-    milestone = forms.CharField(label="本期节点目标", required=False, max_length=200, widget=UnfoldAdminTextInputWidget)
+    milestone = forms.CharField(
+        label="本期节点目标", required=False, max_length=200, widget=UnfoldAdminTextInputWidget
+    )
     claims_completion = forms.BooleanField(
-        label="申报任务完成", required=False, widget=UnfoldBooleanSwitchWidget,
+        label="申报任务完成",
+        required=False,
+        widget=UnfoldBooleanSwitchWidget,
         help_text="牵头单位确认任务已全部完成时勾选；经工作专班审核通过后任务状态变为“已完成”。",
     )
     evidence = MultipleFileField(
-        label="佐证材料", required=False,
+        label="佐证材料",
+        required=False,
         help_text="可多选。支持 PDF、PNG、JPG、Word、Excel、PPT、OFD，单个文件不超过 20 MB。",
     )
 
@@ -64,34 +80,57 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label="审核结论", choices=[("approve", "审核通过"), ("return", "退回修改")],
+        label="审核结论",
+        choices=[("approve", "审核通过"), ("return", "退回修改")],
         widget=UnfoldAdminSelectWidget,
     )
-    comment = forms.CharField(label="审核意见", required=False, max_length=2000,
-                              widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label="审核意见",
+        required=False,
+        max_length=2000,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+    )
 
 
 class ExtensionForm(forms.Form):
     requested_deadline = forms.DateField(
-        label="申请延期至", widget=UnfoldAdminSingleDateWidget,
+        label="申请延期至",
+        widget=UnfoldAdminSingleDateWidget,
         error_messages={"invalid": "请输入有效日期，如 2026-12-31", "required": "请填写申请的日期"},
     )
-    reason = forms.CharField(label="延期理由", max_length=2000, widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
-                             error_messages={"required": "请说明延期理由"})
+    reason = forms.CharField(
+        label="延期理由",
+        max_length=2000,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
+        error_messages={"required": "请说明延期理由"},
+    )
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="审批结论", choices=[("approve", "批准"), ("reject", "不批准")],
-                                 widget=UnfoldAdminSelectWidget)
-    comment = forms.CharField(label="审批意见", required=False, max_length=2000,
-                              widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label="审批结论",
+        choices=[("approve", "批准"), ("reject", "不批准")],
+        widget=UnfoldAdminSelectWidget,
+    )
+    comment = forms.CharField(
+        label="审批意见",
+        required=False,
+        max_length=2000,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+    )
 
 
 class SchoolPlanForm(forms.Form):
     title = forms.CharField(label="方案名称", max_length=200, widget=UnfoldAdminTextInputWidget)
-    summary = forms.CharField(label="主要内容", max_length=20000, widget=UnfoldAdminTextareaWidget(attrs={"rows": 8}))
-    tasks = forms.MultipleChoiceField(label="对应任务", required=False, widget=forms.CheckboxSelectMultiple)
-    document = forms.FileField(label="方案文件", required=False, help_text="PDF、Word 或 OFD，不超过 20 MB。")
+    summary = forms.CharField(
+        label="主要内容", max_length=20000, widget=UnfoldAdminTextareaWidget(attrs={"rows": 8})
+    )
+    tasks = forms.MultipleChoiceField(
+        label="对应任务", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    document = forms.FileField(
+        label="方案文件", required=False, help_text="PDF、Word 或 OFD，不超过 20 MB。"
+    )
 
     def __init__(self, *args: Any, task_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,18 +138,42 @@ class SchoolPlanForm(forms.Form):
 
 
 class RulesForm(forms.Form):
-    period_kind = forms.ChoiceField(label="报送周期", choices=PeriodKind.choices, widget=UnfoldAdminSelectWidget)
-    report_due_days = forms.IntegerField(label="周期结束后几天内报送", min_value=0, max_value=60,
-                                         widget=UnfoldAdminIntegerFieldWidget)
-    notice_days_before_due = forms.IntegerField(label="报送截止前几天提醒（预警）", min_value=0, max_value=30,
-                                                widget=UnfoldAdminIntegerFieldWidget)
-    due_soon_days = forms.IntegerField(label="任务截止前几天提醒（预警）", min_value=0, max_value=365,
-                                       widget=UnfoldAdminIntegerFieldWidget)
-    yellow_overdue_days = forms.IntegerField(label="任务逾期几天亮黄牌", min_value=0, max_value=3650,
-                                             widget=UnfoldAdminIntegerFieldWidget)
-    red_overdue_days = forms.IntegerField(label="任务逾期几天亮红牌", min_value=0, max_value=3650,
-                                          widget=UnfoldAdminIntegerFieldWidget)
-    yellow_missed_periods = forms.IntegerField(label="连续漏报几期亮黄牌", min_value=1, max_value=24,
-                                               widget=UnfoldAdminIntegerFieldWidget)
-    red_missed_periods = forms.IntegerField(label="连续漏报几期亮红牌", min_value=1, max_value=24,
-                                            widget=UnfoldAdminIntegerFieldWidget)
+    period_kind = forms.ChoiceField(
+        label="报送周期", choices=PeriodKind.choices, widget=UnfoldAdminSelectWidget
+    )
+    report_due_days = forms.IntegerField(
+        label="周期结束后几天内报送",
+        min_value=0,
+        max_value=60,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    notice_days_before_due = forms.IntegerField(
+        label="报送截止前几天提醒（预警）",
+        min_value=0,
+        max_value=30,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    due_soon_days = forms.IntegerField(
+        label="任务截止前几天提醒（预警）",
+        min_value=0,
+        max_value=365,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    yellow_overdue_days = forms.IntegerField(
+        label="任务逾期几天亮黄牌",
+        min_value=0,
+        max_value=3650,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    red_overdue_days = forms.IntegerField(
+        label="任务逾期几天亮红牌",
+        min_value=0,
+        max_value=3650,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    yellow_missed_periods = forms.IntegerField(
+        label="连续漏报几期亮黄牌", min_value=1, max_value=24, widget=UnfoldAdminIntegerFieldWidget
+    )
+    red_missed_periods = forms.IntegerField(
+        label="连续漏报几期亮红牌", min_value=1, max_value=24, widget=UnfoldAdminIntegerFieldWidget
+    )

@@ -58,7 +58,9 @@ class Section(models.Model):
         verbose_name = "重点举措"
         verbose_name_plural = "重点举措"
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="section_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="section_unique_number")
+        ]
 
     def __str__(self) -> str:
         return self.heading
@@ -76,7 +78,9 @@ class Measure(models.Model):
         verbose_name = "措施"
         verbose_name_plural = "措施"
         ordering = ["section", "number"]
-        constraints = [models.UniqueConstraint(fields=["section", "number"], name="measure_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "number"], name="measure_unique_number")
+        ]
 
     def __str__(self) -> str:
         return self.heading
@@ -94,7 +98,9 @@ class Programme(models.Model):
         verbose_name = "工程"
         verbose_name_plural = "工程"
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="programme_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="programme_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"（{self.number}）{self.name}"
@@ -118,7 +124,9 @@ class Task(models.Model):
     number = models.PositiveSmallIntegerField("序号")
     text = models.TextField("主要任务")
     deadline_text = models.CharField("完成年限", max_length=20)
-    deadline = models.DateField("截止日期", null=True, blank=True, help_text="持续推进的任务没有截止日期")
+    deadline = models.DateField(
+        "截止日期", null=True, blank=True, help_text="持续推进的任务没有截止日期"
+    )
     extended_deadline = models.DateField("延期后截止日期", null=True, blank=True)
     units_text = models.CharField("责任单位（原文）", max_length=300)
 
@@ -128,7 +136,9 @@ class Task(models.Model):
         verbose_name = "任务"
         verbose_name_plural = "任务"
         ordering = ["plan", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}．{self.text[:30]}"
@@ -148,8 +158,12 @@ class Assignee(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignees")
     position = models.PositiveSmallIntegerField("顺序")
     printed_name = models.CharField("原文名称", max_length=100)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    group = models.ForeignKey(UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    group = models.ForeignKey(
+        UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "责任单位（原文）"
@@ -158,8 +172,10 @@ class Assignee(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "position"], name="assignee_unique_position"),
             models.CheckConstraint(
-                condition=(models.Q(unit__isnull=False, group__isnull=True)
-                           | models.Q(unit__isnull=True, group__isnull=False)),
+                condition=(
+                    models.Q(unit__isnull=False, group__isnull=True)
+                    | models.Q(unit__isnull=True, group__isnull=False)
+                ),
                 name="assignee_unit_xor_group",
             ),
         ]
@@ -174,14 +190,18 @@ class Responsibility(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="responsibilities")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responsibilities")
     is_lead = models.BooleanField("牵头", default=False)
-    via_group = models.ForeignKey(UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    via_group = models.ForeignKey(
+        UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField("顺序")
 
     class Meta:
         verbose_name = "责任分工"
         verbose_name_plural = "责任分工"
         ordering = ["task", "position", "unit__name"]
-        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="responsibility_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="responsibility_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.number} {self.unit}"
@@ -198,7 +218,9 @@ class ReportingPeriod(models.Model):
     """A period for which every unit with an open or continuous task owes a progress report."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
-    kind = models.CharField("周期类型", max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH)
+    kind = models.CharField(
+        "周期类型", max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH
+    )
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
     due = models.DateField("报送截止日期")
@@ -210,8 +232,12 @@ class ReportingPeriod(models.Model):
         ordering = ["plan", "start"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "start"], name="period_unique_start"),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="period_end_after_start"),
-            models.CheckConstraint(condition=models.Q(due__gte=models.F("end")), name="period_due_after_end"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="period_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due__gte=models.F("end")), name="period_due_after_end"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,22 +266,37 @@ class ProgressReportQuerySet(ScopedQuerySet["ProgressReport"]):
 class ProgressReport(models.Model):
     """One unit's report on one task for one period. No personal data beyond the author."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey(Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="progress_reports")
-    period = models.ForeignKey(ReportingPeriod, verbose_name="报送周期", on_delete=models.PROTECT, related_name="reports")
-    status = models.CharField("状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="报送周期", on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
     narrative = models.TextField("进展情况")
     percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
     milestone = models.CharField("节点目标", max_length=200, blank=True)
     claims_completion = models.BooleanField("申报完成", default=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     # Timeliness is judged on the first submission: a report returned and sent again stays on time.
     first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     review_comment = models.TextField("审核意见", blank=True)
 
@@ -266,8 +307,12 @@ class ProgressReport(models.Model):
         verbose_name_plural = "进展报告"
         ordering = ["-period__start", "task__number", "unit__name"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "unit", "period"], name="report_unique_per_period"),
-            models.CheckConstraint(condition=models.Q(percent__lte=100), name="report_percent_at_most_100"),
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"], name="report_unique_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="report_percent_at_most_100"
+            ),
         ]
         indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["task", "status"])]
 
@@ -309,7 +354,9 @@ class Evidence(models.Model):
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveIntegerField("大小")
     sha256 = models.CharField("摘要", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
@@ -350,7 +397,8 @@ class TaskWarning(models.Model):
         ordering = ["-level", "task__number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "unit"], condition=models.Q(resolved_at__isnull=True),
+                fields=["task", "unit"],
+                condition=models.Q(resolved_at__isnull=True),
                 name="warning_one_open_per_task_unit",
             )
         ]
@@ -373,14 +421,22 @@ class ExtensionRequestQuerySet(ScopedQuerySet["ExtensionRequest"]):
 class ExtensionRequest(models.Model):
     """A lead unit's request to move a task's deadline (延期申请), with its decision."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="extension_requests")
-    unit = models.ForeignKey(Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField("申请时间", default=timezone.now)
     previous_deadline = models.DateField("原截止日期")
     requested_deadline = models.DateField("申请延期至")
     reason = models.TextField("延期理由")
-    status = models.CharField("状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -395,7 +451,9 @@ class ExtensionRequest(models.Model):
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task"], condition=models.Q(status="pending"), name="extension_one_pending_per_task"
+                fields=["task"],
+                condition=models.Q(status="pending"),
+                name="extension_one_pending_per_task",
             ),
             models.CheckConstraint(
                 condition=models.Q(requested_deadline__gt=models.F("previous_deadline")),
@@ -416,14 +474,20 @@ class SchoolPlan(models.Model):
     """A school's own implementation plan (一校一案), linked to the tasks it serves."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="school_plans")
-    school = models.ForeignKey(Unit, verbose_name="学校", on_delete=models.PROTECT, related_name="school_plans")
+    school = models.ForeignKey(
+        Unit, verbose_name="学校", on_delete=models.PROTECT, related_name="school_plans"
+    )
     title = models.CharField("方案名称", max_length=200)
     summary = models.TextField("主要内容")
     document = models.FileField("方案文件", upload_to="school-plans/%Y/", blank=True)
     document_name = models.CharField("文件名", max_length=200, blank=True)
-    tasks = models.ManyToManyField(Task, verbose_name="对应任务", related_name="school_plans", blank=True)
+    tasks = models.ManyToManyField(
+        Task, verbose_name="对应任务", related_name="school_plans", blank=True
+    )
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = SchoolPlanQuerySet.as_manager()
 
@@ -431,7 +495,9 @@ class SchoolPlan(models.Model):
         verbose_name = "一校一案"
         verbose_name_plural = "一校一案"
         ordering = ["school__name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "school"], name="school_plan_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "school"], name="school_plan_unique")
+        ]
 
     def __str__(self) -> str:
         return self.title

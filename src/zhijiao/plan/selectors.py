@@ -35,9 +35,11 @@ def tasks_visible(user: Any, plan: Plan | None = None) -> QuerySet[Task]:
     qs = Task.objects.visible_to(user)
     if plan is not None:
         qs = qs.filter(plan=plan)
-    return qs.select_related("programme", "plan").prefetch_related(
-        Prefetch("assignees", queryset=Assignee.objects.order_by("position"))
-    ).order_by("plan", "number")
+    return (
+        qs.select_related("programme", "plan")
+        .prefetch_related(Prefetch("assignees", queryset=Assignee.objects.order_by("position")))
+        .order_by("plan", "number")
+    )
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ class Obligation:
     state: ObligationState
 
 
-def obligations(plan: Plan, *, today: dt.date, unit_ids: set[int] | None = None) -> list[Obligation]:
+def obligations(
+    plan: Plan, *, today: dt.date, unit_ids: set[int] | None = None
+) -> list[Obligation]:
     """Every (task, unit, period) report owed up to ``today`` and whether it came on time.
 
     A unit owes a report every period for every task it is responsible for, until the task is
@@ -122,7 +126,9 @@ def obligations(plan: Plan, *, today: dt.date, unit_ids: set[int] | None = None)
     tasks = list(plan.tasks.select_related("plan"))
     states = task_states(tasks, today=today)
     periods = periods_due(plan, today=today)
-    responsibilities = Responsibility.objects.filter(task__plan=plan).values_list("task_id", "unit_id")
+    responsibilities = Responsibility.objects.filter(task__plan=plan).values_list(
+        "task_id", "unit_id"
+    )
     if unit_ids is not None:
         responsibilities = responsibilities.filter(unit_id__in=unit_ids)
     firsts: dict[tuple[int, int, int], dt.date | None] = {

@@ -43,7 +43,14 @@ from .models import (
 from .selectors import missed_streaks, obligations
 from .status import task_states
 
-REPORT_FIELDS = ("status", "narrative", "percent", "milestone", "claims_completion", "review_comment")
+REPORT_FIELDS = (
+    "status",
+    "narrative",
+    "percent",
+    "milestone",
+    "claims_completion",
+    "review_comment",
+)
 
 # Evidence: what a unit may attach. The first bytes must match the claimed kind.
 EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -51,9 +58,18 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        (b"PK\x03\x04",),
+    ),
     ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
     ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
     ".ofd": ("application/ofd", (b"PK\x03\x04",)),
@@ -73,9 +89,12 @@ def _require(user: User, capability: Capability, message: str = "您没有执行
 
 
 def _period_bounds(kind: str, start: dt.date) -> tuple[dt.date, str]:
-    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}[
-        PeriodKind(kind)
-    ]
+    months = {
+        PeriodKind.MONTH: 1,
+        PeriodKind.QUARTER: 3,
+        PeriodKind.HALF_YEAR: 6,
+        PeriodKind.YEAR: 12,
+    }[PeriodKind(kind)]
     end = month_end(add_months(start, months - 1))
     if kind == PeriodKind.MONTH:
         label = f"{start.year}年{start.month}月"
@@ -97,21 +116,31 @@ def periods_ensure(*, plan: Plan, through: dt.date) -> list[ReportingPeriod]:
     last = plan.periods.order_by("-start").first()
     start = (last.end + dt.timedelta(days=1)) if last else plan.issued_on.replace(day=1)
     if plan.period_kind != PeriodKind.MONTH and last is None:
-        step = {PeriodKind.QUARTER: 3, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}[PeriodKind(plan.period_kind)]
+        step = {PeriodKind.QUARTER: 3, PeriodKind.HALF_YEAR: 6, PeriodKind.YEAR: 12}[
+            PeriodKind(plan.period_kind)
+        ]
         start = start.replace(month=(start.month - 1) // step * step + 1)
     created = []
     while start <= through:
         end, label = _period_bounds(plan.period_kind, start)
         created.append(
             ReportingPeriod(
-                plan=plan, kind=plan.period_kind, start=start, end=end,
-                due=end + dt.timedelta(days=plan.report_due_days), label=label,
+                plan=plan,
+                kind=plan.period_kind,
+                start=start,
+                end=end,
+                due=end + dt.timedelta(days=plan.report_due_days),
+                label=label,
             )
         )
         start = end + dt.timedelta(days=1)
     ReportingPeriod.objects.bulk_create(created)
     if created:
-        audit.record(AuditAction.CREATE, obj=plan, message=f"生成报送周期 {len(created)} 个（至 {created[-1].label}）")
+        audit.record(
+            AuditAction.CREATE,
+            obj=plan,
+            message=f"生成报送周期 {len(created)} 个（至 {created[-1].label}）",
+        )
     return created
 
 
@@ -120,8 +149,14 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
     """Changes the warning and reporting rules of a plan (plan office only)."""
     _require(user, Capability.PLAN_MANAGE)
     allowed = {
-        "due_soon_days", "yellow_overdue_days", "red_overdue_days", "yellow_missed_periods",
-        "red_missed_periods", "notice_days_before_due", "period_kind", "report_due_days",
+        "due_soon_days",
+        "yellow_overdue_days",
+        "red_overdue_days",
+        "yellow_missed_periods",
+        "red_missed_periods",
+        "notice_days_before_due",
+        "period_kind",
+        "report_due_days",
     }
     unknown = set(rules) - allowed
     if unknown:
@@ -130,10 +165,17 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
     before = audit.snapshot(plan, rules)
     for name, value in rules.items():
         setattr(plan, name, value)
-    if plan.red_overdue_days < plan.yellow_overdue_days or plan.red_missed_periods < plan.yellow_missed_periods:
+    if (
+        plan.red_overdue_days < plan.yellow_overdue_days
+        or plan.red_missed_periods < plan.yellow_missed_periods
+    ):
         raise _error(PlanErrorCode.INVALID_INPUT, "红牌条件不能比黄牌条件更宽松")
     plan.save(update_fields=list(rules))
-    audit.record(AuditAction.UPDATE, obj=plan, changes=audit.changes_between(before, audit.snapshot(plan, rules)))
+    audit.record(
+        AuditAction.UPDATE,
+        obj=plan,
+        changes=audit.changes_between(before, audit.snapshot(plan, rules)),
+    )
     return plan
 
 
@@ -150,7 +192,9 @@ def _responsibility(user: User, task: Task) -> Responsibility:
     _require(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
     resp = Responsibility.objects.filter(task=task, unit_id=_own_unit_id(user)).first()
     if resp is None:
-        raise _error(PlanErrorCode.NOT_RESPONSIBLE, f"本单位不是任务 {task.number} 的责任单位，不能填报", 403)
+        raise _error(
+            PlanErrorCode.NOT_RESPONSIBLE, f"本单位不是任务 {task.number} 的责任单位，不能填报", 403
+        )
     return resp
 
 
@@ -163,8 +207,11 @@ def _notify(users: Any, *, title: str, body: str = "", link: str = "") -> None:
     Notification.objects.bulk_create(
         [Notification(recipient=u, title=title, body=body, link=link) for u in recipients]
     )
-    mails = [(title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
-             for u in recipients if u.email]
+    mails = [
+        (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
+        for u in recipients
+        if u.email
+    ]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
 
@@ -188,7 +235,9 @@ class ReportInput:
 
 
 @transaction.atomic
-def report_save(*, user: User, task: Task, period: ReportingPeriod, data: ReportInput) -> ProgressReport:
+def report_save(
+    *, user: User, task: Task, period: ReportingPeriod, data: ReportInput
+) -> ProgressReport:
     """Creates or updates the user's unit's draft report on a task for a period."""
     _responsibility(user, task)
     if period.plan_id != task.plan_id:
@@ -210,17 +259,29 @@ def report_save(*, user: User, task: Task, period: ReportingPeriod, data: Report
         try:
             with transaction.atomic():
                 report = ProgressReport.objects.create(
-                    task=task, unit_id=_own_unit_id(user), period=period, author=user,
-                    narrative=data.narrative.strip(), percent=data.percent,
-                    milestone=data.milestone.strip(), claims_completion=data.claims_completion,
+                    task=task,
+                    unit_id=_own_unit_id(user),
+                    period=period,
+                    author=user,
+                    narrative=data.narrative.strip(),
+                    percent=data.percent,
+                    milestone=data.milestone.strip(),
+                    claims_completion=data.claims_completion,
                 )
         except IntegrityError as exc:  # a concurrent first save of the same report
-            raise _error(PlanErrorCode.CONFLICT, "该报告已由他人同时创建，请刷新后再试", 409) from exc
-        audit.record(AuditAction.CREATE, obj=report,
-                     changes={k: [None, v] for k, v in audit.snapshot(report, REPORT_FIELDS).items()})
+            raise _error(
+                PlanErrorCode.CONFLICT, "该报告已由他人同时创建，请刷新后再试", 409
+            ) from exc
+        audit.record(
+            AuditAction.CREATE,
+            obj=report,
+            changes={k: [None, v] for k, v in audit.snapshot(report, REPORT_FIELDS).items()},
+        )
         return report
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise _error(PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，不能再修改")
+        raise _error(
+            PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，不能再修改"
+        )
     before = audit.snapshot(report, REPORT_FIELDS)
     report.narrative = data.narrative.strip()
     report.percent = data.percent
@@ -228,13 +289,20 @@ def report_save(*, user: User, task: Task, period: ReportingPeriod, data: Report
     report.claims_completion = data.claims_completion
     report.author = user
     report.save(update_fields=["narrative", "percent", "milestone", "claims_completion", "author"])
-    audit.record(AuditAction.UPDATE, obj=report,
-                 changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)))
+    audit.record(
+        AuditAction.UPDATE,
+        obj=report,
+        changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
+    )
     return report
 
 
 def _locked(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("task", "unit", "period").get(pk=report.pk)
+    return (
+        ProgressReport.objects.select_for_update()
+        .select_related("task", "unit", "period")
+        .get(pk=report.pk)
+    )
 
 
 @transaction.atomic
@@ -248,7 +316,9 @@ def report_submit(*, user: User, report: ProgressReport, notify: bool = True) ->
     if report.unit_id != user.unit_id:
         raise _error(PlanErrorCode.NOT_RESPONSIBLE, "只能报送本单位的报告", 403)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise _error(PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，请勿重复报送")
+        raise _error(
+            PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，请勿重复报送"
+        )
     now = timezone.now()
     before = audit.snapshot(report, REPORT_FIELDS)
     report.status = ReportStatus.SUBMITTED
@@ -259,21 +329,32 @@ def report_submit(*, user: User, report: ProgressReport, notify: bool = True) ->
         fields.append("first_submitted_at")
     report.save(update_fields=fields)
     ReportEvent.objects.create(report=report, action=ReviewAction.SUBMIT, actor=user, at=now)
-    audit.record(AuditAction.UPDATE, obj=report, message="报送进展报告",
-                 changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)))
+    audit.record(
+        AuditAction.UPDATE,
+        obj=report,
+        message="报送进展报告",
+        changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
+    )
     if notify:
-        _notify(_office_users(), title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
-                link=f"/plan/reports/{report.pk}/")
+        _notify(
+            _office_users(),
+            title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
+            link=f"/plan/reports/{report.pk}/",
+        )
     return report
 
 
 @transaction.atomic
-def report_review(*, user: User, report: ProgressReport, approve: bool, comment: str = "") -> ProgressReport:
+def report_review(
+    *, user: User, report: ProgressReport, approve: bool, comment: str = ""
+) -> ProgressReport:
     """Approves or returns a submitted report. Only the plan office reviews; returning needs a reason."""
     _require(user, Capability.PLAN_REVIEW, "只有工作专班可以审核进展报告")
     report = _locked(report)
     if report.status != ReportStatus.SUBMITTED:
-        raise _error(PlanErrorCode.NOT_SUBMITTED, f"该报告{report.get_status_display()}，不在待审核状态")
+        raise _error(
+            PlanErrorCode.NOT_SUBMITTED, f"该报告{report.get_status_display()}，不在待审核状态"
+        )
     if not approve and not comment.strip():
         raise _error(PlanErrorCode.COMMENT_REQUIRED, "退回报告时请填写退回意见")
     now = timezone.now()
@@ -284,14 +365,25 @@ def report_review(*, user: User, report: ProgressReport, approve: bool, comment:
     report.review_comment = comment.strip()
     report.save(update_fields=["status", "reviewer", "reviewed_at", "review_comment"])
     ReportEvent.objects.create(
-        report=report, action=ReviewAction.APPROVE if approve else ReviewAction.RETURN,
-        actor=user, comment=comment.strip(), at=now,
+        report=report,
+        action=ReviewAction.APPROVE if approve else ReviewAction.RETURN,
+        actor=user,
+        comment=comment.strip(),
+        at=now,
     )
-    audit.record(AuditAction.UPDATE, obj=report, message="审核通过" if approve else "退回",
-                 changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)))
+    audit.record(
+        AuditAction.UPDATE,
+        obj=report,
+        message="审核通过" if approve else "退回",
+        changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
+    )
     verdict = "已审核通过" if approve else "被退回，请修改后重新报送"
-    _notify(_unit_users(report.unit_id), title=f"任务 {report.task.number} 的{report.period}进展报告{verdict}",
-            body=comment.strip(), link=f"/plan/reports/{report.pk}/")
+    _notify(
+        _unit_users(report.unit_id),
+        title=f"任务 {report.task.number} 的{report.period}进展报告{verdict}",
+        body=comment.strip(),
+        link=f"/plan/reports/{report.pk}/",
+    )
     if approve and report.claims_completion:
         warnings_refresh(plan=report.task.plan, today=timezone.localdate())
     return report
@@ -309,14 +401,18 @@ def evidence_add(*, user: User, report: ProgressReport, upload: UploadedFile) ->
     name = (upload.name or "").strip()
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in EVIDENCE_TYPES:
-        raise _error(PlanErrorCode.FILE_TYPE,
-                     f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、图片（PNG/JPG）或 Office 文件")
+        raise _error(
+            PlanErrorCode.FILE_TYPE,
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、图片（PNG/JPG）或 Office 文件",
+        )
     if upload.size is None or upload.size == 0:
         raise _error(PlanErrorCode.FILE_EMPTY, "文件是空的")
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
-        raise _error(PlanErrorCode.FILE_TOO_LARGE,
-                     f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 {limit // 1048576} MB")
+        raise _error(
+            PlanErrorCode.FILE_TOO_LARGE,
+            f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 {limit // 1048576} MB",
+        )
     content_type, magics = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
@@ -327,8 +423,14 @@ def evidence_add(*, user: User, report: ProgressReport, upload: UploadedFile) ->
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = Evidence(report=report, original_name=name[:200], content_type=content_type,
-                        size=upload.size, sha256=digest.hexdigest(), uploaded_by=user)
+    evidence = Evidence(
+        report=report,
+        original_name=name[:200],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
     evidence.file.save(f"{digest.hexdigest()[:16]}{suffix}", upload, save=False)
     evidence.save()
     audit.record(AuditAction.CREATE, obj=evidence, message=f"上传佐证材料 {name}")
@@ -336,8 +438,15 @@ def evidence_add(*, user: User, report: ProgressReport, upload: UploadedFile) ->
 
 
 @transaction.atomic
-def report_with_evidence(*, user: User, task: Task, period: ReportingPeriod, data: ReportInput,
-                         files: list[UploadedFile], submit: bool) -> ProgressReport:
+def report_with_evidence(
+    *,
+    user: User,
+    task: Task,
+    period: ReportingPeriod,
+    data: ReportInput,
+    files: list[UploadedFile],
+    submit: bool,
+) -> ProgressReport:
     """Saves a report with its new evidence files and, if asked, submits it — all or nothing."""
     report = report_save(user=user, task=task, period=period, data=data)
     for upload in files:
@@ -351,7 +460,9 @@ def report_with_evidence(*, user: User, task: Task, period: ReportingPeriod, dat
 
 
 @transaction.atomic
-def extension_request(*, user: User, task: Task, requested_deadline: dt.date, reason: str) -> ExtensionRequest:
+def extension_request(
+    *, user: User, task: Task, requested_deadline: dt.date, reason: str
+) -> ExtensionRequest:
     """The lead unit asks to move a task's deadline."""
     resp = _responsibility(user, task)
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -362,7 +473,9 @@ def extension_request(*, user: User, task: Task, requested_deadline: dt.date, re
     current = task.effective_deadline
     assert current is not None
     if requested_deadline <= current:
-        raise _error(PlanErrorCode.EXTENSION_DATE, f"申请的日期应晚于当前截止日期 {current:%Y年%m月%d日}")
+        raise _error(
+            PlanErrorCode.EXTENSION_DATE, f"申请的日期应晚于当前截止日期 {current:%Y年%m月%d日}"
+        )
     if not reason.strip():
         raise _error(PlanErrorCode.INVALID_INPUT, "请说明延期理由")
     if ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
@@ -370,23 +483,35 @@ def extension_request(*, user: User, task: Task, requested_deadline: dt.date, re
     try:
         with transaction.atomic():
             req = ExtensionRequest.objects.create(
-                task=task, unit_id=_own_unit_id(user), requested_by=user, previous_deadline=current,
-                requested_deadline=requested_deadline, reason=reason.strip(),
+                task=task,
+                unit_id=_own_unit_id(user),
+                requested_by=user,
+                previous_deadline=current,
+                requested_deadline=requested_deadline,
+                reason=reason.strip(),
             )
     except IntegrityError as exc:
         raise _error(PlanErrorCode.EXTENSION_PENDING, "该任务已有待审批的延期申请") from exc
     audit.record(AuditAction.CREATE, obj=req, message=f"申请延期至 {requested_deadline}")
-    _notify(_office_users(), title=f"{req.unit} 申请任务 {task.number} 延期", body=req.reason,
-            link=f"/plan/tasks/{task.number}/")
+    _notify(
+        _office_users(),
+        title=f"{req.unit} 申请任务 {task.number} 延期",
+        body=req.reason,
+        link=f"/plan/tasks/{task.number}/",
+    )
     return req
 
 
 @transaction.atomic
-def extension_decide(*, user: User, request: ExtensionRequest, approve: bool, comment: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, user: User, request: ExtensionRequest, approve: bool, comment: str = ""
+) -> ExtensionRequest:
     _require(user, Capability.PLAN_REVIEW, "只有工作专班可以审批延期申请")
     req = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
     if req.status != ExtensionStatus.PENDING:
-        raise _error(PlanErrorCode.EXTENSION_DECIDED, f"该申请{req.get_status_display()}，不能重复审批")
+        raise _error(
+            PlanErrorCode.EXTENSION_DECIDED, f"该申请{req.get_status_display()}，不能重复审批"
+        )
     if not approve and not comment.strip():
         raise _error(PlanErrorCode.COMMENT_REQUIRED, "不批准时请填写意见")
     req.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
@@ -400,10 +525,18 @@ def extension_decide(*, user: User, request: ExtensionRequest, approve: bool, co
         before = audit.snapshot(task, ["extended_deadline"])
         task.extended_deadline = req.requested_deadline
         task.save(update_fields=["extended_deadline"])
-        audit.record(AuditAction.UPDATE, obj=task, message="批准延期",
-                     changes=audit.changes_between(before, audit.snapshot(task, ["extended_deadline"])))
-    _notify(_unit_users(req.unit_id), title=f"任务 {req.task.number} 的延期申请{req.get_status_display()}",
-            body=comment.strip(), link=f"/plan/tasks/{req.task.number}/")
+        audit.record(
+            AuditAction.UPDATE,
+            obj=task,
+            message="批准延期",
+            changes=audit.changes_between(before, audit.snapshot(task, ["extended_deadline"])),
+        )
+    _notify(
+        _unit_users(req.unit_id),
+        title=f"任务 {req.task.number} 的延期申请{req.get_status_display()}",
+        body=comment.strip(),
+        link=f"/plan/tasks/{req.task.number}/",
+    )
     return req
 
 
@@ -427,7 +560,9 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
         if key not in wanted or wanted[key][0] < level:
             wanted[key] = (level, reason)
 
-    leads = Responsibility.objects.filter(task__plan=plan, is_lead=True).values_list("task_id", "unit_id")
+    leads = Responsibility.objects.filter(task__plan=plan, is_lead=True).values_list(
+        "task_id", "unit_id"
+    )
     for task_id, unit_id in leads:
         state = states[task_id]
         if state.status == TaskStatus.OVERDUE and state.days_left is not None:
@@ -437,7 +572,9 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
             elif late >= plan.yellow_overdue_days:
                 raise_to((task_id, unit_id), WarningLevel.YELLOW, f"任务逾期 {late} 天未完成")
         elif state.status == TaskStatus.DUE_SOON and state.days_left is not None:
-            raise_to((task_id, unit_id), WarningLevel.NOTICE, f"距截止日期还有 {state.days_left} 天")
+            raise_to(
+                (task_id, unit_id), WarningLevel.NOTICE, f"距截止日期还有 {state.days_left} 天"
+            )
     items = obligations(plan, today=today)
     for (task_id, unit_id), missed in missed_streaks(items).items():
         if states[task_id].status == TaskStatus.COMPLETED:
@@ -447,9 +584,16 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
         elif missed >= plan.yellow_missed_periods:
             raise_to((task_id, unit_id), WarningLevel.YELLOW, f"连续 {missed} 期未报送进展")
     for item in items:
-        if item.state == "open" and item.period.end < today and (item.period.due - today).days <= plan.notice_days_before_due:
-            raise_to((item.task_id, item.unit_id), WarningLevel.NOTICE,
-                     f"{item.period.label}进展将于 {item.period.due:%m月%d日} 截止报送")
+        if (
+            item.state == "open"
+            and item.period.end < today
+            and (item.period.due - today).days <= plan.notice_days_before_due
+        ):
+            raise_to(
+                (item.task_id, item.unit_id),
+                WarningLevel.NOTICE,
+                f"{item.period.label}进展将于 {item.period.due:%m月%d日} 截止报送",
+            )
     return wanted
 
 
@@ -461,10 +605,14 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
     now = timezone.now()
     standing = {
         (w.task_id, w.unit_id): w
-        for w in TaskWarning.objects.select_for_update().filter(task__plan=plan, resolved_at__isnull=True)
+        for w in TaskWarning.objects.select_for_update().filter(
+            task__plan=plan, resolved_at__isnull=True
+        )
     }
     changes: list[WarningChange] = []
-    to_resolve = [w.pk for key, w in standing.items() if key not in wanted or wanted[key][0] != w.level]
+    to_resolve = [
+        w.pk for key, w in standing.items() if key not in wanted or wanted[key][0] != w.level
+    ]
     TaskWarning.objects.filter(pk__in=to_resolve).update(resolved_at=now)
     new = [
         TaskWarning(task_id=t, unit_id=u, level=level, reason=reason, issued_at=now)
@@ -481,11 +629,17 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
         previous = standing.get((w.task_id, w.unit_id))
         if previous is None or previous.level < w.level:
             label = WarningLevel(w.level).label
-            _notify(_unit_users(w.unit_id), title=f"【{label}】任务 {numbers[w.task_id]}：{w.reason}",
-                    link=f"/plan/tasks/{numbers[w.task_id]}/")
+            _notify(
+                _unit_users(w.unit_id),
+                title=f"【{label}】任务 {numbers[w.task_id]}：{w.reason}",
+                link=f"/plan/tasks/{numbers[w.task_id]}/",
+            )
     if changes:
-        audit.record(AuditAction.UPDATE, obj=plan,
-                     message=f"督办预警更新：新发 {len(new)} 条，解除 {len(to_resolve)} 条")
+        audit.record(
+            AuditAction.UPDATE,
+            obj=plan,
+            message=f"督办预警更新：新发 {len(new)} 条，解除 {len(to_resolve)} 条",
+        )
     return changes
 
 
@@ -493,8 +647,15 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
 
 
 @transaction.atomic
-def school_plan_save(*, user: User, plan: Plan, title: str, summary: str, task_ids: list[int],
-                     document: UploadedFile | None = None) -> SchoolPlan:
+def school_plan_save(
+    *,
+    user: User,
+    plan: Plan,
+    title: str,
+    summary: str,
+    task_ids: list[int],
+    document: UploadedFile | None = None,
+) -> SchoolPlan:
     """Creates or updates the user's school's 一校一案, linked to the tasks it serves."""
     _require(user, Capability.SCHOOL_PLAN, "只有学校用户可以维护一校一案")
     school = Unit.objects.get(pk=_own_unit_id(user))
@@ -510,19 +671,30 @@ def school_plan_save(*, user: User, plan: Plan, title: str, summary: str, task_i
     if sp is None:
         sp = SchoolPlan(plan=plan, school=school, updated_by=user)
     before = {} if created else audit.snapshot(sp, ["title", "summary", "document_name"])
-    sp.title, sp.summary, sp.updated_by, sp.updated_at = title.strip(), summary.strip(), user, timezone.now()
+    sp.title, sp.summary, sp.updated_by, sp.updated_at = (
+        title.strip(),
+        summary.strip(),
+        user,
+        timezone.now(),
+    )
     if document is not None:
         suffix = "." + (document.name or "").rsplit(".", 1)[-1].lower()
         if suffix not in (".pdf", ".docx", ".doc", ".ofd"):
             raise _error(PlanErrorCode.FILE_TYPE, "方案文件请上传 PDF、Word 或 OFD 格式")
         if (document.size or 0) > settings.EVIDENCE_MAX_BYTES:
-            raise _error(PlanErrorCode.FILE_TOO_LARGE, f"文件不能超过 {settings.EVIDENCE_MAX_BYTES // 1048576} MB")
+            raise _error(
+                PlanErrorCode.FILE_TOO_LARGE,
+                f"文件不能超过 {settings.EVIDENCE_MAX_BYTES // 1048576} MB",
+            )
         sp.document.save(f"{school.pk}-{timezone.now():%Y%m%d%H%M%S}{suffix}", document, save=False)
         sp.document_name = (document.name or "")[:200]
     sp.save()
     sp.tasks.set(tasks)
     after = audit.snapshot(sp, ["title", "summary", "document_name"])
-    audit.record(AuditAction.CREATE if created else AuditAction.UPDATE, obj=sp,
-                 changes=audit.changes_between(before, after) | {"tasks": [None, sorted(t.number for t in tasks)]})
+    audit.record(
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=sp,
+        changes=audit.changes_between(before, after)
+        | {"tasks": [None, sorted(t.number for t in tasks)]},
+    )
     return sp
-

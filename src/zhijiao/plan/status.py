@@ -44,7 +44,9 @@ def task_states(tasks: Iterable[Task], *, today: dt.date) -> dict[int, TaskState
     """The state of each task on ``today``, in two queries whatever the number of tasks."""
     tasks = list(tasks)
     ids = [t.pk for t in tasks]
-    end_of_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+    end_of_day = dt.datetime.combine(
+        today + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
     completions = dict(
         ProgressReport.objects.filter(
             task_id__in=ids,
@@ -59,9 +61,7 @@ def task_states(tasks: Iterable[Task], *, today: dt.date) -> dict[int, TaskState
     )
     progress: dict[int, Any] = {
         row["task_id"]: row
-        for row in ProgressReport.objects.filter(
-            task_id__in=ids, first_submitted_at__lt=end_of_day
-        )
+        for row in ProgressReport.objects.filter(task_id__in=ids, first_submitted_at__lt=end_of_day)
         .values("task_id")
         .annotate(
             latest=Max("percent", filter=Q(status=ReportStatus.APPROVED)),
@@ -84,8 +84,9 @@ def task_states(tasks: Iterable[Task], *, today: dt.date) -> dict[int, TaskState
             status=status,
             deadline=deadline,
             completed_on=completed_on,
-            latest_percent=100 if status == TaskStatus.COMPLETED else int((row or {}).get("latest") or 0),
+            latest_percent=100
+            if status == TaskStatus.COMPLETED
+            else int((row or {}).get("latest") or 0),
             days_left=(deadline - today).days if deadline is not None else None,
         )
     return states
-

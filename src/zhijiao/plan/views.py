@@ -41,8 +41,12 @@ from .models import (
 TIMELINE_PERIODS = 6
 
 STATUS_ORDER = [
-    TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.IN_PROGRESS,
-    TaskStatus.NOT_STARTED, TaskStatus.CONTINUOUS, TaskStatus.COMPLETED,
+    TaskStatus.OVERDUE,
+    TaskStatus.DUE_SOON,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.NOT_STARTED,
+    TaskStatus.CONTINUOUS,
+    TaskStatus.COMPLETED,
 ]
 
 
@@ -54,7 +58,10 @@ def _plan_or_404() -> Plan:
 
 
 def _status_badges() -> list[dict[str, str]]:
-    return [{"key": s.value, "label": TASK_STATUS_LABELS[s], "variant": TASK_STATUS_VARIANTS[s]} for s in STATUS_ORDER]
+    return [
+        {"key": s.value, "label": TASK_STATUS_LABELS[s], "variant": TASK_STATUS_VARIANTS[s]}
+        for s in STATUS_ORDER
+    ]
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
@@ -66,7 +73,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     by_status = Counter(r.state.status for r in rows)
     programmes: dict[int, dict[str, Any]] = {}
     for r in rows:
-        p = programmes.setdefault(r.task.programme_id, {"programme": r.task.programme, "counts": Counter(), "total": 0})
+        p = programmes.setdefault(
+            r.task.programme_id, {"programme": r.task.programme, "counts": Counter(), "total": 0}
+        )
         p["counts"][r.state.status] += 1
         p["total"] += 1
     scores = selectors.unit_scorecards(plan, today=today)
@@ -78,17 +87,29 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     )
     warning_counts = Counter(w.level for w in warnings)
     chart = {
-        "labels": [f"（{p['programme'].number}）{p['programme'].name}" for p in programmes.values()],
+        "labels": [
+            f"（{p['programme'].number}）{p['programme'].name}" for p in programmes.values()
+        ],
         "datasets": [
-            {"label": TASK_STATUS_LABELS[s], "data": [p["counts"][s] for p in programmes.values()],
-             "backgroundColor": COLOR[s]}
+            {
+                "label": TASK_STATUS_LABELS[s],
+                "data": [p["counts"][s] for p in programmes.values()],
+                "backgroundColor": COLOR[s],
+            }
             for s in STATUS_ORDER
         ],
     }
     return render_page(
-        request, "plan/dashboard.html", "督查督办总览",
-        plan=plan, today=today, rows=rows, total=len(rows),
-        status_cards=[{**b, "count": by_status.get(TaskStatus(b["key"]), 0)} for b in _status_badges()],
+        request,
+        "plan/dashboard.html",
+        "督查督办总览",
+        plan=plan,
+        today=today,
+        rows=rows,
+        total=len(rows),
+        status_cards=[
+            {**b, "count": by_status.get(TaskStatus(b["key"]), 0)} for b in _status_badges()
+        ],
         programmes=[
             {**p, "cells": [p["counts"][s] for s in STATUS_ORDER]} for p in programmes.values()
         ],
@@ -101,12 +122,17 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         chart_json=json.dumps(chart, ensure_ascii=False),
         chart_options=json.dumps(CHART_OPTIONS),
         awaiting=selectors.reports_awaiting_review(request.user, plan).count(),
-        pending_extensions=ExtensionRequest.objects.filter(task__plan=plan, status=ExtensionStatus.PENDING).count(),
+        pending_extensions=ExtensionRequest.objects.filter(
+            task__plan=plan, status=ExtensionStatus.PENDING
+        ).count(),
     )
 
 
 CHART_OPTIONS = {
-    "animation": False, "responsive": True, "maintainAspectRatio": False, "indexAxis": "y",
+    "animation": False,
+    "responsive": True,
+    "maintainAspectRatio": False,
+    "indexAxis": "y",
     "scales": {"x": {"stacked": True, "ticks": {"precision": 0}}, "y": {"stacked": True}},
     "plugins": {"legend": {"display": True, "position": "bottom"}},
 }
@@ -127,20 +153,44 @@ def workspace(request: AuthedRequest) -> HttpResponse:
     plan = _plan_or_404()
     today = timezone.localdate()
     unit_id = require_unit(request)
-    leads = set(Responsibility.objects.filter(unit_id=unit_id, is_lead=True).values_list("task_id", flat=True))
+    leads = set(
+        Responsibility.objects.filter(unit_id=unit_id, is_lead=True).values_list(
+            "task_id", flat=True
+        )
+    )
     rows = selectors.unit_task_rows(unit_id, plan, today=today)
     period = selectors.period_current(plan, today=today)
-    own = ProgressReport.objects.filter(unit_id=unit_id, task__plan=plan).select_related("task", "period")
-    reported = set(own.filter(period=period).exclude(first_submitted_at__isnull=True).values_list("task_id", flat=True)) if period else set()
+    own = ProgressReport.objects.filter(unit_id=unit_id, task__plan=plan).select_related(
+        "task", "period"
+    )
+    reported = (
+        set(
+            own.filter(period=period)
+            .exclude(first_submitted_at__isnull=True)
+            .values_list("task_id", flat=True)
+        )
+        if period
+        else set()
+    )
     completed = {r.task.pk for r in rows if r.state.status == TaskStatus.COMPLETED}
     due = [r for r in rows if period and r.task.pk not in reported and r.task.pk not in completed]
     return render_page(
-        request, "plan/workspace.html", "我的工作台",
-        plan=plan, rows=rows, leads=leads, period=period, due=due, today=today,
+        request,
+        "plan/workspace.html",
+        "我的工作台",
+        plan=plan,
+        rows=rows,
+        leads=leads,
+        period=period,
+        due=due,
+        today=today,
         drafts=own.filter(status=ReportStatus.DRAFT).order_by("-created_at")[:20],
         returned=own.filter(status=ReportStatus.RETURNED).order_by("-reviewed_at")[:20],
-        warnings=TaskWarning.objects.filter(unit_id=unit_id, resolved_at__isnull=True, task__plan=plan)
-        .select_related("task").order_by("-level"),
+        warnings=TaskWarning.objects.filter(
+            unit_id=unit_id, resolved_at__isnull=True, task__plan=plan
+        )
+        .select_related("task")
+        .order_by("-level"),
     )
 
 
@@ -159,24 +209,38 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     if unit:
         rows = [r for r in rows if any(unit in name for name in r.printed_units)]
     return render_page(
-        request, "plan/task_list.html", "任务清单",
-        plan=plan, rows=rows, statuses=_status_badges(), status=status, programme=programme, unit=unit,
-        programmes=plan.programmes.all(), can_export=request.user.can(Capability.PLAN_VIEW),
+        request,
+        "plan/task_list.html",
+        "任务清单",
+        plan=plan,
+        rows=rows,
+        statuses=_status_badges(),
+        status=status,
+        programme=programme,
+        unit=unit,
+        programmes=plan.programmes.all(),
+        can_export=request.user.can(Capability.PLAN_VIEW),
     )
 
 
 def task_detail(request: AuthedRequest, number: int) -> HttpResponse:
     require(request, Capability.PLAN_VIEW)
     plan = _plan_or_404()
-    task = get_visible_or_404(Task.objects.select_related("programme", "plan"), request.user, plan=plan, number=number)
+    task = get_visible_or_404(
+        Task.objects.select_related("programme", "plan"), request.user, plan=plan, number=number
+    )
     today = timezone.localdate()
     state = selectors.task_state(task, today=today)
     user = request.user
-    responsibilities = task.responsibilities.select_related("unit", "via_group").order_by("position", "unit__name")
+    responsibilities = task.responsibilities.select_related("unit", "via_group").order_by(
+        "position", "unit__name"
+    )
     mine = next((r for r in responsibilities if r.unit_id == user.unit_id), None)
     # The latest periods first; the whole history on request.
     show_all = request.GET.get("all") == "1"
-    periods = list(task.plan.periods.filter(start__lte=today).order_by("-start").values_list("pk", flat=True))
+    periods = list(
+        task.plan.periods.filter(start__lte=today).order_by("-start").values_list("pk", flat=True)
+    )
     reports = selectors.reports_for_task(user, task)
     if not show_all:
         reports = reports.filter(period_id__in=periods[:TIMELINE_PERIODS])
@@ -184,16 +248,31 @@ def task_detail(request: AuthedRequest, number: int) -> HttpResponse:
     for report in reports:
         by_period[report.period].append(report)
     return render_page(
-        request, "plan/task_detail.html", f"任务 {task.number}",
-        task=task, state=state, responsibilities=responsibilities, mine=mine,
-        assignees=task.assignees.all(), timeline=list(by_period.items()),
-        show_all=show_all, more_periods=not show_all and len(periods) > TIMELINE_PERIODS,
-        extensions=ExtensionRequest.objects.visible_to(user).filter(task=task)
+        request,
+        "plan/task_detail.html",
+        f"任务 {task.number}",
+        task=task,
+        state=state,
+        responsibilities=responsibilities,
+        mine=mine,
+        assignees=task.assignees.all(),
+        timeline=list(by_period.items()),
+        show_all=show_all,
+        more_periods=not show_all and len(periods) > TIMELINE_PERIODS,
+        extensions=ExtensionRequest.objects.visible_to(user)
+        .filter(task=task)
         .select_related("unit", "requested_by", "decided_by"),
-        warnings=TaskWarning.objects.visible_to(user).filter(task=task, resolved_at__isnull=True).select_related("unit"),
-        school_plans=SchoolPlan.objects.visible_to(user).filter(tasks=task).select_related("school"),
+        warnings=TaskWarning.objects.visible_to(user)
+        .filter(task=task, resolved_at__isnull=True)
+        .select_related("unit"),
+        school_plans=SchoolPlan.objects.visible_to(user)
+        .filter(tasks=task)
+        .select_related("school"),
         can_report=mine is not None and user.can(Capability.PLAN_REPORT),
-        can_extend=mine is not None and mine.is_lead and not task.is_continuous and user.can(Capability.PLAN_REPORT),
+        can_extend=mine is not None
+        and mine.is_lead
+        and not task.is_continuous
+        and user.can(Capability.PLAN_REPORT),
         can_review=user.can(Capability.PLAN_REVIEW),
         status_variant=TASK_STATUS_VARIANTS[state.status],
     )
@@ -203,7 +282,9 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     """Write (or continue) this unit's report on a task; save as draft or save and submit."""
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
-    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
+    task = get_visible_or_404(
+        Task.objects.select_related("plan"), request.user, plan=plan, number=number
+    )
     unit_id = require_unit(request)
     if not Responsibility.objects.filter(task=task, unit_id=unit_id).exists():
         raise Http404("未找到")
@@ -212,48 +293,77 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     periods = plan.periods.filter(start__lte=today).order_by("-start")[:6]
     periods = plan.periods.filter(pk__in=[p.pk for p in periods]).order_by("-start")
     current = selectors.period_current(plan, today=today)
-    period_id = str(request.POST.get("period") or request.GET.get("period") or (current.pk if current else ""))
+    period_id = str(
+        request.POST.get("period") or request.GET.get("period") or (current.pk if current else "")
+    )
     existing = (
         ProgressReport.objects.filter(task=task, unit_id=unit_id, period_id=int(period_id)).first()
-        if period_id.isdigit() else None
+        if period_id.isdigit()
+        else None
     )
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, periods=periods)
         if form.is_valid():
             data = services.ReportInput(
-                narrative=form.cleaned_data["narrative"], percent=form.cleaned_data["percent"],
-                milestone=form.cleaned_data["milestone"], claims_completion=form.cleaned_data["claims_completion"],
+                narrative=form.cleaned_data["narrative"],
+                percent=form.cleaned_data["percent"],
+                milestone=form.cleaned_data["milestone"],
+                claims_completion=form.cleaned_data["claims_completion"],
             )
             try:
                 report = services.report_with_evidence(
-                    user=request.user, task=task, period=form.cleaned_data["period"], data=data,
-                    files=form.cleaned_data["evidence"], submit="submit" in request.POST,
+                    user=request.user,
+                    task=task,
+                    period=form.cleaned_data["period"],
+                    data=data,
+                    files=form.cleaned_data["evidence"],
+                    submit="submit" in request.POST,
                 )
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, "已报送，等待工作专班审核" if "submit" in request.POST else "草稿已保存")
+                messages.success(
+                    request,
+                    "已报送，等待工作专班审核" if "submit" in request.POST else "草稿已保存",
+                )
                 return redirect(reverse("admin:plan-report", args=[report.pk]))
     else:
         initial: dict[str, Any] = {"period": period_id}
         if existing is not None:
-            initial |= {"narrative": existing.narrative, "percent": existing.percent,
-                        "milestone": existing.milestone, "claims_completion": existing.claims_completion}
+            initial |= {
+                "narrative": existing.narrative,
+                "percent": existing.percent,
+                "milestone": existing.milestone,
+                "claims_completion": existing.claims_completion,
+            }
         form = ReportForm(initial=initial, periods=periods)
-    return render_page(request, "plan/report_form.html", f"填报任务 {task.number} 进展",
-                       task=task, form=form, existing=existing)
+    return render_page(
+        request,
+        "plan/report_form.html",
+        f"填报任务 {task.number} 进展",
+        task=task,
+        form=form,
+        existing=existing,
+    )
 
 
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.PLAN_VIEW)
     report = get_visible_or_404(
-        ProgressReport.objects.select_related("task", "unit", "period", "author", "reviewer"), request.user, pk=pk
+        ProgressReport.objects.select_related("task", "unit", "period", "author", "reviewer"),
+        request.user,
+        pk=pk,
     )
     user = request.user
     return render_page(
-        request, "plan/report_detail.html", f"任务 {report.task.number} · {report.period} 进展报告",
-        report=report, evidence=report.evidence.all(), events=report.events.select_related("actor"),
-        can_submit=report.unit_id == user.unit_id and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        request,
+        "plan/report_detail.html",
+        f"任务 {report.task.number} · {report.period} 进展报告",
+        report=report,
+        evidence=report.evidence.all(),
+        events=report.events.select_related("actor"),
+        can_submit=report.unit_id == user.unit_id
+        and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
         and user.can(Capability.PLAN_REPORT),
         can_review=report.status == ReportStatus.SUBMITTED and user.can(Capability.PLAN_REVIEW),
         review_form=ReviewForm(),
@@ -282,15 +392,22 @@ def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择审核结论")
         return redirect(reverse("admin:plan-report", args=[pk]))
     try:
-        services.report_review(user=request.user, report=report, approve=form.cleaned_data["decision"] == "approve",
-                               comment=form.cleaned_data["comment"])
+        services.report_review(
+            user=request.user,
+            report=report,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
     except ServiceError as error:
         report_error(request, error)
     else:
         messages.success(request, "审核完成")
     next_url = request.POST.get("next", "")
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//")
-                    else reverse("admin:plan-report", args=[pk]))
+    return redirect(
+        next_url
+        if next_url.startswith("/") and not next_url.startswith("//")
+        else reverse("admin:plan-report", args=[pk])
+    )
 
 
 def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
@@ -299,38 +416,53 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     evidence = Evidence.objects.filter(pk=pk, report__in=visible_reports).first()
     if evidence is None:
         raise Http404("未找到")
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
 
 
 def review_queue(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PLAN_REVIEW)
     plan = _plan_or_404()
     return render_page(
-        request, "plan/review_queue.html", "待审核",
+        request,
+        "plan/review_queue.html",
+        "待审核",
         reports=selectors.reports_awaiting_review(request.user, plan),
-        extensions=ExtensionRequest.objects.filter(task__plan=plan, status=ExtensionStatus.PENDING)
-        .select_related("task", "unit", "requested_by"),
-        review_form=ReviewForm(), decision_form=DecisionForm(),
+        extensions=ExtensionRequest.objects.filter(
+            task__plan=plan, status=ExtensionStatus.PENDING
+        ).select_related("task", "unit", "requested_by"),
+        review_form=ReviewForm(),
+        decision_form=DecisionForm(),
     )
 
 
 def extension_new(request: AuthedRequest, number: int) -> HttpResponse:
     require(request, Capability.PLAN_REPORT)
     plan = _plan_or_404()
-    task = get_visible_or_404(Task.objects.select_related("plan"), request.user, plan=plan, number=number)
+    task = get_visible_or_404(
+        Task.objects.select_related("plan"), request.user, plan=plan, number=number
+    )
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.extension_request(user=request.user, task=task,
-                                       requested_deadline=form.cleaned_data["requested_deadline"],
-                                       reason=form.cleaned_data["reason"])
+            services.extension_request(
+                user=request.user,
+                task=task,
+                requested_deadline=form.cleaned_data["requested_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
         except ServiceError as error:
             report_error(request, error)
         else:
             messages.success(request, "延期申请已提交，等待工作专班审批")
             return redirect(reverse("admin:plan-task", args=[number]))
-    return render_page(request, "plan/extension_form.html", f"任务 {task.number} 延期申请", task=task, form=form)
+    return render_page(
+        request, "plan/extension_form.html", f"任务 {task.number} 延期申请", task=task, form=form
+    )
 
 
 @require_POST
@@ -340,9 +472,12 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.extension_decide(user=request.user, request=req,
-                                      approve=form.cleaned_data["decision"] == "approve",
-                                      comment=form.cleaned_data["comment"])
+            services.extension_decide(
+                user=request.user,
+                request=req,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
         except ServiceError as error:
             report_error(request, error)
         else:
@@ -358,29 +493,52 @@ def school_plan(request: AuthedRequest) -> HttpResponse:
     plan = _plan_or_404()
     user = request.user
     if not user.can(Capability.SCHOOL_PLAN):
-        return render_page(request, "plan/school_plans.html", "一校一案",
-                           school_plans=SchoolPlan.objects.visible_to(user).filter(plan=plan)
-                           .select_related("school", "updated_by").prefetch_related("tasks"))
-    current = SchoolPlan.objects.filter(plan=plan, school_id=user.unit_id).prefetch_related("tasks").first()
+        return render_page(
+            request,
+            "plan/school_plans.html",
+            "一校一案",
+            school_plans=SchoolPlan.objects.visible_to(user)
+            .filter(plan=plan)
+            .select_related("school", "updated_by")
+            .prefetch_related("tasks"),
+        )
+    current = (
+        SchoolPlan.objects.filter(plan=plan, school_id=user.unit_id)
+        .prefetch_related("tasks")
+        .first()
+    )
     choices = [(t.pk, f"{t.number}．{t.text[:40]}") for t in plan.tasks.order_by("number")]
     if request.method == "POST":
         form = SchoolPlanForm(request.POST, request.FILES, task_choices=choices)
         if form.is_valid():
             try:
-                services.school_plan_save(user=user, plan=plan, title=form.cleaned_data["title"],
-                                          summary=form.cleaned_data["summary"],
-                                          task_ids=[int(t) for t in form.cleaned_data["tasks"]],
-                                          document=form.cleaned_data["document"])
+                services.school_plan_save(
+                    user=user,
+                    plan=plan,
+                    title=form.cleaned_data["title"],
+                    summary=form.cleaned_data["summary"],
+                    task_ids=[int(t) for t in form.cleaned_data["tasks"]],
+                    document=form.cleaned_data["document"],
+                )
             except ServiceError as error:
                 report_error(request, error)
             else:
                 messages.success(request, "一校一案已保存")
                 return redirect(reverse("admin:plan-school-plan"))
     else:
-        initial = {"title": current.title, "summary": current.summary,
-                   "tasks": [t.pk for t in current.tasks.all()]} if current else {}
+        initial = (
+            {
+                "title": current.title,
+                "summary": current.summary,
+                "tasks": [t.pk for t in current.tasks.all()],
+            }
+            if current
+            else {}
+        )
         form = SchoolPlanForm(initial=initial, task_choices=choices)
-    return render_page(request, "plan/school_plan_form.html", "本校一校一案", form=form, current=current)
+    return render_page(
+        request, "plan/school_plan_form.html", "本校一校一案", form=form, current=current
+    )
 
 
 def school_plan_document(request: AuthedRequest, pk: int) -> FileResponse:
@@ -428,8 +586,13 @@ def bulletins(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, f"正在生成{period.label}督查通报，完成后可在下方下载")
                 return redirect(reverse("admin:jobs"))
     default = selectors.period_current(plan, today=today)
-    return render_page(request, "plan/bulletins.html", "督查通报", periods=periods,
-                       default=default.pk if default else None)
+    return render_page(
+        request,
+        "plan/bulletins.html",
+        "督查通报",
+        periods=periods,
+        default=default.pk if default else None,
+    )
 
 
 def tasks_export(request: AuthedRequest) -> HttpResponse:
@@ -440,7 +603,8 @@ def tasks_export(request: AuthedRequest) -> HttpResponse:
     stream = io.BytesIO()
     documents.tasks_export_xlsx(user=request.user, plan=plan, today=today, stream=stream)
     response = HttpResponse(
-        stream.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=documents.tasks_export_filename(plan, today)

@@ -7,354 +7,861 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='编码')),
-                ('title', models.CharField(max_length=300, verbose_name='方案名称')),
-                ('issuer', models.CharField(max_length=200, verbose_name='发文单位')),
-                ('issued_on', models.DateField(verbose_name='成文日期')),
-                ('notice_title', models.CharField(blank=True, max_length=300, verbose_name='通知标题')),
-                ('preamble', models.TextField(blank=True, verbose_name='正文引言')),
-                ('attachment_title', models.CharField(blank=True, max_length=300, verbose_name='附件标题')),
-                ('source_sha256', models.CharField(blank=True, max_length=64, verbose_name='原文摘要')),
-                ('warnings', models.JSONField(blank=True, default=list, verbose_name='载入提示')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='载入时间')),
-                ('due_soon_days', models.PositiveSmallIntegerField(default=30, verbose_name='临期提醒天数')),
-                ('yellow_overdue_days', models.PositiveSmallIntegerField(default=1, verbose_name='逾期多少天亮黄牌')),
-                ('red_overdue_days', models.PositiveSmallIntegerField(default=90, verbose_name='逾期多少天亮红牌')),
-                ('yellow_missed_periods', models.PositiveSmallIntegerField(default=1, verbose_name='连续漏报几期亮黄牌')),
-                ('red_missed_periods', models.PositiveSmallIntegerField(default=3, verbose_name='连续漏报几期亮红牌')),
-                ('notice_days_before_due', models.PositiveSmallIntegerField(default=3, verbose_name='报送截止前几天提醒')),
-                ('period_kind', models.CharField(default='month', max_length=10, verbose_name='报送周期')),
-                ('report_due_days', models.PositiveSmallIntegerField(default=5, verbose_name='周期结束后几天内报送')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="编码")),
+                ("title", models.CharField(max_length=300, verbose_name="方案名称")),
+                ("issuer", models.CharField(max_length=200, verbose_name="发文单位")),
+                ("issued_on", models.DateField(verbose_name="成文日期")),
+                (
+                    "notice_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="通知标题"),
+                ),
+                ("preamble", models.TextField(blank=True, verbose_name="正文引言")),
+                (
+                    "attachment_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="附件标题"),
+                ),
+                (
+                    "source_sha256",
+                    models.CharField(blank=True, max_length=64, verbose_name="原文摘要"),
+                ),
+                ("warnings", models.JSONField(blank=True, default=list, verbose_name="载入提示")),
+                (
+                    "loaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="载入时间"
+                    ),
+                ),
+                (
+                    "due_soon_days",
+                    models.PositiveSmallIntegerField(default=30, verbose_name="临期提醒天数"),
+                ),
+                (
+                    "yellow_overdue_days",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="逾期多少天亮黄牌"),
+                ),
+                (
+                    "red_overdue_days",
+                    models.PositiveSmallIntegerField(default=90, verbose_name="逾期多少天亮红牌"),
+                ),
+                (
+                    "yellow_missed_periods",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="连续漏报几期亮黄牌"),
+                ),
+                (
+                    "red_missed_periods",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="连续漏报几期亮红牌"),
+                ),
+                (
+                    "notice_days_before_due",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="报送截止前几天提醒"),
+                ),
+                (
+                    "period_kind",
+                    models.CharField(default="month", max_length=10, verbose_name="报送周期"),
+                ),
+                (
+                    "report_due_days",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="周期结束后几天内报送"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '实施方案',
-                'verbose_name_plural': '实施方案',
-                'ordering': ['-issued_on'],
+                "verbose_name": "实施方案",
+                "verbose_name_plural": "实施方案",
+                "ordering": ["-issued_on"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('name', models.CharField(max_length=100, verbose_name='工程名称')),
-                ('name_repeated', models.BooleanField(default=False, verbose_name='名称与前文重复')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='plan.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("name", models.CharField(max_length=100, verbose_name="工程名称")),
+                (
+                    "name_repeated",
+                    models.BooleanField(default=False, verbose_name="名称与前文重复"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="plan.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工程',
-                'verbose_name_plural': '工程',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "工程",
+                "verbose_name_plural": "工程",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已报送'), ('approved', '已审核'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('narrative', models.TextField(verbose_name='进展情况')),
-                ('percent', models.PositiveSmallIntegerField(default=0, verbose_name='完成进度（%）')),
-                ('milestone', models.CharField(blank=True, max_length=200, verbose_name='节点目标')),
-                ('claims_completion', models.BooleanField(default=False, verbose_name='申报完成')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('first_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='首次报送时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('review_comment', models.TextField(blank=True, verbose_name='审核意见')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to='orgs.unit', verbose_name='报送单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已报送"),
+                            ("approved", "已审核"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="进展情况")),
+                (
+                    "percent",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="完成进度（%）"),
+                ),
+                (
+                    "milestone",
+                    models.CharField(blank=True, max_length=200, verbose_name="节点目标"),
+                ),
+                ("claims_completion", models.BooleanField(default=False, verbose_name="申报完成")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报送时间"),
+                ),
+                (
+                    "first_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次报送时间"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_reports",
+                        to="orgs.unit",
+                        verbose_name="报送单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展报告',
-                'verbose_name_plural': '进展报告',
-                'ordering': ['-period__start', 'task__number', 'unit__name'],
+                "verbose_name": "进展报告",
+                "verbose_name_plural": "进展报告",
+                "ordering": ["-period__start", "task__number", "unit__name"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='evidence/%Y/%m/', verbose_name='文件')),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('size', models.PositiveIntegerField(verbose_name='大小')),
-                ('sha256', models.CharField(max_length=64, verbose_name='摘要')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='plan.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="evidence/%Y/%m/", verbose_name="文件")),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                ("size", models.PositiveIntegerField(verbose_name="大小")),
+                ("sha256", models.CharField(max_length=64, verbose_name="摘要")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="plan.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '佐证材料',
-                'verbose_name_plural': '佐证材料',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "佐证材料",
+                "verbose_name_plural": "佐证材料",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submit', '报送'), ('approve', '审核通过'), ('return', '退回'), ('withdraw', '撤回')], max_length=10, verbose_name='动作')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='plan.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "报送"),
+                            ("approve", "审核通过"),
+                            ("return", "退回"),
+                            ("withdraw", "撤回"),
+                        ],
+                        max_length=10,
+                        verbose_name="动作",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="plan.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告流转记录',
-                'verbose_name_plural': '报告流转记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "报告流转记录",
+                "verbose_name_plural": "报告流转记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
+            name="ReportingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('month', '月度'), ('quarter', '季度'), ('half_year', '半年'), ('year', '年度')], default='month', max_length=10, verbose_name='周期类型')),
-                ('start', models.DateField(verbose_name='开始日期')),
-                ('end', models.DateField(verbose_name='结束日期')),
-                ('due', models.DateField(verbose_name='报送截止日期')),
-                ('label', models.CharField(max_length=50, verbose_name='名称')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='plan.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "月度"),
+                            ("quarter", "季度"),
+                            ("half_year", "半年"),
+                            ("year", "年度"),
+                        ],
+                        default="month",
+                        max_length=10,
+                        verbose_name="周期类型",
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="开始日期")),
+                ("end", models.DateField(verbose_name="结束日期")),
+                ("due", models.DateField(verbose_name="报送截止日期")),
+                ("label", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="plan.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报送周期',
-                'verbose_name_plural': '报送周期',
-                'ordering': ['plan', 'start'],
+                "verbose_name": "报送周期",
+                "verbose_name_plural": "报送周期",
+                "ordering": ["plan", "start"],
             },
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plan.reportingperiod', verbose_name='报送周期'),
+            model_name="progressreport",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="plan.reportingperiod",
+                verbose_name="报送周期",
+            ),
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('heading', models.CharField(max_length=300, verbose_name='标题')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='plan.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("heading", models.CharField(max_length=300, verbose_name="标题")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="plan.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '重点举措',
-                'verbose_name_plural': '重点举措',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "重点举措",
+                "verbose_name_plural": "重点举措",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('heading', models.CharField(max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plan.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("heading", models.CharField(max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="内容")),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="plan.section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '措施',
-                'verbose_name_plural': '措施',
-                'ordering': ['section', 'number'],
+                "verbose_name": "措施",
+                "verbose_name_plural": "措施",
+                "ordering": ["section", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('text', models.TextField(verbose_name='主要任务')),
-                ('deadline_text', models.CharField(max_length=20, verbose_name='完成年限')),
-                ('deadline', models.DateField(blank=True, help_text='持续推进的任务没有截止日期', null=True, verbose_name='截止日期')),
-                ('extended_deadline', models.DateField(blank=True, null=True, verbose_name='延期后截止日期')),
-                ('units_text', models.CharField(max_length=300, verbose_name='责任单位（原文）')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plan.plan')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plan.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("text", models.TextField(verbose_name="主要任务")),
+                ("deadline_text", models.CharField(max_length=20, verbose_name="完成年限")),
+                (
+                    "deadline",
+                    models.DateField(
+                        blank=True,
+                        help_text="持续推进的任务没有截止日期",
+                        null=True,
+                        verbose_name="截止日期",
+                    ),
+                ),
+                (
+                    "extended_deadline",
+                    models.DateField(blank=True, null=True, verbose_name="延期后截止日期"),
+                ),
+                ("units_text", models.CharField(max_length=300, verbose_name="责任单位（原文）")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plan.plan",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plan.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务',
-                'verbose_name_plural': '任务',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "任务",
+                "verbose_name_plural": "任务",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolPlan',
+            name="SchoolPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='方案名称')),
-                ('summary', models.TextField(verbose_name='主要内容')),
-                ('document', models.FileField(blank=True, upload_to='school-plans/%Y/', verbose_name='方案文件')),
-                ('document_name', models.CharField(blank=True, max_length=200, verbose_name='文件名')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_plans', to='plan.plan')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='school_plans', to='orgs.unit', verbose_name='学校')),
-                ('updated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tasks', models.ManyToManyField(blank=True, related_name='school_plans', to='plan.task', verbose_name='对应任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="方案名称")),
+                ("summary", models.TextField(verbose_name="主要内容")),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to="school-plans/%Y/", verbose_name="方案文件"
+                    ),
+                ),
+                (
+                    "document_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="文件名"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="更新时间"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="school_plans",
+                        to="plan.plan",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="school_plans",
+                        to="orgs.unit",
+                        verbose_name="学校",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tasks",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="school_plans",
+                        to="plan.task",
+                        verbose_name="对应任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '一校一案',
-                'verbose_name_plural': '一校一案',
-                'ordering': ['school__name'],
+                "verbose_name": "一校一案",
+                "verbose_name_plural": "一校一案",
+                "ordering": ["school__name"],
             },
         ),
         migrations.CreateModel(
-            name='Responsibility',
+            name="Responsibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='牵头')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responsibilities', to='orgs.unit')),
-                ('via_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unitgroup')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responsibilities', to='plan.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="牵头")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsibilities",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "via_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unitgroup",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responsibilities",
+                        to="plan.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任分工',
-                'verbose_name_plural': '责任分工',
-                'ordering': ['task', 'position', 'unit__name'],
+                "verbose_name": "责任分工",
+                "verbose_name_plural": "责任分工",
+                "ordering": ["task", "position", "unit__name"],
             },
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plan.task', verbose_name='任务'),
+            model_name="progressreport",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="plan.task",
+                verbose_name="任务",
+            ),
         ),
         migrations.CreateModel(
-            name='ExtensionRequest',
+            name="ExtensionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申请时间')),
-                ('previous_deadline', models.DateField(verbose_name='原截止日期')),
-                ('requested_deadline', models.DateField(verbose_name='申请延期至')),
-                ('reason', models.TextField(verbose_name='延期理由')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('rejected', '未批准')], default='pending', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('decision_comment', models.TextField(blank=True, verbose_name='审批意见')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='申请单位')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extension_requests', to='plan.task', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="申请时间"
+                    ),
+                ),
+                ("previous_deadline", models.DateField(verbose_name="原截止日期")),
+                ("requested_deadline", models.DateField(verbose_name="申请延期至")),
+                ("reason", models.TextField(verbose_name="延期理由")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已批准"),
+                            ("rejected", "未批准"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("decision_comment", models.TextField(blank=True, verbose_name="审批意见")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="申请单位",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extension_requests",
+                        to="plan.task",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期申请',
-                'verbose_name_plural': '延期申请',
-                'ordering': ['-requested_at'],
+                "verbose_name": "延期申请",
+                "verbose_name_plural": "延期申请",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='Assignee',
+            name="Assignee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('printed_name', models.CharField(max_length=100, verbose_name='原文名称')),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unitgroup')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignees', to='plan.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("printed_name", models.CharField(max_length=100, verbose_name="原文名称")),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unitgroup",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignees",
+                        to="plan.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任单位（原文）',
-                'verbose_name_plural': '责任单位（原文）',
-                'ordering': ['task', 'position'],
+                "verbose_name": "责任单位（原文）",
+                "verbose_name_plural": "责任单位（原文）",
+                "ordering": ["task", "position"],
             },
         ),
         migrations.CreateModel(
-            name='TaskWarning',
+            name="TaskWarning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '预警'), (2, '黄牌'), (3, '红牌')], verbose_name='级别')),
-                ('reason', models.CharField(max_length=300, verbose_name='原因')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发出时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='解除时间')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warnings', to='plan.task')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='task_warnings', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "预警"), (2, "黄牌"), (3, "红牌")], verbose_name="级别"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="原因")),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发出时间"
+                    ),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="解除时间"),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="warnings",
+                        to="plan.task",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="task_warnings",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办预警',
-                'verbose_name_plural': '督办预警',
-                'ordering': ['-level', 'task__number'],
+                "verbose_name": "督办预警",
+                "verbose_name_plural": "督办预警",
+                "ordering": ["-level", "task__number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='programme_unique_number'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="programme_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.UniqueConstraint(fields=('plan', 'start'), name='period_unique_start'),
+            model_name="reportingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "start"), name="period_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='period_end_after_start'),
+            model_name="reportingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))), name="period_end_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportingperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('due__gte', models.F('end'))), name='period_due_after_end'),
+            model_name="reportingperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due__gte", models.F("end"))), name="period_due_after_end"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='section_unique_number'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="section_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(fields=('section', 'number'), name='measure_unique_number'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                fields=("section", "number"), name="measure_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='task_unique_number'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="task_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolplan',
-            constraint=models.UniqueConstraint(fields=('plan', 'school'), name='school_plan_unique'),
+            model_name="schoolplan",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "school"), name="school_plan_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibility',
-            constraint=models.UniqueConstraint(fields=('task', 'unit'), name='responsibility_unique'),
+            model_name="responsibility",
+            constraint=models.UniqueConstraint(
+                fields=("task", "unit"), name="responsibility_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['unit', 'status'], name='plan_progre_unit_id_2b4fe8_idx'),
+            model_name="progressreport",
+            index=models.Index(fields=["unit", "status"], name="plan_progre_unit_id_2b4fe8_idx"),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['task', 'status'], name='plan_progre_task_id_e9feb8_idx'),
+            model_name="progressreport",
+            index=models.Index(fields=["task", "status"], name="plan_progre_task_id_e9feb8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('task', 'unit', 'period'), name='report_unique_per_period'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                fields=("task", "unit", "period"), name="report_unique_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__lte', 100)), name='report_percent_at_most_100'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__lte", 100)), name="report_percent_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extensionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('task',), name='extension_one_pending_per_task'),
+            model_name="extensionrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("task",),
+                name="extension_one_pending_per_task",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='extensionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('requested_deadline__gt', models.F('previous_deadline'))), name='extension_moves_deadline_later'),
+            model_name="extensionrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requested_deadline__gt", models.F("previous_deadline"))),
+                name="extension_moves_deadline_later",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignee',
-            constraint=models.UniqueConstraint(fields=('task', 'position'), name='assignee_unique_position'),
+            model_name="assignee",
+            constraint=models.UniqueConstraint(
+                fields=("task", "position"), name="assignee_unique_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('group__isnull', True), ('unit__isnull', False)), models.Q(('group__isnull', False), ('unit__isnull', True)), _connector='OR'), name='assignee_unit_xor_group'),
+            model_name="assignee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("group__isnull", True), ("unit__isnull", False)),
+                    models.Q(("group__isnull", False), ("unit__isnull", True)),
+                    _connector="OR",
+                ),
+                name="assignee_unit_xor_group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskwarning',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('task', 'unit'), name='warning_one_open_per_task_unit'),
+            model_name="taskwarning",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resolved_at__isnull", True)),
+                fields=("task", "unit"),
+                name="warning_one_open_per_task_unit",
+            ),
         ),
     ]

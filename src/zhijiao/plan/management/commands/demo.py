@@ -66,8 +66,16 @@ USERS = [
 OVERDUE_TASKS = {7: 72, 14: 65}  # never completed; latest percent
 LATE_COMPLETED = {12: dt.date(2023, 5, 18)}
 EXTENDED = {  # task: (approved new deadline, reason, latest percent or None for no report at all)
-    16: (dt.date(2027, 6, 30), "技工教育品牌专业评审由省里统一组织，评审批次推迟至2027年上半年。", 60),
-    25: (dt.date(2026, 12, 20), "社会服务能力绩效考核办法需与市财政绩效评价办法衔接，已完成征求意见稿。", 85),
+    16: (
+        dt.date(2027, 6, 30),
+        "技工教育品牌专业评审由省里统一组织，评审批次推迟至2027年上半年。",
+        60,
+    ),
+    25: (
+        dt.date(2026, 12, 20),
+        "社会服务能力绩效考核办法需与市财政绩效评价办法衔接，已完成征求意见稿。",
+        85,
+    ),
     23: (dt.date(2027, 6, 30), "待省级职业学校教师绩效工资核定办法出台后同步制定实施细则。", None),
 }
 MISSED_RECENT = {("科技局", 6): 3, ("工商联", 11): 1, ("财政局", 19): 2}
@@ -93,11 +101,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         plan = selectors.current_plan()
         if plan is None:
-            raise CommandError("请先载入实施方案：zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt")
+            raise CommandError(
+                "请先载入实施方案：zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt"
+            )
         if User.objects.filter(username="office").exists():
             self.stdout.write("演示数据已存在，未重复载入。")
             return
-        today = dt.date.fromisoformat(options["today"]) if options.get("today") else timezone.localdate()
+        today = (
+            dt.date.fromisoformat(options["today"])
+            if options.get("today")
+            else timezone.localdate()
+        )
         with transaction.atomic():
             self._units(plan)
             users = self._users()
@@ -107,16 +121,20 @@ class Command(BaseCommand):
             audit.record(AuditAction.CREATE, obj=plan, message=f"载入演示数据：进展报告 {count} 份")
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             changes = services.warnings_refresh(plan=plan, today=today)
-        self.stdout.write(f"演示数据已载入：{User.objects.count()} 个账号，{count} 份进展报告，"
-                          f"{len([c for c in changes if c.level])} 条督办预警。")
+        self.stdout.write(
+            f"演示数据已载入：{User.objects.count()} 个账号，{count} 份进展报告，"
+            f"{len([c for c in changes if c.level])} 条督办预警。"
+        )
         self.stdout.write(f"演示账号密码均为 {DEMO_PASSWORD}（仅限演示）。")
 
     def _units(self, plan: Plan) -> None:
         education = Unit.objects.get(name="教育局")
         labour = Unit.objects.get(name="人社局")
         for name, short, _parent in SCHOOLS:
-            Unit.objects.get_or_create(name=name, defaults={"kind": UnitKind.SCHOOL, "short_name": short,
-                                                            "parent": education})
+            Unit.objects.get_or_create(
+                name=name,
+                defaults={"kind": UnitKind.SCHOOL, "short_name": short, "parent": education},
+            )
         Unit.objects.filter(name="澄西技校").update(parent=labour, short_name="澄西技校")
         for name in ENTERPRISES:
             Unit.objects.get_or_create(name=name, defaults={"kind": UnitKind.ENTERPRISE})
@@ -126,8 +144,13 @@ class Command(BaseCommand):
         users = {}
         for username, name, role, unit_name in USERS:
             unit = Unit.objects.get(name=unit_name) if unit_name else None
-            user = User(username=username, full_name=name, role=role, unit=unit,
-                        email=f"{username}@demo.zhijiao.invalid")
+            user = User(
+                username=username,
+                full_name=name,
+                role=role,
+                unit=unit,
+                email=f"{username}@demo.zhijiao.invalid",
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
             users[username] = user
@@ -136,13 +159,21 @@ class Command(BaseCommand):
     def _history(self, plan: Plan, users: dict[str, User], today: dt.date) -> int:
         rng = random.Random(2021)  # noqa: S311 - demo data, not security
         office = users["office"]
-        author_by_unit = {u.unit_id: u for u in users.values() if u.unit_id and u.role in (Role.UNIT_LIAISON, Role.SCHOOL_CLERK)}
+        author_by_unit = {
+            u.unit_id: u
+            for u in users.values()
+            if u.unit_id and u.role in (Role.UNIT_LIAISON, Role.SCHOOL_CLERK)
+        }
         periods = [p for p in plan.periods.order_by("start") if p.start <= today]
         tasks = {t.pk: t for t in plan.tasks.all()}
         reports: list[ProgressReport] = []
         tz = timezone.get_current_timezone()
         done = {pk: self._completion_day(task, rng) for pk, task in sorted(tasks.items())}
-        for resp in Responsibility.objects.filter(task__plan=plan).select_related("unit").order_by("task__number", "position"):
+        for resp in (
+            Responsibility.objects.filter(task__plan=plan)
+            .select_related("unit")
+            .order_by("task__number", "position")
+        ):
             task = tasks[resp.task_id]
             author = author_by_unit.get(resp.unit_id) or office
             done_on = done[task.pk]
@@ -157,7 +188,9 @@ class Command(BaseCommand):
                 if from_end <= missed_recent + 1 and from_end > 1:
                     continue  # the recent periods this unit missed
                 is_current = from_end == 1
-                completes = resp.is_lead and done_on is not None and period.start <= done_on <= period.end
+                completes = (
+                    resp.is_lead and done_on is not None and period.start <= done_on <= period.end
+                )
                 if not completes and is_current and rng.random() < 0.6:
                     continue  # the current period is still open: many have not reported yet
                 if not completes and not is_current and rng.random() < 0.03:
@@ -168,11 +201,15 @@ class Command(BaseCommand):
                 elif late:
                     day = period.due + dt.timedelta(days=rng.randint(1, 9))
                 else:
-                    day = period.end + dt.timedelta(days=rng.randint(0, (period.due - period.end).days))
+                    day = period.end + dt.timedelta(
+                        days=rng.randint(0, (period.due - period.end).days)
+                    )
                 if is_current:
                     day = min(today, period.end)
                 assert day is not None
-                submitted = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=tz)
+                submitted = dt.datetime.combine(
+                    day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=tz
+                )
                 progress = (index + 1) / max(1, len(periods))
                 percent = self._percent(task, period, done_on, extension, progress)
                 status = ReportStatus.APPROVED
@@ -184,16 +221,29 @@ class Command(BaseCommand):
                     status = ReportStatus.RETURNED
                 elif is_current:
                     status = ReportStatus.DRAFT if rng.random() < 0.4 else ReportStatus.SUBMITTED
-                reviewed = submitted + dt.timedelta(days=rng.randint(1, 4)) if status in (ReportStatus.APPROVED, ReportStatus.RETURNED) else None
+                reviewed = (
+                    submitted + dt.timedelta(days=rng.randint(1, 4))
+                    if status in (ReportStatus.APPROVED, ReportStatus.RETURNED)
+                    else None
+                )
                 report = ProgressReport(
-                    task=task, unit_id=resp.unit_id, period=period, status=status,
+                    task=task,
+                    unit_id=resp.unit_id,
+                    period=period,
+                    status=status,
                     narrative=self._narrative(resp.unit.name, task, rng, completes),
-                    percent=100 if completes else percent, milestone="",
-                    claims_completion=completes, author=author, created_at=submitted,
+                    percent=100 if completes else percent,
+                    milestone="",
+                    claims_completion=completes,
+                    author=author,
+                    created_at=submitted,
                     submitted_at=None if status == ReportStatus.DRAFT else submitted,
                     first_submitted_at=None if status == ReportStatus.DRAFT else submitted,
-                    reviewed_at=reviewed, reviewer=office if reviewed else None,
-                    review_comment="请补充量化数据和佐证材料后重新报送。" if status == ReportStatus.RETURNED else "",
+                    reviewed_at=reviewed,
+                    reviewer=office if reviewed else None,
+                    review_comment="请补充量化数据和佐证材料后重新报送。"
+                    if status == ReportStatus.RETURNED
+                    else "",
                 )
                 reports.append(report)
                 if completes:
@@ -202,10 +252,29 @@ class Command(BaseCommand):
         event_rows = []
         for r in reports:
             if r.first_submitted_at:
-                event_rows.append(ReportEvent(report=r, action=ReviewAction.SUBMIT, actor=r.author, at=r.first_submitted_at))
+                event_rows.append(
+                    ReportEvent(
+                        report=r,
+                        action=ReviewAction.SUBMIT,
+                        actor=r.author,
+                        at=r.first_submitted_at,
+                    )
+                )
             if r.reviewed_at:
-                action = ReviewAction.APPROVE if r.status == ReportStatus.APPROVED else ReviewAction.RETURN
-                event_rows.append(ReportEvent(report=r, action=action, actor=office, at=r.reviewed_at, comment=r.review_comment))
+                action = (
+                    ReviewAction.APPROVE
+                    if r.status == ReportStatus.APPROVED
+                    else ReviewAction.RETURN
+                )
+                event_rows.append(
+                    ReportEvent(
+                        report=r,
+                        action=action,
+                        actor=office,
+                        at=r.reviewed_at,
+                        comment=r.review_comment,
+                    )
+                )
         ReportEvent.objects.bulk_create(event_rows, batch_size=2000)
         self._extensions(plan, users, office, today)
         return len(reports)
@@ -224,7 +293,9 @@ class Command(BaseCommand):
         return start + dt.timedelta(days=rng.randint(0, (task.deadline - start).days - 5))
 
     @staticmethod
-    def _percent(task: Task, period: Any, done_on: dt.date | None, extension: Any, progress: float) -> int:
+    def _percent(
+        task: Task, period: Any, done_on: dt.date | None, extension: Any, progress: float
+    ) -> int:
         if task.deadline is None:
             return 0
         if done_on is not None:
@@ -244,14 +315,27 @@ class Command(BaseCommand):
     def _extensions(self, plan: Plan, users: dict[str, User], office: User, today: dt.date) -> None:
         for number, (new_deadline, reason, _percent) in EXTENDED.items():
             task = Task.objects.get(plan=plan, number=number)
-            lead = Responsibility.objects.filter(task=task, is_lead=True).select_related("unit").first()
+            lead = (
+                Responsibility.objects.filter(task=task, is_lead=True)
+                .select_related("unit")
+                .first()
+            )
             assert lead is not None and task.deadline is not None
             requester = User.objects.filter(unit=lead.unit).first() or office
-            asked = timezone.make_aware(dt.datetime.combine(min(today, task.deadline + dt.timedelta(days=-20)), dt.time(10)))
+            asked = timezone.make_aware(
+                dt.datetime.combine(min(today, task.deadline + dt.timedelta(days=-20)), dt.time(10))
+            )
             ExtensionRequest.objects.create(
-                task=task, unit=lead.unit, requested_by=requester, requested_at=asked,
-                previous_deadline=task.deadline, requested_deadline=new_deadline, reason=reason,
-                status=ExtensionStatus.APPROVED, decided_by=office, decided_at=asked + dt.timedelta(days=3),
+                task=task,
+                unit=lead.unit,
+                requested_by=requester,
+                requested_at=asked,
+                previous_deadline=task.deadline,
+                requested_deadline=new_deadline,
+                reason=reason,
+                status=ExtensionStatus.APPROVED,
+                decided_by=office,
+                decided_at=asked + dt.timedelta(days=3),
                 decision_comment="同意延期，请按新的时间节点抓好落实。",
             )
             task.extended_deadline = new_deadline
@@ -261,20 +345,31 @@ class Command(BaseCommand):
         lead = Responsibility.objects.filter(task=task, is_lead=True).select_related("unit").first()
         assert lead is not None and task.deadline is not None
         ExtensionRequest.objects.create(
-            task=task, unit=lead.unit, requested_by=User.objects.filter(unit=lead.unit).first() or office,
-            previous_deadline=task.deadline, requested_deadline=dt.date(2027, 8, 31),
+            task=task,
+            unit=lead.unit,
+            requested_by=User.objects.filter(unit=lead.unit).first() or office,
+            previous_deadline=task.deadline,
+            requested_deadline=dt.date(2027, 8, 31),
             reason="华姿中专校异地新建项目受用地报批影响，主体工程预计2027年暑期竣工。",
         )
 
     def _school_plans(self, plan: Plan, users: dict[str, User]) -> None:
-        numbers = {"jyzy": [8, 9, 16, 18, 20, 27], "jyzz": [7, 9, 17, 18, 20, 27], "cxjx": [9, 16, 20, 27]}
+        numbers = {
+            "jyzy": [8, 9, 16, 18, 20, 27],
+            "jyzz": [7, 9, 17, 18, 20, 27],
+            "cxjx": [9, 16, 20, 27],
+        }
         for username, task_numbers in numbers.items():
             user = users[username]
             assert user.unit is not None
             sp = SchoolPlan.objects.create(
-                plan=plan, school=user.unit, title=f"{user.unit}推进职业教育改革创新实施方案（2021—2025年）",
-                summary=(f"{user.unit}对照全市实施方案，围绕立德树人、专业（群）建设、“双师型”教师队伍、"
-                         "社会培训和现代学校制度建设，制定本校年度目标和责任清单，按季度自查。"),
+                plan=plan,
+                school=user.unit,
+                title=f"{user.unit}推进职业教育改革创新实施方案（2021—2025年）",
+                summary=(
+                    f"{user.unit}对照全市实施方案，围绕立德树人、专业（群）建设、“双师型”教师队伍、"
+                    "社会培训和现代学校制度建设，制定本校年度目标和责任清单，按季度自查。"
+                ),
                 updated_by=user,
             )
             sp.tasks.set(Task.objects.filter(plan=plan, number__in=task_numbers))

@@ -18,11 +18,17 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("尚未载入实施方案")
         try:
-            today = dt.date.fromisoformat(options["today"]) if options.get("today") else timezone.localdate()
+            today = (
+                dt.date.fromisoformat(options["today"])
+                if options.get("today")
+                else timezone.localdate()
+            )
         except ValueError as exc:
             raise CommandError("日期格式应为 YYYY-MM-DD") from exc
         created = services.periods_ensure(plan=plan, through=today)
         changes = services.warnings_refresh(plan=plan, today=today)
         issued = sum(1 for c in changes if c.level is not None)
         lifted = sum(1 for c in changes if c.level is None)
-        self.stdout.write(f"新增报送周期 {len(created)} 个；新发或升级预警 {issued} 条，解除 {lifted} 条。")
+        self.stdout.write(
+            f"新增报送周期 {len(created)} 个；新发或升级预警 {issued} 条，解除 {lifted} 条。"
+        )
