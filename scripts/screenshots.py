@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--jpeg", action="store_true", help="JPEG（体积小，用于 README）")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -47,7 +48,7 @@ def main() -> None:
         for user, path, name in SHOTS:
             if args.only and name not in args.only:
                 continue
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
+            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
             page = context.new_page()
             page.goto(f"{args.base}/login/")
             page.fill("input[name=username]", user)
@@ -57,8 +58,12 @@ def main() -> None:
             page.goto(f"{args.base}{path}")
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(600)
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
-            print(out / f"{name}.png")
+            target = out / (f"{name}.jpg" if args.jpeg else f"{name}.png")
+            if args.jpeg:
+                page.screenshot(path=str(target), full_page=True, type="jpeg", quality=70)
+            else:
+                page.screenshot(path=str(target), full_page=True)
+            print(target)
             context.close()
         browser.close()
 
