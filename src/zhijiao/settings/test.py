@@ -18,3 +18,9 @@ STORAGES = {
 }
 # Live-server tests run the app in a thread; persistent connections would outlive the test DB.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: concurrent writers then queue on the database lock the way
+    # the embedded deployment does, instead of failing at once with "table is locked".
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / "zhijiao-test.sqlite3")
+    }
