@@ -40,4 +40,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
-            obj.save(update_fields=["password"])
+            obj.save(update_fields=["password", "password_changed_at"])

@@ -13,7 +13,9 @@ def test_first_system_administrator_from_the_command_line(monkeypatch):
     user = User.objects.get(username="admin1")
     assert user.role == "system_admin" and user.check_password("Xitong#Guanli2026")
     assert not user.is_superuser
-    assert AuditEvent.objects.filter(object_type="orgs.User", object_id=str(user.pk), action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="orgs.User", object_id=str(user.pk), action="create"
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -17,6 +17,9 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
     TOKEN = "token", "令牌"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    LOCKOUT = "lockout", "账号锁定"
+    SESSION_END = "session_end", "会话超时"
 
 
 class AuditEvent(models.Model):

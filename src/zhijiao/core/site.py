@@ -33,6 +33,15 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
             )
         ]
 
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            from zhijiao.core import audit
+            from zhijiao.core.models import AuditAction
+
+            audit.record(AuditAction.PASSWORD_CHANGE, obj=request.user, message="本人修改密码")
+        return response
+
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
         from zhijiao.core.shell import home
 

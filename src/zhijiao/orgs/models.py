@@ -100,6 +100,8 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
     objects = UserManager()  # type: ignore[misc]
 
     class Meta:
@@ -116,6 +118,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        # The password's age decides when a change is forced (ZHIJIAO_PASSWORD_MAX_AGE_DAYS).
+        self.password_changed_at = timezone.now()
 
     @property
     def capabilities(self) -> frozenset[Capability]:
