@@ -39,7 +39,12 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
             from zhijiao.core import audit
             from zhijiao.core.models import AuditAction
 
-            audit.record(AuditAction.PASSWORD_CHANGE, obj=request.user, message="本人修改密码")
+            user = request.user
+            audit.record(
+                AuditAction.PASSWORD_CHANGE,
+                obj=user if user.is_authenticated else None,  # type: ignore[arg-type]
+                message="本人修改密码",
+            )
         return response
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
