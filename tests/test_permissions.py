@@ -44,6 +44,7 @@ MATRIX = [
     ("admin:plan-import", [], REPORTERS, set()),
     ("admin:jobs", [], {"office", "jyj", "rsj", "school", "sysadmin", "auditor"}, set()),
     ("admin:notifications", [], ALL, set()),
+    ("admin:two-factor", [], ALL, set()),
     ("admin:orgs_unit_changelist", [], {"sysadmin"}, set()),
     ("admin:orgs_unitgroup_changelist", [], {"sysadmin"}, set()),
     ("admin:orgs_user_changelist", [], {"sysadmin", "secadmin"}, set()),

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from zhijiao.api.api import api
 from zhijiao.core import views as core_views
+from zhijiao.orgs import views as orgs_views
 from zhijiao.plan import views as plan_views
 
 # Pages of the application shell, mounted inside the admin site (they share its login and layout),
@@ -35,6 +36,7 @@ shell_urlpatterns = [
     path("plan/bulletins/", plan_views.bulletins, name="plan-bulletins"),
     path("plan/export/", plan_views.tasks_export, name="plan-export"),
     path("plan/import/", plan_views.tasks_import, name="plan-import"),
+    path("account/two-factor/", orgs_views.two_factor, name="two-factor"),
     path("jobs/", core_views.job_list, name="jobs"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job-download"),
     path("notifications/", core_views.notification_list, name="notifications"),

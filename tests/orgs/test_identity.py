@@ -107,3 +107,16 @@ def test_an_old_password_must_be_changed_first(client, small_plan):
     assert response.status_code == 302
     assert client.get(reverse("admin:plan-workspace")).status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGE, actor=user).exists()
+
+
+@pytest.mark.django_db
+def test_idle_accounts_are_disabled_by_a_command():
+    from django.core.management import call_command
+
+    old = UserFactory(username="old", last_login=timezone.now() - dt.timedelta(days=120))
+    fresh = UserFactory(username="fresh", last_login=timezone.now() - dt.timedelta(days=3))
+    call_command("disableidle", "--days", "90")
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.is_active, fresh.is_active) == (False, True)
+    assert AuditEvent.objects.filter(object_id=str(old.pk), action=AuditAction.UPDATE).exists()

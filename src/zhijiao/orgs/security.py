@@ -122,3 +122,45 @@ def connect_signals() -> None:
         )
 
     user_locked_out.connect(on_locked_out, dispatch_uid="zhijiao_audit_lockout", weak=False)
+
+
+def two_factor_required(user: Any) -> bool:
+    """Roles that must use a second factor, and anyone who enrolled one."""
+    from django_otp import user_has_device
+
+    return (
+        settings.ZHIJIAO_REQUIRE_2FA and user.role in settings.ZHIJIAO_2FA_ROLES
+    ) or user_has_device(user)
+
+
+class TwoFactorMiddleware:
+    """Sends a signed-in user who still owes a TOTP code to enrol or verify before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or getattr(request, "token_authenticated", False)
+            or user.is_verified()
+            or request.path.startswith(settings.STATIC_URL)
+        ):
+            return self.get_response(request)
+        open_paths = {reverse("admin:two-factor"), reverse("admin:logout"), reverse("admin:login")}
+        if request.path in open_paths or not two_factor_required(user):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse(
+                {
+                    "code": "second_factor_required",
+                    "message": "请先在网页上完成两步验证后再使用接口",
+                },
+                status=403,
+                json_dumps_params={"ensure_ascii": False},
+            )
+        return redirect(f"{reverse('admin:two-factor')}?next={request.path}")

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -46,12 +48,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "zhijiao.orgs.auth.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhijiao.core.audit.AuditContextMiddleware",
     "zhijiao.orgs.security.SessionSecurityMiddleware",
+    "zhijiao.orgs.security.TwoFactorMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,6 +117,10 @@ AXES_VERBOSE = False
 # Sessions end after 30 idle minutes and, whatever the activity, after 8 hours.
 ZHIJIAO_SESSION_IDLE_MINUTES = env_int("ZHIJIAO_SESSION_IDLE_MINUTES", 30)
 ZHIJIAO_SESSION_ABSOLUTE_HOURS = env_int("ZHIJIAO_SESSION_ABSOLUTE_HOURS", 8)
+# A second factor (TOTP) for the plan office and the three administrators; others may enrol.
+ZHIJIAO_REQUIRE_2FA = env_bool("ZHIJIAO_REQUIRE_2FA", True)
+ZHIJIAO_2FA_ROLES = ["plan_office", "system_admin", "security_admin", "audit_admin"]
+OTP_TOTP_ISSUER = "江阴职教平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

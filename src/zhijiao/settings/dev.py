@@ -11,4 +11,7 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "demo-only-not-secret-" + "x" * 40  # noqa: S105
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ZHIJIAO_DEMO = os.environ.get("ZHIJIAO_DEMO") == "1"
+# The demo's published accounts sign in with a password alone; production requires TOTP for the
+# plan office and administrators (ZHIJIAO_REQUIRE_2FA=1, the default outside dev).
+ZHIJIAO_REQUIRE_2FA = os.environ.get("ZHIJIAO_REQUIRE_2FA") == "1"
 VAR_DIR.mkdir(parents=True, exist_ok=True)

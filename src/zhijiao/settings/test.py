@@ -24,3 +24,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / "zhijiao-test.sqlite3")
     }
+# Most tests sign in with force_login; the second factor has its own tests (override_settings).
+ZHIJIAO_REQUIRE_2FA = False
