@@ -82,3 +82,28 @@ def test_no_open_redirect_after_verification(client, small_plan):
         reverse("admin:two-factor"), {"code": code_for(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_expired_password_and_second_factor_do_not_loop(client, small_plan):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    office = small_plan.users["office"]
+    office.password_changed_at = timezone.now() - dt.timedelta(days=200)
+    office.save(update_fields=["password_changed_at"])
+    device = TOTPDevice.objects.create(user=office, name="验证器", confirmed=True)
+    client.force_login(office)
+    seen = []
+    url = "/"
+    for _ in range(5):
+        response = client.get(url)
+        seen.append(url)
+        if response.status_code != 302:
+            break
+        url = response["Location"]
+    assert response.status_code == 200, seen
+    assert url.startswith(reverse("admin:two-factor"))  # identity first
+    response = client.post(reverse("admin:two-factor"), {"code": code_for(device), "next": "/"})
+    assert client.get(response["Location"])["Location"] == reverse("admin:password_change")
+    assert client.get(reverse("admin:password_change")).status_code == 200

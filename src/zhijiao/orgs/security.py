@@ -76,6 +76,7 @@ class SessionSecurityMiddleware:
             session[SEEN_AT] = now
         if password_expired(user) and not request.path.startswith("/api/"):
             allowed = {
+                reverse("admin:two-factor"),
                 reverse("admin:password_change"),
                 reverse("admin:password_change_done"),
                 reverse("admin:logout"),
