@@ -85,3 +85,32 @@ def test_admin_changes_are_audited_with_before_and_after(client, small_plan):
     assert event.action == AuditAction.UPDATE
     assert event.changes["name"] == ["某企业", "某企业集团"]
     assert event.actor == small_plan.users["sysadmin"]
+
+
+@pytest.mark.django_db
+def test_audit_administrator_exports_the_trail(client, small_plan):
+    import io
+
+    import openpyxl
+
+    AuditEvent.objects.create(action=AuditAction.CREATE, actor_username="jyj", message="示例记录")
+    client.force_login(small_plan.users["auditor"])
+    ids = list(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:core_auditevent_changelist"),
+        {"action": "export_xlsx", "_selected_action": ids},
+    )
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]][:5] == ["时间", "账号", "所属单位", "地址", "操作"]
+    assert any(row[9] == "示例记录" for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, actor=small_plan.users["auditor"]
+    ).exists()
+    # nobody else can
+    client.force_login(small_plan.users["office"])
+    denied = client.post(
+        reverse("admin:core_auditevent_changelist"),
+        {"action": "export_xlsx", "_selected_action": ids},
+    )
+    assert denied.status_code == 403

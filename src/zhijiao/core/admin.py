@@ -1,15 +1,35 @@
 from __future__ import annotations
 
+import io
+import json
 from typing import Any
 
 from django.apps import apps
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from zhijiao.orgs.roles import Capability
 
+from . import audit
 from .admin_base import ScopedModelAdmin
-from .models import AuditEvent
+from .excel import Column, xlsx_write
+from .models import AuditAction, AuditEvent
+
+EXPORT_COLUMNS = [
+    Column("时间", 20),
+    Column("账号", 14),
+    Column("所属单位", 18),
+    Column("地址", 16),
+    Column("操作", 10),
+    Column("结果", 6),
+    Column("对象类型", 12),
+    Column("对象编号", 10),
+    Column("对象", 30, wrap=True),
+    Column("说明", 40, wrap=True),
+    Column("变更内容", 50, wrap=True),
+]
 
 
 @admin.register(AuditEvent)
@@ -32,6 +52,41 @@ class AuditEventAdmin(ScopedModelAdmin):
     search_fields = ["actor_username", "object_repr", "message", "object_id"]
     date_hierarchy = "occurred_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    actions = ["export_xlsx"]
+
+    @admin.action(description="导出所选审计记录（Excel）")
+    def export_xlsx(self, request: HttpRequest, queryset: Any) -> HttpResponse:
+        rows = [
+            [
+                timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_username or "系统（命令行）",
+                e.actor_unit,
+                e.address or "",
+                e.get_action_display(),
+                "成功" if e.succeeded else "失败",
+                self.object_kind(e),
+                e.object_id,
+                e.object_repr,
+                e.message,
+                json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
+            ]
+            for e in queryset.order_by("occurred_at", "id").iterator(chunk_size=2000)
+        ]
+        stream = io.BytesIO()
+        xlsx_write(stream, columns=EXPORT_COLUMNS, rows=rows, title="审计记录")
+        audit.record(
+            AuditAction.EXPORT,
+            object_type="core.AuditEvent",
+            message=f"导出审计记录 {len(rows)} 条",
+        )
+        response = HttpResponse(
+            stream.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"审计记录（{timezone.localdate():%Y%m%d}）.xlsx"
+        )
+        return response
 
     @admin.display(description="账号", ordering="actor_username")
     def who(self, obj: AuditEvent) -> str:

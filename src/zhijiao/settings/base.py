@@ -135,6 +135,7 @@ MEDIA_ROOT = VAR_DIR / "private"  # never served by the web server directly
 
 # Evidence uploads: what a unit may attach to a progress report.
 EVIDENCE_MAX_BYTES = env_int("ZHIJIAO_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+ZHIJIAO_AUDIT_RETENTION_DAYS = env_int("ZHIJIAO_AUDIT_RETENTION_DAYS", 365)
 ZHIJIAO_IMPORT_MAX_BYTES = env_int("ZHIJIAO_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

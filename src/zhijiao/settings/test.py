@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory mail, jobs run immediately, files under a temp dir."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,7 +12,16 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhijiao-test-media-"))
+
+
+def _scratch_dir(prefix: str) -> Path:
+    """A directory of this test process's own, removed when the process ends."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+MEDIA_ROOT = _scratch_dir("zhijiao-test-media-")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -22,7 +33,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrent writers then queue on the database lock the way
     # the embedded deployment does, instead of failing at once with "table is locked".
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.gettempdir()) / "zhijiao-test.sqlite3")
+        "NAME": str(_scratch_dir("zhijiao-test-db-") / "test.sqlite3")
     }
 # Most tests sign in with force_login; the second factor has its own tests (override_settings).
 ZHIJIAO_REQUIRE_2FA = False

@@ -8,9 +8,10 @@ def start_password_clock(apps, schema_editor):
     # Accounts that existed before password ageing start their 90 days at the upgrade,
     # rather than all being forced to change at once.
     User = apps.get_model("orgs", "User")
-    User.objects.filter(password_changed_at__isnull=True).exclude(password__startswith="!").update(
-        password_changed_at=timezone.now()
-    )
+    unusable = "!"  # Django marks an unusable password with this prefix
+    User.objects.filter(password_changed_at__isnull=True).exclude(
+        password__startswith=unusable
+    ).update(password_changed_at=timezone.now())
 
 
 class Migration(migrations.Migration):
