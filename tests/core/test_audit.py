@@ -114,3 +114,9 @@ def test_audit_administrator_exports_the_trail(client, small_plan):
         {"action": "export_xlsx", "_selected_action": ids},
     )
     assert denied.status_code == 403
+
+
+@pytest.mark.django_db
+def test_health_endpoint_is_public_and_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import DatabaseError, connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -62,3 +63,14 @@ def notification_read_all(request: AuthedRequest) -> HttpResponse:
         read_at=timezone.now()
     )
     return redirect("/notifications/")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: answers 200 when the database answers, 503 otherwise. Public."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
