@@ -120,3 +120,14 @@ def test_audit_administrator_exports_the_trail(client, small_plan):
 def test_health_endpoint_is_public_and_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_security_headers(client, small_plan):
+    anonymous = client.get("/login/")
+    assert "frame-ancestors 'none'" in anonymous["Content-Security-Policy"]
+    assert anonymous["X-Content-Type-Options"] == "nosniff"
+    assert anonymous["X-Frame-Options"] == "DENY"
+    assert anonymous["Referrer-Policy"] == "same-origin"
+    client.force_login(small_plan.users["office"])
+    assert client.get(reverse("admin:plan-dashboard"))["Cache-Control"] == "no-store"
