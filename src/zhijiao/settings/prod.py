@@ -10,5 +10,12 @@ DEBUG = False
 SESSION_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 CSRF_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("ZHIJIAO_HSTS_SECONDS", 0)
+# HTTPS everywhere: redirect plain HTTP, and tell browsers to remember it for a year.
+SECURE_SSL_REDIRECT = env_bool("ZHIJIAO_HTTPS", True)
+SECURE_HSTS_SECONDS = env_int("ZHIJIAO_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ZHIJIAO_HSTS_SUBDOMAINS", True)
+# Submitting the domain to browsers' HSTS preload list is the domain owner's decision, not ours.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# /healthz is probed by the load balancer over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

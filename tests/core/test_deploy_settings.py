@@ -1,0 +1,25 @@
+"""Production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zhijiao.settings.prod",
+        "DJANGO_SECRET_KEY": "k" * 20 + "Q9#x" * 10,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "ZHIJIAO_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "zhijiao.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
