@@ -7,7 +7,7 @@ import sys
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "zhijiao.settings.prod",
         "DJANGO_SECRET_KEY": "k" * 20 + "Q9#x" * 10,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",

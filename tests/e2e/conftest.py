@@ -20,12 +20,12 @@ ARGS = [
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     if not os.path.exists(CHROMIUM):
         pytest.fail("未找到 chromium：请运行 make browser-deps（apt-get install chromium）")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
