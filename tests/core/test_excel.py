@@ -199,3 +199,20 @@ def test_row_errors_read_in_chinese_and_reject_all_at_once():
     assert err.value.code == PlanErrorCode.IMPORT_INVALID
     assert [e.row for e in err.value.errors] == [3, 5, 5]
     assert "2 行共 3 处错误，未保存任何数据" in err.value.message
+
+
+def test_zip_bomb_is_refused(settings):
+    import io as _io
+    import zipfile as _zipfile
+
+    from zhijiao.core.excel import ExcelError, xlsx_content
+
+    settings.ZHIJIAO_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    buffer = _io.BytesIO()
+    with _zipfile.ZipFile(buffer, "w", compression=_zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (5 * 1024 * 1024))
+    packed = buffer.getvalue()
+    assert len(packed) < 64 * 1024  # small on the wire, huge when unpacked
+    with pytest.raises(ExcelError) as err:
+        xlsx_content(packed, name="炸弹.xlsx")
+    assert "解压后过大" in err.value.message

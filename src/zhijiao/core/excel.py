@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -312,7 +313,26 @@ def xlsx_content(
         raise ExcelError(
             ExcelErrorCode.FILE_TYPE, "文件不是 Excel 工作簿（.xlsx），请检查后重新上传"
         )
+    _refuse_zip_bomb(content, limit)
     return content
+
+
+def _refuse_zip_bomb(content: bytes, limit: int) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to far more than any real workbook."""
+    unpacked_limit = int(getattr(settings, "ZHIJIAO_IMPORT_MAX_UNPACKED_BYTES", 0) or limit * 20)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ExcelError(
+            ExcelErrorCode.FILE_TYPE, "文件可能已损坏，无法作为 Excel 工作簿打开，请重新导出后上传"
+        ) from exc
+    if total > unpacked_limit:
+        raise ExcelError(
+            ExcelErrorCode.FILE_TOO_LARGE,
+            f"文件解压后过大（{total / 1048576:.0f} MB），超过 {unpacked_limit / 1048576:.0f} MB 的上限，"
+            "可能不是正常的 Excel 工作簿",
+        )
 
 
 def _too_large(size: int, limit: int) -> ExcelError:
