@@ -202,7 +202,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     programme = request.GET.get("programme", "")
     unit = request.GET.get("unit", "").strip()
-    if status in TaskStatus.__members__.values() or status in [s.value for s in TaskStatus]:
+    if status in {s.value for s in TaskStatus}:
         rows = [r for r in rows if r.state.status == status]
     if programme.isdigit():
         rows = [r for r in rows if r.task.programme.number == int(programme)]
