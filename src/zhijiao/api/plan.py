@@ -14,7 +14,7 @@ from ninja import File, Router, Status, UploadedFile
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.scope import get_visible_or_404
-from zhijiao.orgs.roles import Capability
+from zhijiao.orgs.roles import Capability, require_capability
 from zhijiao.plan import selectors, services
 from zhijiao.plan.data import PlanErrorCode
 from zhijiao.plan.models import Plan, ProgressReport, ReportingPeriod, Task
@@ -39,8 +39,7 @@ WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 def _require(request: HttpRequest, capability: Capability) -> Any:
     """The signed-in user, if their role holds the capability; otherwise a 403."""
     user: Any = request.user
-    if not user.can(capability):
-        raise ServiceError(PlanErrorCode.NOT_ALLOWED, "您没有执行此操作的权限", status_code=403)
+    require_capability(user, capability)
     return user
 
 

@@ -6,8 +6,11 @@ Capabilities are the only thing views, the sidebar and the API ask about.
 """
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
+
+from zhijiao.core.errors import ServiceError
 
 
 class Role(models.TextChoices):
@@ -64,3 +67,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 
 # Roles whose users see every unit's rows; all others see their own unit only.
 ALL_UNITS_ROLES = frozenset({Role.PLAN_OFFICE})
+
+
+class AccessErrorCode(StrEnum):
+    NOT_ALLOWED = "not_allowed"
+
+
+def require_capability(
+    user: Any, capability: Capability, message: str = "您没有执行此操作的权限"
+) -> None:
+    """For services and the API: refuses (403) a user whose role lacks the capability."""
+    if not user.can(capability):
+        raise ServiceError(AccessErrorCode.NOT_ALLOWED, message, status_code=403)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django_tasks import task
 
@@ -34,11 +33,10 @@ from zhijiao.core.gongwen import GongwenDocument, GroupRow, chinese_numeral, dat
 from zhijiao.core.jobs import job_progress, job_result_path, job_running, job_start, job_succeed
 from zhijiao.core.models import AuditAction, Job
 from zhijiao.orgs.models import Unit, User
-from zhijiao.orgs.roles import Capability
+from zhijiao.orgs.roles import Capability, require_capability
 
 from .data import PlanErrorCode, TaskStatus
 from .models import (
-    Assignee,
     Plan,
     ProgressReport,
     ReportingPeriod,
@@ -48,9 +46,15 @@ from .models import (
     TaskWarning,
     WarningLevel,
 )
-from .selectors import ObligationState, TaskRow, obligations, period_current, task_rows
+from .selectors import (
+    ObligationState,
+    TaskRow,
+    obligations,
+    period_current,
+    plan_task_rows,
+    task_rows,
+)
 from .services import ReportInput, notify_office, report_save, report_submit
-from .status import task_states
 
 BULLETIN_ISSUER = "江阴市推进职业教育改革创新工作专班"
 BULLETIN_TITLE = "江阴市推进职业教育改革创新工作\n督查通报"
@@ -75,28 +79,11 @@ def _no_progress(percent: int, message: str) -> None:
     return None
 
 
-def _require(user: User, capability: Capability, message: str) -> None:
-    if not user.can(capability):
-        raise ServiceError(PlanErrorCode.NOT_ALLOWED, message, status_code=403)
-
-
 def shorten(text: str, limit: int = TASK_TEXT_LIMIT) -> str:
     """A task's text cut to its first sentence, and to ``limit`` characters with an ellipsis."""
     text = re.sub(r"\s+", "", text)
     first = re.split(r"(?<=[。；;])", text, maxsplit=1)[0].rstrip("。；;")
     return first if len(first) <= limit else first[: limit - 1] + "…"
-
-
-def _plan_rows(plan: Plan, today: dt.date) -> list[TaskRow]:
-    """Every task of the plan with its state: the bulletin covers the whole plan."""
-    tasks = list(
-        Task.objects.filter(plan=plan)
-        .select_related("programme", "plan")
-        .prefetch_related(Prefetch("assignees", queryset=Assignee.objects.order_by("position")))
-        .order_by("number")
-    )
-    states = task_states(tasks, today=today)
-    return [TaskRow(task=t, state=states[t.pk]) for t in tasks]
 
 
 # ---------------------------------------------------------------- bulletin
@@ -144,7 +131,7 @@ def bulletin_filename(period: ReportingPeriod) -> str:
 
 
 def bulletin_facts(*, plan: Plan, period: ReportingPeriod, today: dt.date) -> BulletinFacts:
-    rows = _plan_rows(plan, today)
+    rows = plan_task_rows(plan, today=today)
     numbers = {r.task.pk: r.task.number for r in rows}
     items = obligations(plan, today=today)
     in_period = [o for o in items if o.period.pk == period.pk]
@@ -432,7 +419,7 @@ def bulletin_job(job_id: int, plan_id: int, period_id: int) -> None:
 @transaction.atomic
 def bulletin_generate(*, user: User, plan: Plan, period: ReportingPeriod) -> Job:
     """Starts building the 督查通报 of a period in the background (plan office only)."""
-    _require(user, Capability.PLAN_BULLETIN, "只有工作专班可以生成督查通报")
+    require_capability(user, Capability.PLAN_BULLETIN, "只有工作专班可以生成督查通报")
     if period.plan_id != plan.pk:
         raise ServiceError(PlanErrorCode.BAD_PERIOD, "报送周期不属于该方案")
     if period.start > timezone.localdate():
@@ -479,7 +466,7 @@ def tasks_export_xlsx(*, user: User, plan: Plan, today: dt.date, stream: IO[byte
     主要任务, 责任单位, 完成年限), their status today, and the progress template to fill in
     (报送周期, 进展情况, 完成进度, 申报完成) for :func:`tasks_import_progress`. Returns the row count.
     """
-    _require(user, Capability.PLAN_VIEW, "您没有查看任务清单的权限")
+    require_capability(user, Capability.PLAN_VIEW, "您没有查看任务清单的权限")
     rows = task_rows(user, plan, today=today)
     labels = list(
         plan.periods.filter(start__lte=today).order_by("-start").values_list("label", flat=True)
@@ -555,7 +542,7 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
     and column, and the transaction rolls back: nothing is saved. A file that cannot be read at all
     raises :class:`~zhijiao.core.excel.ExcelError` (file_type, file_too_large, file_empty, …).
     """
-    _require(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
+    require_capability(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
     if user.unit_id is None:
         raise ServiceError(
             PlanErrorCode.NOT_RESPONSIBLE, "您的账号未关联单位，不能填报", status_code=403

@@ -57,10 +57,24 @@ class TaskRow:
         return names[0] if names else ""
 
 
+def _rows(tasks: QuerySet[Task], today: dt.date) -> list[TaskRow]:
+    listed = list(
+        tasks.select_related("programme", "plan")
+        .prefetch_related(Prefetch("assignees", queryset=Assignee.objects.order_by("position")))
+        .order_by("number")
+    )
+    states = task_states(listed, today=today)
+    return [TaskRow(task=t, state=states[t.pk]) for t in listed]
+
+
 def task_rows(user: Any, plan: Plan, *, today: dt.date) -> list[TaskRow]:
-    tasks = list(tasks_visible(user, plan))
-    states = task_states(tasks, today=today)
-    return [TaskRow(task=t, state=states[t.pk]) for t in tasks]
+    """The plan's tasks the user may see, with their state on ``today``."""
+    return _rows(Task.objects.visible_to(user).filter(plan=plan), today)
+
+
+def plan_task_rows(plan: Plan, *, today: dt.date) -> list[TaskRow]:
+    """Every task of the plan, whoever asks (documents that cover the whole plan)."""
+    return _rows(Task.objects.filter(plan=plan), today)
 
 
 def task_state(task: Task, *, today: dt.date) -> TaskState:
@@ -69,14 +83,7 @@ def task_state(task: Task, *, today: dt.date) -> TaskState:
 
 def unit_task_rows(unit_id: int, plan: Plan, *, today: dt.date) -> list[TaskRow]:
     """The tasks a unit itself is responsible for, whoever is looking."""
-    tasks = list(
-        Task.objects.filter(plan=plan, responsibilities__unit_id=unit_id)
-        .select_related("programme", "plan")
-        .prefetch_related(Prefetch("assignees", queryset=Assignee.objects.order_by("position")))
-        .order_by("number")
-    )
-    states = task_states(tasks, today=today)
-    return [TaskRow(task=t, state=states[t.pk]) for t in tasks]
+    return _rows(Task.objects.filter(plan=plan, responsibilities__unit_id=unit_id), today)
 
 
 def periods_due(plan: Plan, *, today: dt.date) -> list[ReportingPeriod]:

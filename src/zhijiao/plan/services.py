@@ -20,7 +20,7 @@ from zhijiao.core.dates import add_months, month_end
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.models import AuditAction, Notification
 from zhijiao.orgs.models import Unit, UnitKind, User
-from zhijiao.orgs.roles import Capability, Role
+from zhijiao.orgs.roles import Capability, Role, require_capability
 
 from .data import PlanErrorCode, TaskStatus
 from .models import (
@@ -78,11 +78,6 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 def _error(code: PlanErrorCode, message: str, status: int = 400) -> ServiceError:
     return ServiceError(code, message, status_code=status)
-
-
-def _require(user: User, capability: Capability, message: str = "您没有执行此操作的权限") -> None:
-    if not user.can(capability):
-        raise _error(PlanErrorCode.NOT_ALLOWED, message, 403)
 
 
 # ---------------------------------------------------------------- periods
@@ -147,7 +142,7 @@ def periods_ensure(*, plan: Plan, through: dt.date) -> list[ReportingPeriod]:
 @transaction.atomic
 def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
     """Changes the warning and reporting rules of a plan (plan office only)."""
-    _require(user, Capability.PLAN_MANAGE)
+    require_capability(user, Capability.PLAN_MANAGE)
     allowed = {
         "due_soon_days",
         "yellow_overdue_days",
@@ -189,7 +184,7 @@ def _own_unit_id(user: User) -> int:
 
 
 def _responsibility(user: User, task: Task) -> Responsibility:
-    _require(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
+    require_capability(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
     resp = Responsibility.objects.filter(task=task, unit_id=_own_unit_id(user)).first()
     if resp is None:
         raise _error(
@@ -349,7 +344,7 @@ def report_review(
     *, user: User, report: ProgressReport, approve: bool, comment: str = ""
 ) -> ProgressReport:
     """Approves or returns a submitted report. Only the plan office reviews; returning needs a reason."""
-    _require(user, Capability.PLAN_REVIEW, "只有工作专班可以审核进展报告")
+    require_capability(user, Capability.PLAN_REVIEW, "只有工作专班可以审核进展报告")
     report = _locked(report)
     if report.status != ReportStatus.SUBMITTED:
         raise _error(
@@ -506,7 +501,7 @@ def extension_request(
 def extension_decide(
     *, user: User, request: ExtensionRequest, approve: bool, comment: str = ""
 ) -> ExtensionRequest:
-    _require(user, Capability.PLAN_REVIEW, "只有工作专班可以审批延期申请")
+    require_capability(user, Capability.PLAN_REVIEW, "只有工作专班可以审批延期申请")
     req = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
     if req.status != ExtensionStatus.PENDING:
         raise _error(
@@ -657,7 +652,7 @@ def school_plan_save(
     document: UploadedFile | None = None,
 ) -> SchoolPlan:
     """Creates or updates the user's school's 一校一案, linked to the tasks it serves."""
-    _require(user, Capability.SCHOOL_PLAN, "只有学校用户可以维护一校一案")
+    require_capability(user, Capability.SCHOOL_PLAN, "只有学校用户可以维护一校一案")
     school = Unit.objects.get(pk=_own_unit_id(user))
     if school.kind != UnitKind.SCHOOL:
         raise _error(PlanErrorCode.NOT_A_SCHOOL, "只有职业院校可以维护一校一案")
