@@ -37,6 +37,10 @@ class Capability(StrEnum):
     SECURITY_MANAGE = "security.manage"  # roles of accounts, tokens, lockouts
     AUDIT_VIEW = "audit.view"  # read and export the audit trail
     JOBS_VIEW = "jobs.view"  # see own background jobs
+    TARGETS_VIEW = "indicators.view"  # targets, indicators and reporting completeness
+    DATA_ENTER = "indicators.enter"  # enter and import own unit's data, report it
+    DATA_APPROVE = "indicators.approve"  # approve data of supervised units (bureau level)
+    INDICATORS_MANAGE = "indicators.manage"  # data sets, rules, indicators, targets; final approval
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -49,13 +53,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PLAN_MANAGE,
             Capability.PLAN_BULLETIN,
             Capability.JOBS_VIEW,
+            Capability.TARGETS_VIEW,
+            Capability.DATA_ENTER,
+            Capability.INDICATORS_MANAGE,
         }
     ),
     Role.UNIT_LIAISON: frozenset(
-        {Capability.PLAN_VIEW, Capability.PLAN_REPORT, Capability.JOBS_VIEW}
+        {
+            Capability.PLAN_VIEW,
+            Capability.PLAN_REPORT,
+            Capability.JOBS_VIEW,
+            Capability.TARGETS_VIEW,
+            Capability.DATA_ENTER,
+            Capability.DATA_APPROVE,
+        }
     ),
     Role.SCHOOL_CLERK: frozenset(
-        {Capability.PLAN_VIEW, Capability.PLAN_REPORT, Capability.SCHOOL_PLAN, Capability.JOBS_VIEW}
+        {
+            Capability.PLAN_VIEW,
+            Capability.PLAN_REPORT,
+            Capability.SCHOOL_PLAN,
+            Capability.JOBS_VIEW,
+            Capability.TARGETS_VIEW,
+            Capability.DATA_ENTER,
+        }
     ),
     Role.ENTERPRISE: frozenset(),
     Role.EXPERT: frozenset(),

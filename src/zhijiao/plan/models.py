@@ -484,6 +484,7 @@ class SchoolPlan(models.Model):
     tasks = models.ManyToManyField(
         Task, verbose_name="对应任务", related_name="school_plans", blank=True
     )
+    created_at = models.DateTimeField("制定时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from zhijiao.core.dates import local_date
 
@@ -20,6 +21,7 @@ from .models import (
     ReportingPeriod,
     ReportStatus,
     Responsibility,
+    SchoolPlan,
     Task,
     TaskWarning,
 )
@@ -235,3 +237,16 @@ def reports_awaiting_review(user: Any, plan: Plan) -> QuerySet[ProgressReport]:
         .select_related("task", "unit", "period")
         .order_by("submitted_at")
     )
+
+
+def school_plan_first_years() -> dict[int, int]:
+    """For each school that filed a 一校一案 under the current plan: the year it was first filed."""
+    plan = current_plan()
+    if plan is None:
+        return {}
+    return {
+        school_id: timezone.localtime(created).year
+        for school_id, created in SchoolPlan.objects.filter(plan=plan).values_list(
+            "school_id", "created_at"
+        )
+    }

@@ -11,14 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhijiao.core import audit
 from zhijiao.core.dates import add_months, month_end
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.models import AuditAction, Notification
+from zhijiao.core.models import AuditAction
+from zhijiao.core.notify import notify as notify_users
 from zhijiao.orgs.models import Unit, UnitKind, User
 from zhijiao.orgs.roles import Capability, Role, require_capability
 
@@ -194,21 +194,7 @@ def _responsibility(user: User, task: Task) -> Responsibility:
 
 
 def notify_office(*, title: str, link: str = "") -> None:
-    _notify(_office_users(), title=title, link=link)
-
-
-def _notify(users: Any, *, title: str, body: str = "", link: str = "") -> None:
-    recipients = list(users)
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title, body=body, link=link) for u in recipients]
-    )
-    mails = [
-        (title, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [u.email])
-        for u in recipients
-        if u.email
-    ]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    notify_users(_office_users(), title=title, link=link)
 
 
 def _unit_users(unit_id: int) -> Any:
@@ -331,7 +317,7 @@ def report_submit(*, user: User, report: ProgressReport, notify: bool = True) ->
         changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
     )
     if notify:
-        _notify(
+        notify_users(
             _office_users(),
             title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
             link=f"/plan/reports/{report.pk}/",
@@ -373,7 +359,7 @@ def report_review(
         changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
     )
     verdict = "已审核通过" if approve else "被退回，请修改后重新报送"
-    _notify(
+    notify_users(
         _unit_users(report.unit_id),
         title=f"任务 {report.task.number} 的{report.period}进展报告{verdict}",
         body=comment.strip(),
@@ -488,7 +474,7 @@ def extension_request(
     except IntegrityError as exc:
         raise _error(PlanErrorCode.EXTENSION_PENDING, "该任务已有待审批的延期申请") from exc
     audit.record(AuditAction.CREATE, obj=req, message=f"申请延期至 {requested_deadline}")
-    _notify(
+    notify_users(
         _office_users(),
         title=f"{req.unit} 申请任务 {task.number} 延期",
         body=req.reason,
@@ -526,7 +512,7 @@ def extension_decide(
             message="批准延期",
             changes=audit.changes_between(before, audit.snapshot(task, ["extended_deadline"])),
         )
-    _notify(
+    notify_users(
         _unit_users(req.unit_id),
         title=f"任务 {req.task.number} 的延期申请{req.get_status_display()}",
         body=comment.strip(),
@@ -624,7 +610,7 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
         previous = standing.get((w.task_id, w.unit_id))
         if previous is None or previous.level < w.level:
             label = WarningLevel(w.level).label
-            _notify(
+            notify_users(
                 _unit_users(w.unit_id),
                 title=f"【{label}】任务 {numbers[w.task_id]}：{w.reason}",
                 link=f"/plan/tasks/{numbers[w.task_id]}/",

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "zhijiao.core.apps.CoreConfig",
     "zhijiao.orgs.apps.OrgsConfig",
     "zhijiao.plan.apps.PlanConfig",
+    "zhijiao.indicators.apps.IndicatorsConfig",
     "zhijiao.core.site.ZhijiaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -371,5 +371,7 @@ class Command(BaseCommand):
                     "社会培训和现代学校制度建设，制定本校年度目标和责任清单，按季度自查。"
                 ),
                 updated_by=user,
+                # Filed in the plan's first year, as task 27 asked.
+                created_at=dt.datetime(2021, 12, 10, 10, tzinfo=timezone.get_current_timezone()),
             )
             sp.tasks.set(Task.objects.filter(plan=plan, number__in=task_numbers))
