@@ -69,6 +69,16 @@ MATRIX = [
     ("orgs_user_changelist", [], set()),
     ("orgs_apitoken_changelist", [], set()),
     ("core_auditevent_changelist", [], set()),
+    ("indicators-overview", [], set()),
+    ("indicators-timeliness", [], set()),
+    ("indicators-entry", [], set()),
+    ("indicators-approvals", [], set()),
+    ("indicators-extensions", [], set()),
+    ("indicators_dataelement_changelist", [], set()),
+    ("indicators_dataset_changelist", [], set()),
+    ("indicators_category_changelist", [], set()),
+    ("indicators_indicator_changelist", [], set()),
+    ("indicators_target_changelist", [], set()),
 ]
 
 # Pages that only accept POST or need an object of their own are covered by the workflow tests.
@@ -77,6 +87,12 @@ POST_ONLY_OR_OBJECT = {name for name, access in PAGES.items() if access.methods 
     "plan-evidence",
     "plan-school-plan-document",
     "job-download",
+    # Need a data set, target or submission of their own: tests/indicators walks them.
+    "indicators-target",
+    "indicators-form",
+    "indicators-template",
+    "indicators-import",
+    "indicators-submission",
 }
 
 
@@ -167,6 +183,8 @@ API_READS = [
     ("/api/v1/plan/tasks/{number}", "/api/v1/plan/tasks/1", {"school"}),
     ("/api/v1/plan/tasks/{number}", "/api/v1/plan/tasks/4", {"jyj", "rsj"}),
     ("/api/v1/plan/periods", "/api/v1/plan/periods", set()),
+    ("/api/v1/targets", "/api/v1/targets", set()),
+    ("/api/v1/data/values", "/api/v1/data/values", set()),
 ]
 
 
@@ -201,6 +219,7 @@ def test_every_role_against_every_api_route(client, small_plan):
     bodies = {
         "/api/v1/plan/reports": {"task": 3, "period": period.label, "narrative": "示例"},
         "/api/v1/plan/reports/{report_id}/review": {"approve": True, "comment": ""},
+        "/api/v1/data/values": {"data_set": "NONE", "unit_id": 1, "period": "2025", "values": []},
     }
     for (method, route), access in API.items():
         url = route.format(**values)

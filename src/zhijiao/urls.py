@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from zhijiao.api.api import api
 from zhijiao.core import views as core_views
+from zhijiao.indicators import views as indicator_views
 from zhijiao.orgs import views as orgs_views
 from zhijiao.plan import views as plan_views
 
@@ -36,6 +37,25 @@ shell_urlpatterns = [
     path("plan/bulletins/", plan_views.bulletins, name="plan-bulletins"),
     path("plan/export/", plan_views.tasks_export, name="plan-export"),
     path("plan/import/", plan_views.tasks_import, name="plan-import"),
+    path("targets/", indicator_views.overview, name="indicators-overview"),
+    path("targets/timeliness/", indicator_views.timeliness, name="indicators-timeliness"),
+    path("targets/<slug:key>/", indicator_views.target_detail, name="indicators-target"),
+    path("data/", indicator_views.entry, name="indicators-entry"),
+    path("data/approvals/", indicator_views.approvals, name="indicators-approvals"),
+    path("data/extensions/", indicator_views.extensions, name="indicators-extensions"),
+    path(
+        "data/submissions/<int:pk>/",
+        indicator_views.submission_detail,
+        name="indicators-submission",
+    ),
+    path(
+        "data/submissions/<int:pk>/<str:action>/",
+        indicator_views.submission_action,
+        name="indicators-submission-action",
+    ),
+    path("data/<str:code>/template/", indicator_views.template, name="indicators-template"),
+    path("data/<str:code>/import/", indicator_views.import_values, name="indicators-import"),
+    path("data/<str:code>/<str:period_code>/", indicator_views.entry_form, name="indicators-form"),
     path("account/two-factor/", orgs_views.two_factor, name="two-factor"),
     path("jobs/", core_views.job_list, name="jobs"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job-download"),

@@ -46,7 +46,14 @@ def test_session(api_plan, as_user):
         "role": "unit_liaison",
         "role_label": "责任单位联络员",
         "unit": {"id": api_plan.units["教育局"].pk, "name": "教育局"},
-        "capabilities": ["jobs.view", "plan.report", "plan.view"],
+        "capabilities": [
+            "indicators.approve",
+            "indicators.enter",
+            "indicators.view",
+            "jobs.view",
+            "plan.report",
+            "plan.view",
+        ],
         "sees_all_units": False,
         "authenticated_by": "session",
     }

@@ -25,7 +25,7 @@ from ninja.utils import check_csrf
 
 from zhijiao.core.errors import ServiceError
 
-from . import orgs, plan
+from . import indicators, orgs, plan
 
 
 class ApiErrorCode(StrEnum):
@@ -164,6 +164,7 @@ api = NinjaAPI(
 )
 api.add_router("/plan", plan.router)
 api.add_router("", orgs.router)
+api.add_router("", indicators.router)
 
 
 def _error(

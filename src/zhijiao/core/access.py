@@ -15,6 +15,7 @@ ALL = frozenset(Role)
 OFFICE = frozenset({Role.PLAN_OFFICE})
 REPORTERS = frozenset({Role.PLAN_OFFICE, Role.UNIT_LIAISON, Role.SCHOOL_CLERK})
 SCHOOLS_AND_OFFICE = frozenset({Role.PLAN_OFFICE, Role.SCHOOL_CLERK})
+APPROVERS = frozenset({Role.PLAN_OFFICE, Role.UNIT_LIAISON})
 JOBS = frozenset(
     {Role.PLAN_OFFICE, Role.UNIT_LIAISON, Role.SCHOOL_CLERK, Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN}
 )
@@ -47,6 +48,24 @@ PAGES: dict[str, Access] = {
     "plan-bulletins": Access("督查通报", OFFICE, methods="GET POST"),
     "plan-export": Access("导出任务清单", REPORTERS, scoped=True),
     "plan-import": Access("导入进展", REPORTERS, scoped=True, methods="GET POST"),
+    "indicators-overview": Access("目标监测总览（含导出）", REPORTERS),
+    "indicators-timeliness": Access("报送完整性与及时性", REPORTERS),
+    "indicators-target": Access("目标详情", REPORTERS),
+    "indicators-entry": Access("数据填报", REPORTERS, scoped=True),
+    "indicators-form": Access("填报表", REPORTERS, scoped=True, methods="GET POST"),
+    "indicators-template": Access("下载导入模板", REPORTERS, scoped=True),
+    "indicators-import": Access("导入数据", REPORTERS, scoped=True, methods="GET POST"),
+    "indicators-submission": Access("数据报送详情", REPORTERS, scoped=True),
+    "indicators-submission-action": Access(
+        "报送、审核、退回、撤销审定", REPORTERS, scoped=True, methods="POST"
+    ),
+    "indicators-approvals": Access("数据审核", APPROVERS, scoped=True),
+    "indicators-extensions": Access("延期填报", OFFICE, methods="GET POST"),
+    "indicators_dataelement_changelist": Access("数据项配置", OFFICE, methods="GET POST"),
+    "indicators_dataset_changelist": Access("数据集配置", OFFICE, methods="GET POST"),
+    "indicators_category_changelist": Access("分类配置", OFFICE, methods="GET POST"),
+    "indicators_indicator_changelist": Access("指标配置", OFFICE, methods="GET POST"),
+    "indicators_target_changelist": Access("目标配置", OFFICE, methods="GET POST"),
     "two-factor": Access("两步验证", ALL, methods="GET POST"),
     "jobs": Access("后台任务（本人）", JOBS, scoped=True),
     "job-download": Access("下载任务结果（本人）", JOBS, scoped=True),
@@ -81,6 +100,9 @@ API: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/plan/reports/{report_id}/evidence"): Access(
         "上传佐证材料", REPORTERS, scoped=True
     ),
+    ("GET", "/api/v1/targets"): Access("目标进展", REPORTERS),
+    ("GET", "/api/v1/data/values"): Access("读取数据值", REPORTERS, scoped=True),
+    ("POST", "/api/v1/data/values"): Access("写入数据值", REPORTERS, scoped=True),
 }
 
 PUBLIC = {

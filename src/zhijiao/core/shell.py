@@ -96,6 +96,55 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ],
         },
         {
+            "title": "目标监测",
+            "items": [
+                {
+                    "title": "目标总览",
+                    "icon": "flag",
+                    "link": reverse_lazy("admin:indicators-overview"),
+                    "permission": _can(Capability.TARGETS_VIEW),
+                },
+                {
+                    "title": "数据填报",
+                    "icon": "edit_note",
+                    "link": reverse_lazy("admin:indicators-entry"),
+                    "permission": _can(Capability.DATA_ENTER),
+                },
+                {
+                    "title": "数据审核",
+                    "icon": "approval",
+                    "link": reverse_lazy("admin:indicators-approvals"),
+                    "permission": lambda r: (
+                        _can(Capability.DATA_APPROVE)(r) or _can(Capability.INDICATORS_MANAGE)(r)
+                    ),
+                },
+                {
+                    "title": "报送及时性",
+                    "icon": "schedule",
+                    "link": reverse_lazy("admin:indicators-timeliness"),
+                    "permission": _can(Capability.TARGETS_VIEW),
+                },
+                {
+                    "title": "延期填报",
+                    "icon": "more_time",
+                    "link": reverse_lazy("admin:indicators-extensions"),
+                    "permission": _can(Capability.INDICATORS_MANAGE),
+                },
+                {
+                    "title": "目标与指标配置",
+                    "icon": "tune",
+                    "link": reverse_lazy("admin:indicators_target_changelist"),
+                    "permission": _can(Capability.INDICATORS_MANAGE),
+                },
+                {
+                    "title": "数据集与数据项",
+                    "icon": "dataset",
+                    "link": reverse_lazy("admin:indicators_dataset_changelist"),
+                    "permission": _can(Capability.INDICATORS_MANAGE),
+                },
+            ],
+        },
+        {
             "title": "平台管理",
             "items": [
                 {

@@ -19,6 +19,7 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
 from zhijiao.core.scope import get_visible_or_404
+from zhijiao.indicators import selectors as indicator_selectors
 from zhijiao.orgs.roles import Capability
 
 from . import documents, selectors, services
@@ -268,6 +269,9 @@ def task_detail(request: AuthedRequest, number: int) -> HttpResponse:
         school_plans=SchoolPlan.objects.visible_to(user)
         .filter(tasks=task)
         .select_related("school"),
+        targets=indicator_selectors.targets_for_task(task.pk)
+        if user.can(Capability.TARGETS_VIEW)
+        else [],
         can_report=mine is not None and user.can(Capability.PLAN_REPORT),
         can_extend=mine is not None
         and mine.is_lead

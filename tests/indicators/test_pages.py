@@ -1,0 +1,242 @@
+"""The pages of targets and indicators, role by role: entry, template, import, approval, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from zhijiao.indicators.models import (
+    Comparator,
+    Submission,
+    SubmissionStatus,
+    Target,
+    TargetScope,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_url(monitoring, unit="甲职校"):
+    return (
+        reverse("admin:indicators-form", args=["SCHOOL_BASIC", monitoring.last_year])
+        + f"?unit={monitoring.units[unit].pk}"
+    )
+
+
+def _values(**figures):
+    return {f"v:{code}__": str(v) for code, v in figures.items()}
+
+
+@pytest.fixture
+def target(monitoring):
+    t = Target.objects.create(
+        key="dual-share",
+        name="双师型教师占比达到90%",
+        indicator=monitoring.indicators["DUAL_SHARE"],
+        comparator=Comparator.GE,
+        value=Decimal(90),
+        deadline=dt.date(monitoring.today.year + 2, 12, 31),
+        scope=TargetScope.CITY,
+        first_year=monitoring.today.year - 3,
+    )
+    t.tasks.set([monitoring.tasks[1]])
+    return t
+
+
+def test_a_school_clerk_enters_checks_and_reports_in_the_web_form(client, monitoring):
+    client.force_login(monitoring.users["school"])
+    url = _form_url(monitoring)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "全日制在校生数" in page.content.decode()
+
+    # given a value of the wrong type and one out of range, the form says which and saves nothing
+    response = client.post(
+        url, {"unit": monitoring.units["甲职校"].pk, **_values(ENROLMENT="很多", TEACHER_PRO=-3)}
+    )
+    body = response.content.decode()
+    assert "不是数字" in body and "不能小于 0" in body
+    assert not Submission.objects.exists()
+
+    # when the figures break an error rule, reporting is refused and the rule is named
+    client.post(
+        url,
+        {
+            "unit": monitoring.units["甲职校"].pk,
+            "action": "complete",
+            **_values(
+                ENROLMENT=3000, TEACHER_PRO=100, TEACHER_DUAL=120, HAS_CHARTER="是", PASS_RATE=80
+            ),
+        },
+    )
+    submission = Submission.objects.get()
+    assert submission.status == SubmissionStatus.OPEN
+    assert "双师型教师数不能超过专业课教师数" in client.get(url).content.decode()
+
+    # then fixed and reported, it waits for the supervising bureau
+    response = client.post(
+        url,
+        {"unit": monitoring.units["甲职校"].pk, "action": "complete", **_values(TEACHER_DUAL=80)},
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.AWAITING_BUREAU
+
+
+def test_another_schools_form_and_submission_are_not_found(client, monitoring, reported):
+    other = reported("SCHOOL_BASIC", "乙职校", monitoring.last_year, {"ENROLMENT": 1})
+    client.force_login(monitoring.users["school"])
+
+    assert client.get(_form_url(monitoring, "乙职校")).status_code == 404
+    assert client.get(reverse("admin:indicators-submission", args=[other.pk])).status_code == 404
+    response = client.post(
+        reverse("admin:indicators-submission-action", args=[other.pk, "approve"])
+    )
+    assert response.status_code == 404
+    # the supervising bureau and the office see it
+    for user in ("jyj", "office"):
+        client.force_login(monitoring.users[user])
+        assert (
+            client.get(reverse("admin:indicators-submission", args=[other.pk])).status_code == 200
+        )
+
+
+def test_approval_goes_school_bureau_office_and_locks(client, monitoring, reported):
+    submission = reported(
+        "SCHOOL_BASIC",
+        "甲职校",
+        monitoring.last_year,
+        {"ENROLMENT": 3000, "TEACHER_PRO": 100, "TEACHER_DUAL": 80},
+        status=SubmissionStatus.AWAITING_BUREAU,
+    )
+    act = lambda name: reverse("admin:indicators-submission-action", args=[submission.pk, name])  # noqa: E731
+
+    client.force_login(monitoring.users["office"])
+    client.post(act("approve"))
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.AWAITING_BUREAU  # not the office's step yet
+
+    client.force_login(monitoring.users["jyj"])
+    assert "甲职校" in client.get(reverse("admin:indicators-approvals")).content.decode()
+    client.post(act("return"), {"comment": ""})
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.AWAITING_BUREAU  # a return needs a comment
+    client.post(act("approve"))
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.AWAITING_OFFICE
+
+    client.force_login(monitoring.users["office"])
+    client.post(act("approve"))
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.APPROVED
+
+    client.force_login(monitoring.users["school"])
+    response = client.post(
+        _form_url(monitoring), {"unit": monitoring.units["甲职校"].pk, **_values(ENROLMENT=1)}
+    )
+    assert "已审定锁定" in response.content.decode()
+
+    client.force_login(monitoring.users["office"])
+    client.post(act("unapprove"), {"comment": "在校生数口径调整，请按新口径重报"})
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNED
+    history = client.get(reverse("admin:indicators-submission", args=[submission.pk]))
+    assert "在校生数口径调整" in history.content.decode()
+
+
+def test_the_template_is_prefilled_and_its_import_is_all_or_nothing(client, monitoring, reported):
+    reported(
+        "SCHOOL_BASIC",
+        "甲职校",
+        monitoring.last_year,
+        {"ENROLMENT": 2900},
+        status=SubmissionStatus.OPEN,
+    )
+    client.force_login(monitoring.users["school"])
+    response = client.get(
+        reverse("admin:indicators-template", args=["SCHOOL_BASIC"]),
+        {"period": monitoring.last_year, "unit": monitoring.units["甲职校"].pk},
+    )
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert sheet["B1"].value == "SCHOOL_BASIC"
+    rows = {r[2]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["ENROLMENT"][0] == "甲职校" and rows["ENROLMENT"][7] == 2900
+    numbers = {c.value: c.row for c in sheet["C"] if c.value}
+
+    sheet.cell(numbers["TEACHER_PRO"], 8, "一百")
+    sheet.cell(numbers["ENROLMENT"], 8, 3100)
+    bad = io.BytesIO()
+    workbook.save(bad)
+    bad.seek(0)
+    upload = reverse("admin:indicators-import", args=["SCHOOL_BASIC"])
+    bad.name = "basic.xlsx"
+    page = client.post(upload, {"file": bad}).content.decode()
+    assert f'<td class="num">{numbers["TEACHER_PRO"]}</td>' in page and "不是数字" in page
+    assert Submission.objects.get().values.get(element__code="ENROLMENT").number == 2900
+
+    sheet.cell(numbers["TEACHER_PRO"], 8, 100)
+    good = io.BytesIO()
+    workbook.save(good)
+    good.seek(0)
+    good.name = "basic.xlsx"
+    assert client.post(upload, {"file": good}).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.values.get(element__code="ENROLMENT").number == 3100
+    assert submission.source == "excel"
+
+
+def test_the_city_overview_shows_each_target_and_exports(client, monitoring, target, reported):
+    for i, share in enumerate([70, 78, 85]):
+        year = str(monitoring.today.year - 3 + i)
+        reported("SCHOOL_BASIC", "甲职校", year, {"TEACHER_PRO": 100, "TEACHER_DUAL": share})
+    client.force_login(monitoring.users["jyj"])
+
+    page = client.get(reverse("admin:indicators-overview")).content.decode()
+    assert "双师型教师占比达到90%" in page and "85.0%" in page
+    assert "进展正常" in page  # 70 → 78 → 85 reaches 90 before the deadline
+
+    detail = client.get(reverse("admin:indicators-target", args=["dual-share"])).content.decode()
+    assert "最小二乘法" in detail and "任务1" in detail
+
+    xlsx = client.get(reverse("admin:indicators-overview"), {"export": "xlsx"})
+    assert xlsx.status_code == 200
+    table = load_workbook(io.BytesIO(xlsx.content)).active
+    assert any("双师型教师占比达到90%" in str(c.value) for row in table.iter_rows() for c in row)
+
+    docx = client.get(reverse("admin:indicators-overview"), {"export": "docx"})
+    assert docx.status_code == 200
+    assert docx.content[:2] == b"PK"
+
+    task_page = client.get(reverse("admin:plan-task", args=[1])).content.decode()
+    assert "对应的量化目标" in task_page and "双师型教师占比达到90%" in task_page
+
+
+def test_timeliness_counts_expected_received_and_late(client, monitoring):
+    client.force_login(monitoring.users["office"])
+    page = client.get(reverse("admin:indicators-timeliness")).content.decode()
+    assert "职业院校年度基本数据" in page and "甲职校" in page  # missing units are named
+
+
+def test_the_office_grants_an_extension(client, monitoring):
+    client.force_login(monitoring.users["office"])
+    response = client.post(
+        reverse("admin:indicators-extensions"),
+        {
+            "data_set": monitoring.data_sets["SCHOOL_SURVEY"].pk,
+            "unit": monitoring.units["乙职校"].pk,
+            "period_code": monitoring.closed_year,
+            "until": (monitoring.today + dt.timedelta(days=10)).isoformat(),
+            "reason": "系统故障，补报",
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(monitoring.users["school"])
+    assert client.get(reverse("admin:indicators-extensions")).status_code == 403
