@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 ZJ := $(BIN)/zhijiao
 PLAN := data/plans/jiangyin-2021-vet-reform-plan.txt
+TARGETS := data/indicators/jiangyin-2021-targets.yaml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg lint browser-deps clean
+.PHONY: install demo serve test test-pg lint browser-deps clean bench
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -23,11 +24,14 @@ locale: $(BIN)/.installed
 install: $(BIN)/.installed locale
 
 # The demo: embedded SQLite under var/, the official plan, the city's units, one user per role,
-# a believable history of reports; a job worker in the background and the site on $(HOST).
+# a believable history of reports, the plan's targets with monitoring data since 2021;
+# a job worker in the background and the site on $(HOST).
 demo: install
 	$(ZJ) migrate --noinput -v0
 	$(ZJ) loadplan $(PLAN)
 	$(ZJ) demo
+	$(ZJ) loadindicators $(TARGETS)
+	$(ZJ) demoindicators
 	@echo "打开 http://$(HOST)/ —— 演示账号见 README.md"
 	$(ZJ) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(ZJ) runserver $(HOST) --noreload
@@ -40,9 +44,21 @@ test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/mypy src
+
+# Benchmarks on fresh databases (bench/README.md): SQLite, then PostgreSQL when the server in
+# BENCH_PG_URL answers (a database zhijiao_bench is created there and dropped afterwards).
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+bench: install
+	env -u DATABASE_URL $(BIN)/python bench/indicators_import.py
+	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
+	    '$(BENCH_PG_URL)' 2>/dev/null; then \
+	  echo "DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/indicators_import.py"; \
+	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/indicators_import.py; \
+	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmark is skipped"; fi
 
 clean:
 	rm -rf $(VENV) var staticfiles

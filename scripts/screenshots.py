@@ -21,6 +21,13 @@ SHOTS = [
     ("rsj", "/plan/workspace/", "workspace"),
     ("jyzy", "/plan/school-plan/", "school-plan"),
     ("auditor", "/core/auditevent/", "audit"),
+    ("office", "/targets/", "targets"),
+    ("office", "/targets/dual-teacher-share/", "target"),
+    ("office", "/targets/training-ratio/", "target-schools"),
+    ("office", "/targets/timeliness/", "timeliness"),
+    ("jyzy", "/data/", "data-entry"),
+    ("jyzz", "/data/SCHOOL_TRAINING/2026Q3/", "data-form"),
+    ("jyj", "/data/approvals/", "data-approvals"),
 ]
 
 
