@@ -194,7 +194,7 @@ def values_import(
     with transaction.atomic():
         submissions = {
             (s.unit_id, s.period_code): s
-            for s in Submission.objects.select_for_update().filter(
+            for s in Submission.objects.select_for_update(of=("self",)).filter(
                 data_set=data_set, unit_id__in={r.unit.pk for r in parsed}
             )
         }

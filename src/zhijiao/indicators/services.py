@@ -180,7 +180,7 @@ def _submission_for_update(data_set: DataSet, unit: Unit, period: Period) -> Sub
         defaults={"period_start": period.start, "period_end": period.end},
     )
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("data_set", "unit")
         .get(pk=submission.pk)
     )
@@ -252,7 +252,7 @@ def values_save(
     """Saves a unit's values for a period (empty input clears a value). All or nothing."""
     period = _period(data_set, period_code)
     stored = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .filter(data_set=data_set, unit=unit, period_code=period.code)
         .first()
     )
@@ -355,13 +355,16 @@ def _touch(submission: Submission, source: str, now: dt.datetime) -> None:
 # ---------------------------------------------------------------- reporting and approval
 
 
-def _load(submission: Submission) -> Submission:
-    """The submission, locked for this transaction (concurrent approvals queue up here)."""
-    return (
-        Submission.objects.select_for_update()
-        .select_related("data_set", "unit")
-        .get(pk=submission.pk)
-    )
+def _load(submission: Submission, user: User | None = None) -> Submission:
+    """The submission, locked for this transaction (concurrent approvals queue up here); with a
+    user, only if it is in their scope (otherwise: not found)."""
+    qs = Submission.objects.select_for_update(of=("self",)).select_related("data_set", "unit")
+    if user is not None:
+        qs = qs.visible_to(user)
+    found = qs.filter(pk=submission.pk).first()
+    if found is None:
+        raise _error(IndicatorErrorCode.NOT_ALLOWED, "未找到", 404)
+    return found
 
 
 def _event(
@@ -478,9 +481,7 @@ def _require_approver(user: User, submission: Submission) -> None:
 
 @transaction.atomic
 def submission_approve(*, user: User, submission: Submission, comment: str = "") -> Submission:
-    submission = _load(submission)
-    if not Submission.objects.visible_to(user).filter(pk=submission.pk).exists():
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, "未找到", 404)
+    submission = _load(submission, user)
     _require_approver(user, submission)
     before = submission.status
     if before == SubmissionStatus.AWAITING_BUREAU:
@@ -504,21 +505,16 @@ def submission_return(*, user: User, submission: Submission, comment: str) -> Su
     """Sends data back to the unit with a comment; it can be corrected and reported again."""
     if not comment.strip():
         raise _error(IndicatorErrorCode.COMMENT_REQUIRED, "退回时请填写退回意见")
-    submission = _load(submission)
-    if not Submission.objects.visible_to(user).filter(pk=submission.pk).exists():
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, "未找到", 404)
+    submission = _load(submission, user)
     _require_approver(user, submission)
-    before = submission.status
-    submission.status = SubmissionStatus.RETURNED
-    submission.save(update_fields=["status"])
-    _event(submission, user=user, action=SubmissionAction.RETURN, before=before, comment=comment)
-    notify(
-        _reporters_of(submission),
+    return _send_back(
+        submission,
+        user=user,
+        action=SubmissionAction.RETURN,
+        comment=comment,
         title=f"数据被退回：{submission}",
-        body=f"退回意见：{comment.strip()}",
-        link=_link(submission),
+        note="退回意见",
     )
-    return submission
 
 
 @transaction.atomic
@@ -534,14 +530,34 @@ def submission_unapprove(*, user: User, submission: Submission, reason: str) -> 
             f"该数据当前状态为“{submission.get_status_display()}”，不是已审定，无需撤销",
             409,
         )
+    return _send_back(
+        submission,
+        user=user,
+        action=SubmissionAction.UNAPPROVE,
+        comment=reason,
+        title=f"已撤销审定，请修改后重新报送：{submission}",
+        note="理由",
+    )
+
+
+def _send_back(
+    submission: Submission,
+    *,
+    user: User,
+    action: SubmissionAction,
+    comment: str,
+    title: str,
+    note: str,
+) -> Submission:
+    """Back to the unit for correction (returned or un-approved), with the reason, notified."""
     before = submission.status
     submission.status, submission.approved_at = SubmissionStatus.RETURNED, None
     submission.save(update_fields=["status", "approved_at"])
-    _event(submission, user=user, action=SubmissionAction.UNAPPROVE, before=before, comment=reason)
+    _event(submission, user=user, action=action, before=before, comment=comment)
     notify(
         _reporters_of(submission),
-        title=f"已撤销审定，请修改后重新报送：{submission}",
-        body=f"理由：{reason.strip()}",
+        title=title,
+        body=f"{note}：{comment.strip()}",
         link=_link(submission),
     )
     return submission
