@@ -240,3 +240,22 @@ def test_the_office_grants_an_extension(client, monitoring):
     assert response.status_code == 302
     client.force_login(monitoring.users["school"])
     assert client.get(reverse("admin:indicators-extensions")).status_code == 403
+
+
+def test_the_approval_queue_and_a_target_export_as_xlsx(client, monitoring, target, reported):
+    reported(
+        "SCHOOL_BASIC",
+        "甲职校",
+        monitoring.last_year,
+        {"TEACHER_PRO": 100, "TEACHER_DUAL": 80},
+        status=SubmissionStatus.AWAITING_BUREAU,
+    )
+    client.force_login(monitoring.users["jyj"])
+    queue = client.get(reverse("admin:indicators-approvals"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(queue.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("数据集", "单位", "周期")
+    assert rows[1][1] == "甲职校"
+
+    detail = client.get(reverse("admin:indicators-target", args=["dual-share"]), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(detail.content)).active.iter_rows(values_only=True))
+    assert ("全市", int(monitoring.last_year), 80) in [r[:3] for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.excel import XLSX_CONTENT_TYPE, ExcelError, ImportRejected
+from zhijiao.core.excel import XLSX_CONTENT_TYPE, Column, ExcelError, ImportRejected, xlsx_write
 from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.core.periods import Period
@@ -121,6 +122,23 @@ def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
         raise Http404("未找到该目标")
     progress = selectors.targets_progress([target], today=today)[0]
     indicator = target.indicator
+    if request.GET.get("export") == "xlsx":
+        unit = indicator.unit_of_measure or "数值"
+        return _table_download(
+            request,
+            f"目标进展-{target.key}",
+            [
+                Column("范围", 20),
+                Column("年度", 10),
+                Column(f"{indicator.name}（{unit}）", 24),
+                Column("状态", 12),
+            ],  # fmt: skip
+            [["全市", y, _float(v), ""] for y, v in progress.series]
+            + [
+                [u.unit_name, progress.value_year, _float(u.value), u.status.label]
+                for u in progress.units
+            ],
+        )
     years = [y for y, _ in progress.series]
     horizon = today.year if target.recurring else target.deadline.year
     trend_years = list(range(years[0], max(horizon, years[-1]) + 1)) if years else []
@@ -461,9 +479,44 @@ def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpRespo
     return redirect(reverse("admin:indicators-submission", args=[submission.pk]))
 
 
+def _table_download(
+    request: AuthedRequest, name: str, columns: list[Column], rows: list[list[Any]]
+) -> HttpResponse:
+    """Any table of these pages as .xlsx; the export is audited."""
+    buffer = io.BytesIO()
+    xlsx_write(buffer, columns=columns, rows=rows, title=name[:31])
+    audit.record(AuditAction.EXPORT, object_type="indicators.Submission", message=f"导出{name}")
+    today = timezone.localdate()
+    return _download(buffer.getvalue(), f"{name}-{today:%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
+
+
 def approvals(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.DATA_APPROVE, Capability.INDICATORS_MANAGE)
     pending = selectors.submissions_awaiting(request.user).order_by("completed_at")
+    if request.GET.get("export") == "xlsx":
+        return _table_download(
+            request,
+            "待审核数据",
+            [
+                Column("数据集", 28),
+                Column("单位", 26),
+                Column("周期", 18),
+                Column("状态", 16),
+                Column("报送时间", 18),
+            ],  # fmt: skip
+            [
+                [
+                    s.data_set.name,
+                    s.unit.name,
+                    s.period_label,
+                    s.get_status_display(),
+                    timezone.localtime(s.completed_at).strftime("%Y-%m-%d %H:%M")
+                    if s.completed_at
+                    else "",
+                ]  # fmt: skip
+                for s in pending
+            ],
+        )
     recent = (
         Submission.objects.visible_to(request.user)
         .filter(status=SubmissionStatus.RETURNED)
