@@ -52,13 +52,15 @@ lint: install
 # BENCH_PG_URL answers (a database zhijiao_bench is created there and dropped afterwards).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
+BENCHES := bench/indicators_import.py bench/indicators_overview.py
+
 bench: install
-	env -u DATABASE_URL $(BIN)/python bench/indicators_import.py
-	@if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
+	@status=0; for b in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$b || status=1; done; \
+	if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
 	    '$(BENCH_PG_URL)' 2>/dev/null; then \
-	  echo "DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/indicators_import.py"; \
-	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/indicators_import.py; \
-	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmark is skipped"; fi
+	  for b in $(BENCHES); do DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python $$b || status=1; done; \
+	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmarks are skipped"; fi; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) var staticfiles

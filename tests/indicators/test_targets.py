@@ -334,3 +334,32 @@ def test_projection_reads_the_line_at_the_year():
     assert projection.method == (
         "按 2022—2023 年 2 个年度值的线性趋势（最小二乘法）外推：每年约 +2个，预计 2025 年为 16个。"
     )
+
+
+def test_the_overview_is_cached_until_the_next_audited_change(monitoring, reported, settings):
+    from django.core.cache import cache
+
+    from zhijiao.core import audit
+    from zhijiao.core.models import AuditAction
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    Target.objects.create(
+        key="enrolment",
+        name="在校生规模",
+        indicator=monitoring.indicators["ENROLMENT"],
+        comparator=">=",
+        value=1,
+        deadline=dt.date(monitoring.today.year + 1, 12, 31),
+        first_year=monitoring.today.year - 2,
+    )
+    audit.record(AuditAction.CREATE, object_type="indicators.Target", message="given")
+    before = targets_progress()[0]
+    reported("SCHOOL_BASIC", "甲职校", monitoring.last_year, {"ENROLMENT": 1200})
+
+    # written without an audit row: the cached figures stand
+    assert targets_progress()[0].value == before.value
+    # any audited change lets the next read compute afresh
+    audit.record(AuditAction.UPDATE, object_type="indicators.Submission", message="报送")
+    assert targets_progress()[0].value == 1200
+    cache.clear()

@@ -19,12 +19,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import NamedTuple
 
 REF_RE = re.compile(r"#\{\s*(?P<code>[A-Za-z][A-Za-z0-9_]*)(?:\.(?P<option>[A-Za-z0-9_]+))?\s*\}")
 
 
-@dataclass(frozen=True, order=True)
-class Ref:
+class Ref(NamedTuple):
+    """A reference in a formula. A tuple: aggregation hashes many of these."""
+
     code: str
     option: str = ""  # "" means the element's total over its disaggregations
 

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
 from zhijiao.core.dates import local_date
 from zhijiao.core.formula import Formula, FormulaError, FormulaZeroDivision, Ref, formula_parse
+from zhijiao.core.models import AuditEvent
 from zhijiao.core.periods import Period, PeriodError, PeriodType, period_parse, periods_between
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
@@ -402,15 +404,21 @@ def indicators_values(
         DataElement.objects.filter(code__in=codes).values_list("code", "aggregation")
     )
     stocks = {code for code, how in aggregations.items() if how == Aggregation.LATEST}
-    by_unit: dict[int | None, dict[int, dict[Ref, Decimal]]] = defaultdict(
-        lambda: {y: {} for y in years}
-    )
+    # code → unit → year → {ref: figure}, so each indicator touches only its own elements.
+    by_code: dict[str, dict[int | None, dict[int, dict[Ref, Decimal]]]] = defaultdict(dict)
     for (unit_id, year, code, option), number in values.items():
-        if year in by_unit[unit_id]:
-            by_unit[unit_id][year][Ref(code, option)] = number
+        by_code[code].setdefault(unit_id, {}).setdefault(year, {})[Ref(code, option)] = number
     result = {}
     for pk, comp in compiled.items():
-        completed = {u: _carried(comp, figures, years, stocks) for u, figures in by_unit.items()}
+        own: dict[int | None, dict[int, dict[Ref, Decimal]]] = defaultdict(
+            lambda: {y: {} for y in years}
+        )
+        for code in comp.codes:
+            for unit_id, by_year in by_code.get(code, {}).items():
+                for year, figures in by_year.items():
+                    if year in own[unit_id]:
+                        own[unit_id][year].update(figures)
+        completed = {u: _carried(comp, figures, years, stocks) for u, figures in own.items()}
         city = {y: _combine([f[y] for f in completed.values()], aggregations) for y in years}
         result[pk] = IndicatorValues(
             {y: comp.evaluate(city[y]) for y in years},
@@ -631,12 +639,32 @@ def target_years(targets: Sequence[Target], today: dt.date) -> list[int]:
     return list(range(first, today.year + 1))
 
 
+# Every change in zhijiao writes an audit row, so the newest audit row tells whether anything that
+# feeds the targets may have changed; the time limit covers anything written without one.
+PROGRESS_CACHE_SECONDS = 300
+
+
 def targets_progress(
     targets: Sequence[Target] | None = None, *, today: dt.date | None = None
 ) -> list[TargetProgress]:
-    """Every target's latest value, gap, status and projection, computed together."""
+    """Every target's latest value, gap, status and projection, computed together.
+
+    The full list (what the overview, the report and the API show) is kept in the cache until
+    the next change anywhere in the platform (the next audit row) or for five minutes.
+    """
     today = today or timezone.localdate()
-    targets = list(targets if targets is not None else targets_queryset())
+    if targets is None:
+        latest = AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0
+        key = f"zhijiao:targets-progress:{today.isoformat()}:{latest}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _targets_progress(list(targets_queryset()), today)
+            cache.set(key, cached, PROGRESS_CACHE_SECONDS)
+        return list(cached)
+    return _targets_progress(list(targets), today)
+
+
+def _targets_progress(targets: list[Target], today: dt.date) -> list[TargetProgress]:
     years = target_years(targets, today)
     indicators = {t.indicator_id: t.indicator for t in targets}
     values = indicators_values(list(indicators.values()), years)

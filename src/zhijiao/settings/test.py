@@ -37,3 +37,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 # Most tests sign in with force_login; the second factor has its own tests (override_settings).
 ZHIJIAO_REQUIRE_2FA = False
+
+# Test fixtures write rows directly, without audit rows, so a cache keyed on the audit trail would
+# carry one test's results into the next; tests that are about caching turn it on themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
