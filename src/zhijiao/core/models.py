@@ -20,6 +20,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", "修改密码"
     LOCKOUT = "lockout", "账号锁定"
     SESSION_END = "session_end", "会话超时"
+    UNMASK = "unmask", "查看完整个人信息"
 
 
 class AuditEvent(models.Model):

@@ -16,6 +16,11 @@ DATA_DIR = Path(env_str("ZHIJIAO_DATA_DIR", str(Path.cwd()))).resolve()
 VAR_DIR = DATA_DIR / "var"
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
+
+# Personal data (身份证号, phones) is encrypted with SM4 and looked up by HMAC-SM3 (core.personal).
+# "id:32 hex digits", comma-separated, the first encrypts; old ids stay readable for rotation.
+ZHIJIAO_DATA_KEYS = env_str("ZHIJIAO_DATA_KEYS", "")
+ZHIJIAO_LOOKUP_KEY = env_str("ZHIJIAO_LOOKUP_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

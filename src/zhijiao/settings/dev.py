@@ -15,3 +15,7 @@ ZHIJIAO_DEMO = os.environ.get("ZHIJIAO_DEMO") == "1"
 # plan office and administrators (ZHIJIAO_REQUIRE_2FA=1, the default outside dev).
 ZHIJIAO_REQUIRE_2FA = os.environ.get("ZHIJIAO_REQUIRE_2FA") == "1"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Fixed keys for the demo only: never for real personal data (production requires its own).
+ZHIJIAO_DATA_KEYS = ZHIJIAO_DATA_KEYS or "dev1:00112233445566778899aabbccddeeff"  # noqa: F405
+ZHIJIAO_LOOKUP_KEY = ZHIJIAO_LOOKUP_KEY or "ab" * 32  # noqa: F405

@@ -1,5 +1,7 @@
 """Production: PostgreSQL from DATABASE_URL, secrets from the environment or *_FILE, HTTPS."""
 
+import re
+
 from .base import *  # noqa: F403
 from .env import env_bool, env_int, env_str
 
@@ -7,6 +9,15 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 40:
     raise ValueError("DJANGO_SECRET_KEY 至少 40 个字符")
 DEBUG = False
+# Personal data keys are required: without them nothing personal can be stored or read.
+ZHIJIAO_DATA_KEYS = env_str("ZHIJIAO_DATA_KEYS")
+ZHIJIAO_LOOKUP_KEY = env_str("ZHIJIAO_LOOKUP_KEY")
+if not re.fullmatch(
+    r"[A-Za-z0-9]+:[0-9a-fA-F]{32}(,[A-Za-z0-9]+:[0-9a-fA-F]{32})*", ZHIJIAO_DATA_KEYS
+):
+    raise ValueError("ZHIJIAO_DATA_KEYS 应为“编号:32位十六进制”，多个用逗号分隔")
+if not re.fullmatch(r"([0-9a-fA-F]{2}){32,}", ZHIJIAO_LOOKUP_KEY):
+    raise ValueError("ZHIJIAO_LOOKUP_KEY 应为至少 64 位十六进制")
 SESSION_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 CSRF_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

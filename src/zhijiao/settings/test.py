@@ -41,3 +41,7 @@ ZHIJIAO_REQUIRE_2FA = False
 # Test fixtures write rows directly, without audit rows, so a cache keyed on the audit trail would
 # carry one test's results into the next; tests that are about caching turn it on themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Fixed keys for tests only: never for real personal data (production requires its own).
+ZHIJIAO_DATA_KEYS = ZHIJIAO_DATA_KEYS or "test1:ffeeddccbbaa99887766554433221100"  # noqa: F405
+ZHIJIAO_LOOKUP_KEY = ZHIJIAO_LOOKUP_KEY or "cd" * 32  # noqa: F405
