@@ -91,9 +91,9 @@ def test_an_import_killed_midway_leaves_nothing_half_saved(monitoring, tmp_path)
             break
 
     # Then, run to the end, it imports everything once.
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - our own interpreter and command
         command, env=env, capture_output=True, text=True, timeout=120, check=False
-    )  # noqa: S603
+    )
     assert done.returncode == 0, done.stderr
     assert DataValue.objects.count() == expected
     assert 0 in stored  # at least one run was cut short before it committed

@@ -1,0 +1,65 @@
+"""`zhijiao restore ARCHIVE --yes`: replaces the whole database and the uploaded files.
+
+Without --yes it only checks the archive (every checksum, the database vendor) and says what a
+restore would replace: that is the first half of a restore drill (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhijiao.core.backup import VENDOR_NAMES, BackupError, archive_open, archive_restore
+
+
+class Command(BaseCommand):
+    help = "从备份归档恢复数据库和上传文件（替换现有全部数据，须加 --yes）"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("archive", help="zhijiao backup 生成的 .tar.gz 文件")
+        parser.add_argument(
+            "--yes", action="store_true", help="确认用备份替换当前数据库和上传文件中的全部数据"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["archive"])
+        try:
+            with archive_open(path) as archive:
+                vendor = VENDOR_NAMES[archive.vendor]
+                self.stdout.write(
+                    f"备份校验通过：{path.name}（创建于 {archive.created_at}，{vendor} 数据库，"
+                    f"上传文件 {len(archive.media)} 个）"
+                )
+                if not options["yes"]:
+                    raise CommandError(
+                        "恢复会用备份中的数据替换当前数据库和上传文件目录中的全部数据，"
+                        "备份之后的所有改动都将丢失。请先停止网站和后台任务进程，"
+                        "确认无误后加 --yes 重新运行。"
+                    )
+                result = archive_restore(archive)
+        except (BackupError, OSError) as exc:
+            raise CommandError(f"恢复失败：{exc}") from exc
+        self.stdout.write(f"已恢复 {vendor} 数据库（备份时间 {archive.created_at}）")
+        self.stdout.write(
+            f"已恢复上传文件 {result.media_files} 个，删除备份中没有的文件 {result.media_removed} 个"
+        )
+        if result.pending_migrations:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"注意：备份来自较早的程序版本，还有 {len(result.pending_migrations)} 个数据库迁移"
+                    f"未执行（{'、'.join(result.pending_migrations[:5])}）。"
+                    "请运行 zhijiao migrate 后再启动网站。"
+                )
+            )
+        elif result.unknown_migrations:
+            self.stderr.write(
+                self.style.WARNING(
+                    "注意：数据库含本程序没有的迁移（"
+                    + "、".join(result.unknown_migrations[:5])
+                    + "），请安装与备份相应版本的程序。"
+                )
+            )
+        else:
+            self.stdout.write("数据库迁移状态与程序一致。")
