@@ -3,9 +3,12 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
 
 from zhijiao.api.api import api
+from zhijiao.cooperation.urls import urlpatterns as cooperation_urlpatterns
 from zhijiao.core import views as core_views
+from zhijiao.creditbank.urls import urlpatterns as creditbank_urlpatterns
 from zhijiao.indicators import views as indicator_views
 from zhijiao.orgs import views as orgs_views
+from zhijiao.people.urls import urlpatterns as people_urlpatterns
 from zhijiao.plan import views as plan_views
 
 # Pages of the application shell, mounted inside the admin site (they share its login and layout),
@@ -62,6 +65,9 @@ shell_urlpatterns = [
     path("notifications/", core_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
     path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
+    *people_urlpatterns,
+    *cooperation_urlpatterns,
+    *creditbank_urlpatterns,
 ]
 
 

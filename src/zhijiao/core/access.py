@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhijiao.orgs.roles import Role
+from zhijiao.orgs.roles import Capability, Role
 
 ALL = frozenset(Role)
 OFFICE = frozenset({Role.PLAN_OFFICE})
@@ -19,6 +19,16 @@ APPROVERS = frozenset({Role.PLAN_OFFICE, Role.UNIT_LIAISON})
 JOBS = frozenset(
     {Role.PLAN_OFFICE, Role.UNIT_LIAISON, Role.SCHOOL_CLERK, Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN}
 )
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of a module's sidebar group, shown to roles holding the capability."""
+
+    title: str
+    icon: str  # a Material Symbols name, as Unfold uses
+    page: str  # the page's URL name
+    capability: Capability
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,25 @@ API: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/data/values"): Access("读取数据值", REPORTERS, scoped=True),
     ("POST", "/api/v1/data/values"): Access("写入数据值", REPORTERS, scoped=True),
 }
+
+# Each module declares its own pages, routes and sidebar group in ``<module>/access.py``
+# (``PAGES``, ``API``, ``MENU = (group title, [MenuItem, ...])``); they join the matrix here.
+MODULES = ("zhijiao.people", "zhijiao.cooperation", "zhijiao.creditbank")
+MENUS: list[tuple[str, list[MenuItem]]] = []
+
+
+def _merge_modules() -> None:
+    from importlib import import_module
+
+    for module in MODULES:
+        declared = import_module(f"{module}.access")
+        PAGES.update(declared.PAGES)
+        API.update(declared.API)
+        if getattr(declared, "MENU", None):
+            MENUS.append(declared.MENU)
+
+
+_merge_modules()
 
 PUBLIC = {
     "/login/": "登录",

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 
+from zhijiao.core.access import MENUS
 from zhijiao.orgs.roles import Capability, Role
 
 
@@ -144,6 +145,21 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                 },
             ],
         },
+        *(
+            {
+                "title": title,
+                "items": [
+                    {
+                        "title": item.title,
+                        "icon": item.icon,
+                        "link": reverse_lazy(f"admin:{item.page}"),
+                        "permission": _can(item.capability),
+                    }
+                    for item in items
+                ],
+            }
+            for title, items in MENUS
+        ),
         {
             "title": "平台管理",
             "items": [

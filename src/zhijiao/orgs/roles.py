@@ -41,6 +41,22 @@ class Capability(StrEnum):
     DATA_ENTER = "indicators.enter"  # enter and import own unit's data, report it
     DATA_APPROVE = "indicators.approve"  # approve data of supervised units (bureau level)
     INDICATORS_MANAGE = "indicators.manage"  # data sets, rules, indicators, targets; final approval
+    PEOPLE_VIEW = (
+        "people.view"  # registries of teachers, majors, training, awards in scope (masked)
+    )
+    PEOPLE_MANAGE = "people.manage"  # register, edit and import records of own school(s)
+    PEOPLE_UNMASK = "people.unmask"  # see full personal data of a record (audited)
+    PEOPLE_DECIDE = "people.decide"  # review 技能雏鹰 nominations, publish the honoured list
+    COOPERATION_VIEW = "cooperation.view"  # school–enterprise cooperation registries in scope
+    COOPERATION_MANAGE = "cooperation.manage"  # create, edit and import cooperation records
+    COOPERATION_DECIDE = "cooperation.decide"  # confirm levels (产教融合型企业, 职教集团, bases)
+    CREDIT_LEARN = "creditbank.learn"  # a learner's own account, applications and transcript
+    CREDIT_SUBMIT = (
+        "creditbank.submit"  # open accounts and submit outcomes for own school's learners
+    )
+    CREDIT_REVIEW = "creditbank.review"  # school-level review of applications
+    CREDIT_BANK = "creditbank.bank"  # bank-level review, rules, revocation, corrections
+    CREDIT_UNMASK = "creditbank.unmask"  # see a learner's full personal data (audited)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -56,6 +72,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TARGETS_VIEW,
             Capability.DATA_ENTER,
             Capability.INDICATORS_MANAGE,
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_MANAGE,
+            Capability.PEOPLE_UNMASK,
+            Capability.PEOPLE_DECIDE,
+            Capability.COOPERATION_VIEW,
+            Capability.COOPERATION_MANAGE,
+            Capability.COOPERATION_DECIDE,
+            Capability.CREDIT_BANK,
+            Capability.CREDIT_UNMASK,
         }
     ),
     Role.UNIT_LIAISON: frozenset(
@@ -66,6 +91,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.TARGETS_VIEW,
             Capability.DATA_ENTER,
             Capability.DATA_APPROVE,
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_MANAGE,
+            Capability.PEOPLE_DECIDE,
+            Capability.COOPERATION_VIEW,
+            Capability.COOPERATION_MANAGE,
         }
     ),
     Role.SCHOOL_CLERK: frozenset(
@@ -76,11 +106,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.JOBS_VIEW,
             Capability.TARGETS_VIEW,
             Capability.DATA_ENTER,
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_MANAGE,
+            Capability.COOPERATION_VIEW,
+            Capability.COOPERATION_MANAGE,
+            Capability.CREDIT_SUBMIT,
+            Capability.CREDIT_REVIEW,
         }
     ),
-    Role.ENTERPRISE: frozenset(),
+    Role.ENTERPRISE: frozenset({Capability.COOPERATION_VIEW}),
     Role.EXPERT: frozenset(),
-    Role.LEARNER: frozenset(),
+    Role.LEARNER: frozenset({Capability.CREDIT_LEARN}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ORGS_MANAGE, Capability.JOBS_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Capability.SECURITY_MANAGE}),
     Role.AUDIT_ADMIN: frozenset({Capability.AUDIT_VIEW, Capability.JOBS_VIEW}),
