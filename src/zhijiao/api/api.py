@@ -167,6 +167,21 @@ api.add_router("", orgs.router)
 api.add_router("", indicators.router)
 
 
+def _add_module_routers() -> None:
+    """Each module with an ``api`` module of its own (``<module>/api.py``, a ``router``) joins."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from zhijiao.core.access import MODULES
+
+    for module in MODULES:
+        if find_spec(f"{module}.api") is not None:
+            api.add_router("", import_module(f"{module}.api").router)
+
+
+_add_module_routers()
+
+
 def _error(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:
