@@ -10,6 +10,7 @@ from zhijiao.indicators import views as indicator_views
 from zhijiao.orgs import views as orgs_views
 from zhijiao.people.urls import urlpatterns as people_urlpatterns
 from zhijiao.plan import views as plan_views
+from zhijiao.talent.urls import urlpatterns as talent_urlpatterns
 
 # Pages of the application shell, mounted inside the admin site (they share its login and layout),
 # so their names are reversed as "admin:<name>".
@@ -67,6 +68,7 @@ shell_urlpatterns = [
     path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
     *people_urlpatterns,
     *cooperation_urlpatterns,
+    *talent_urlpatterns,
     *creditbank_urlpatterns,
 ]
 

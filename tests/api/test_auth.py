@@ -58,6 +58,7 @@ def test_session(api_plan, as_user):
             "people.view",
             "plan.report",
             "plan.view",
+            "talent.view",
         ],
         "sees_all_units": False,
         "authenticated_by": "session",

@@ -50,6 +50,9 @@ class Capability(StrEnum):
     COOPERATION_VIEW = "cooperation.view"  # school–enterprise cooperation registries in scope
     COOPERATION_MANAGE = "cooperation.manage"  # create, edit and import cooperation records
     COOPERATION_DECIDE = "cooperation.decide"  # confirm levels (产教融合型企业, 职教集团, bases)
+    TALENT_VIEW = "talent.view"  # catalogues, demand figures and the published reports
+    TALENT_SURVEY = "talent.survey"  # an enterprise's own demand survey and postings
+    TALENT_MANAGE = "talent.manage"  # catalogues, mappings, surveys, report publication
     CREDIT_LEARN = "creditbank.learn"  # a learner's own account, applications and transcript
     CREDIT_SUBMIT = (
         "creditbank.submit"  # open accounts and submit outcomes for own school's learners
@@ -81,6 +84,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.COOPERATION_DECIDE,
             Capability.CREDIT_BANK,
             Capability.CREDIT_UNMASK,
+            Capability.TALENT_VIEW,
+            Capability.TALENT_MANAGE,
         }
     ),
     Role.UNIT_LIAISON: frozenset(
@@ -96,6 +101,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PEOPLE_DECIDE,
             Capability.COOPERATION_VIEW,
             Capability.COOPERATION_MANAGE,
+            Capability.TALENT_VIEW,
         }
     ),
     Role.SCHOOL_CLERK: frozenset(
@@ -112,9 +118,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.COOPERATION_MANAGE,
             Capability.CREDIT_SUBMIT,
             Capability.CREDIT_REVIEW,
+            Capability.TALENT_VIEW,
         }
     ),
-    Role.ENTERPRISE: frozenset({Capability.COOPERATION_VIEW}),
+    Role.ENTERPRISE: frozenset(
+        {Capability.COOPERATION_VIEW, Capability.TALENT_VIEW, Capability.TALENT_SURVEY}
+    ),
     Role.EXPERT: frozenset(),
     Role.LEARNER: frozenset({Capability.CREDIT_LEARN}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ORGS_MANAGE, Capability.JOBS_VIEW}),

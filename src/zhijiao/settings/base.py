@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "zhijiao.indicators.apps.IndicatorsConfig",
     "zhijiao.people.apps.PeopleConfig",
     "zhijiao.cooperation.apps.CooperationConfig",
+    "zhijiao.talent.apps.TalentConfig",
     "zhijiao.creditbank.apps.CreditbankConfig",
     "zhijiao.core.site.ZhijiaoAdminConfig",
     "django.contrib.auth",
