@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from stdnum.cn import uscc
 
 from .errors import ServiceError
@@ -37,6 +38,15 @@ def clean_credit_code(value: str) -> str:
     else:
         return text
     raise ServiceError(CodeErrorCode.BAD_CREDIT_CODE, message)
+
+
+def validate_credit_code(value: str) -> None:
+    """The model-field validator (admin forms): the same check, as a ValidationError."""
+    if value:
+        try:
+            clean_credit_code(value)
+        except ServiceError as error:
+            raise ValidationError(error.message, code=str(error.code)) from error
 
 
 def credit_code_with_check(first17: str) -> str:

@@ -20,8 +20,8 @@ class UnitAdmin(ScopedModelAdmin):
     allow_add = True
     list_display = ["name", "short_name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "short_name"]
-    fields = ["name", "short_name", "kind", "parent", "aliases", "is_active"]
+    search_fields = ["name", "short_name", "credit_code"]
+    fields = ["name", "short_name", "kind", "parent", "credit_code", "aliases", "is_active"]
 
 
 @admin.register(UnitGroup)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from zhijiao.core.codes import validate_credit_code
 from zhijiao.core.scope import ScopedQuerySet
 
 from .roles import ALL_UNITS_ROLES, ROLE_CAPABILITIES, Capability, Role
@@ -40,6 +41,14 @@ class Unit(models.Model):
         related_name="children",
     )
     aliases = models.JSONField("其他名称", default=list, blank=True)
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        default="",
+        help_text="GB 32100，18 位；企业必填，用于识别同一企业。",
+        validators=[validate_credit_code],
+    )
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
 
@@ -49,6 +58,14 @@ class Unit(models.Model):
         verbose_name = "单位"
         verbose_name_plural = "单位"
         ordering = ["kind", "name"]
+        constraints = [
+            # One organisation, one unit: the same 统一社会信用代码 cannot be registered twice.
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=~models.Q(credit_code=""),
+                name="orgs_unit_one_per_credit_code",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

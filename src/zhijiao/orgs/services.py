@@ -2,16 +2,64 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import transaction
 from django.utils import timezone
 
 from zhijiao.core import audit
+from zhijiao.core.codes import clean_credit_code
+from zhijiao.core.errors import ServiceError
 from zhijiao.core.models import AuditAction
 
 from .auth import new_raw_token, token_digest
 from .models import ApiToken, Unit, UnitKind, User
 
-UNIT_FIELDS = ("name", "short_name", "kind", "parent", "is_active")
+UNIT_FIELDS = ("name", "short_name", "kind", "parent", "credit_code", "is_active")
+
+
+class EnterpriseErrorCode(StrEnum):
+    NAME_TAKEN = "enterprise_name_taken"
+    CODE_TAKEN = "enterprise_code_taken"
+
+
+@transaction.atomic
+def enterprise_register(*, name: str, credit_code: str, short_name: str = "") -> tuple[Unit, bool]:
+    """The enterprise with this 统一社会信用代码, registered as a unit if new.
+
+    The code identifies the enterprise: registering it again under the same name finds the same
+    unit; the same code under another name, or the name of a unit with another code, is refused
+    (the same enterprise twice is an error, not a second record).
+    """
+    code = clean_credit_code(credit_code)
+    name = name.strip()
+    existing = Unit.objects.select_for_update().filter(credit_code=code).first()
+    if existing is not None:
+        if existing.name != name and name not in existing.aliases:
+            raise ServiceError(
+                EnterpriseErrorCode.CODE_TAKEN,
+                f"统一社会信用代码 {code} 已登记为“{existing.name}”，不能再登记为“{name}”",
+            )
+        return existing, False
+    same_name = Unit.objects.filter(name=name).first()
+    if same_name is not None:
+        if same_name.credit_code:
+            raise ServiceError(
+                EnterpriseErrorCode.NAME_TAKEN,
+                f"“{name}”已登记，统一社会信用代码为 {same_name.credit_code}，与 {code} 不一致",
+            )
+        # A unit created before its code was known (for example by the plan loader): complete it.
+        audit.save_changes(same_name, {"credit_code": code}, message="补登统一社会信用代码")
+        return same_name, False
+    unit = Unit.objects.create(
+        name=name, kind=UnitKind.ENTERPRISE, short_name=short_name, credit_code=code
+    )
+    audit.record(
+        AuditAction.CREATE,
+        obj=unit,
+        changes={k: [None, v] for k, v in audit.snapshot(unit, UNIT_FIELDS).items()},
+    )
+    return unit, True
 
 
 @transaction.atomic
