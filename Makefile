@@ -53,12 +53,15 @@ lint: install
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 BENCHES := bench/indicators_import.py bench/indicators_overview.py
+# The load test (PostgreSQL only): 50 users for 5 minutes; e.g. LOAD_ARGS="--duration 60" for less.
+LOAD_ARGS ?=
 
 bench: install
 	@status=0; for b in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$b || status=1; done; \
 	if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
 	    '$(BENCH_PG_URL)' 2>/dev/null; then \
 	  for b in $(BENCHES); do DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python $$b || status=1; done; \
+	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/loadtest.py $(LOAD_ARGS) || status=1; \
 	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmarks are skipped"; fi; \
 	exit $$status
 
