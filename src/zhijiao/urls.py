@@ -83,6 +83,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    path("privacy/", core_views.privacy, name="privacy"),
     path("api/v1/", api.urls),
     # Anything else under /api/ is a JSON 404, never the shell's login page.
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -137,6 +137,7 @@ _merge_modules()
 PUBLIC = {
     "/login/": "登录",
     "/healthz": "健康检查（负载均衡）",
+    "/privacy/": "个人信息保护说明",
     "/api/v1/openapi.json": "OpenAPI 文档",
     "/api/v1/docs": "接口文档页",
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -63,6 +63,51 @@ def notification_read_all(request: AuthedRequest) -> HttpResponse:
         read_at=timezone.now()
     )
     return redirect("/notifications/")
+
+
+# What the platform holds about whom, and why (PIPL art. 17): (whom, what, why, the models).
+# tests/core/test_privacy.py keeps it in step with the models that hold encrypted personal data.
+PERSONAL_DATA_INVENTORY = [
+    (
+        "平台账号",
+        "用户名、姓名、所在单位、电子邮箱、登录记录和访问地址",
+        "登录、权限控制、安全审计",
+        ["orgs.User"],
+    ),
+    (
+        "教师",
+        "姓名、身份证号、手机号、性别、出生年份、职称、技能等级、任教类别、双师型认定及佐证、企业实践",
+        "教师队伍登记，双师型教师比例等目标监测",
+        ["people.Teacher"],
+    ),
+    (
+        "学生",
+        "姓名、身份证号、学校、专业、年级，竞赛获奖和技能雏鹰推荐材料",
+        "竞赛获奖登记、技能雏鹰评选与公示",
+        ["people.Student"],
+    ),
+    (
+        "学分银行学习者",
+        "姓名、身份证号、手机号、学习成果（证书、课程、培训、获奖）及佐证",
+        "开户、成果认定与学分转换、成绩单及其核验",
+        ["creditbank.Learner"],
+    ),
+]
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The public privacy notice (PIPL art. 17): what is processed, why, how, how long, rights."""
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "controller": settings.ZHIJIAO_PRIVACY_CONTROLLER,
+            "contact": settings.ZHIJIAO_PRIVACY_CONTACT,
+            "inventory": PERSONAL_DATA_INVENTORY,
+            "audit_days": settings.ZHIJIAO_AUDIT_RETENTION_DAYS,
+            "demo": settings.ZHIJIAO_DEMO,
+        },
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:
