@@ -8,7 +8,7 @@ PLAN := data/plans/jiangyin-2021-vet-reform-plan.txt
 TARGETS := data/indicators/jiangyin-2021-targets.yaml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg lint browser-deps clean bench
+.PHONY: install demo serve test test-pg e2e lint browser-deps clean bench
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -42,6 +42,10 @@ browser-deps:
 
 test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The user journeys in a real Chromium, alone; screenshots of every step land in var/e2e/.
+e2e: install browser-deps
+	$(BIN)/pytest -p no:xdist -m browser tests/e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests scripts bench

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Every journey's screenshots, one folder per test, kept after the run (failed or not) for the
+# manual and for looking at what went wrong. Set E2E_SCREENSHOTS to put them elsewhere.
+SCREENSHOTS = Path(
+    os.environ.get("E2E_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "e2e")
+)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -44,3 +52,27 @@ def login(page, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def shots(request, browser_page) -> Callable[[str], Path]:
+    """``shots("03-review")`` saves the page as it is now under var/e2e/<test>/03-review.png."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{name}.png"
+        browser_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    yield take
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        take("zz-failure")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
