@@ -8,7 +8,7 @@ PLAN := data/plans/jiangyin-2021-vet-reform-plan.txt
 TARGETS := data/indicators/jiangyin-2021-targets.yaml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg e2e lint browser-deps clean bench
+.PHONY: install demo serve test test-pg e2e fuzz lint browser-deps clean bench
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -46,6 +46,10 @@ test: install browser-deps
 # The user journeys in a real Chromium, alone; screenshots of every step land in var/e2e/.
 e2e: install browser-deps
 	$(BIN)/pytest -p no:xdist -m browser tests/e2e $(PYTEST_ARGS)
+
+# Longer fuzzing than `make test` does: the parsers and the OpenAPI operations.
+fuzz: install
+	FUZZ_EXAMPLES=5000 FUZZ_API_EXAMPLES=300 $(BIN)/pytest -n 2 tests/test_fuzz.py tests/api/test_schema_fuzz.py
 
 lint: install
 	$(BIN)/ruff check src tests scripts bench

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,12 @@ from zhijiao.indicators.models import DataElement, ValueType
 from zhijiao.indicators.services import value_parse
 from zhijiao.plan.loader import PlanFormatError, parse_plan_text
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `make test` tries 150 inputs per property; `make fuzz` many more (FUZZ_EXAMPLES).
+FAST = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Text made of the characters these parsers care about, plus anything at all.
 formula_text = st.one_of(

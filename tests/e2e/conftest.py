@@ -56,14 +56,14 @@ def login(page, base_url: str, username: str, password: str) -> None:
 
 @pytest.fixture
 def shots(request, browser_page) -> Callable[[str], Path]:
-    """``shots("03-review")`` saves the page as it is now under var/e2e/<test>/03-review.png."""
+    """``shots("03-review")`` saves the page as it is now under var/e2e/<test>/03-review.jpg."""
     folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:
-        path = folder / f"{name}.png"
-        browser_page.screenshot(path=str(path), full_page=True)
+        path = folder / f"{name}.jpg"
+        browser_page.screenshot(path=str(path), full_page=True, type="jpeg", quality=70)
         return path
 
     yield take

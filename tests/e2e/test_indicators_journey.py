@@ -19,7 +19,9 @@ from zhijiao.indicators.models import DataSetElement, Submission, SubmissionStat
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_template_import_report_and_approve(live_server, browser_page, small_plan, tmp_path: Path):
+def test_template_import_report_and_approve(
+    live_server, browser_page, shots, small_plan, tmp_path: Path
+):
     page = browser_page
     for name in ("甲职校", "乙职校"):
         small_plan.units[name].parent = small_plan.units["教育局"]
@@ -31,6 +33,7 @@ def test_template_import_report_and_approve(live_server, browser_page, small_pla
     login(page, live_server.url, "school", PASSWORD)
     page.goto(f"{live_server.url}/data/SCHOOL_BASIC/import/")
     page.select_option("select[name=period]", year)
+    shots("01-import-page")
     with page.expect_download() as download:
         page.click("text=下载模板")
     template = tmp_path / "template.xlsx"
@@ -49,6 +52,7 @@ def test_template_import_report_and_approve(live_server, browser_page, small_pla
     page.click("button:has-text('导入')")
     page.wait_for_load_state("networkidle")
     assert "未导入任何数据" in page.content()
+    shots("02-import-errors")
     assert "不是数字" in page.content()
     assert not Submission.objects.exists()
 
@@ -58,12 +62,14 @@ def test_template_import_report_and_approve(live_server, browser_page, small_pla
     page.click("button:has-text('导入')")
     page.wait_for_load_state("networkidle")
     assert "导入成功" in page.content()
+    shots("03-imported")
 
     page.goto(f"{live_server.url}/data/SCHOOL_BASIC/{year}/")
     assert page.input_value("input[name='v:ENROLMENT__']") == "3000"
     page.click("button:has-text('保存并报送')")
     page.wait_for_load_state("networkidle")
     assert "已报送，等待审核" in page.content()
+    shots("04-submitted")
     submission = Submission.objects.get()
     assert submission.status == SubmissionStatus.AWAITING_BUREAU
 
@@ -79,5 +85,6 @@ def test_template_import_report_and_approve(live_server, browser_page, small_pla
         page.click("button:has-text('审核通过')")
         page.wait_for_load_state("networkidle")
         assert "已审核通过" in page.content()
+        shots(f"05-approved-by-{approver}")
         submission.refresh_from_db()
         assert submission.status == after
