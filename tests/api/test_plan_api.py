@@ -365,3 +365,23 @@ def test_docs_page_serves_swagger_ui_from_static_files_once_ninja_is_installed(d
     assert 'src="/static/ninja/swagger-ui-bundle.js"' in page and asset is not None
     assert 'id="swagger-settings"' in page and '"validatorUrl": null' in page
     assert "http://" not in page and "https://" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/data/values?unit_id=100000000000000000000000",
+        "/api/v1/plan/tasks/100000000000000000000000",
+        "/api/v1/plan/reports/9223372036854775808",
+    ],
+)
+def test_numbers_too_large_for_the_database_are_invalid_input_not_server_errors(
+    api_plan, as_user, url
+):
+    # Found by `make fuzz`: on SQLite such ids failed inside the database driver with a 500.
+    # PostgreSQL compares them as numerics and finds nothing; either way, no server error.
+    response = as_user("office").get(url)
+
+    assert response.status_code in (200, 404, 422), response.content
+    body = response.json()
+    assert body == [] if response.status_code == 200 else body["code"] in ("invalid", "not_found")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -210,6 +211,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     # Our own 404s say what is missing in Chinese; a forbidden object answers exactly the same.
     return _error(request, 404, ApiErrorCode.NOT_FOUND, str(exc) or "未找到")
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A well-formed number the database cannot hold (an id of 30 digits): the caller's mistake,
+    # answered like any other invalid input rather than as a server error.
+    return _error(request, 422, ApiErrorCode.INVALID, "请求中的数值超出允许范围")
 
 
 @api.exception_handler(ValidationError)
