@@ -226,3 +226,16 @@ def test_export_then_import_through_the_pages(client, small_plan, current_period
     response = client.post(reverse("admin:plan-import"), {"file": upload}, follow=True)
     assert "已导入并报送 1 份进展报告" in response.content.decode()
     assert ProgressReport.objects.get().status == ReportStatus.SUBMITTED
+
+
+def test_task_list_filters_by_keyword_status_and_unit(client, small_plan):
+    client.force_login(small_plan.users["office"])
+    url = reverse("admin:plan-tasks")
+
+    by_word = client.get(url, {"q": "试点学校"}).content.decode()
+    by_unit = client.get(url, {"unit": "人社局"}).content.decode()
+    nothing = client.get(url, {"q": "不存在的词"}).content.decode()
+
+    assert "培育试点学校" in by_word and "建立挂钩联系制度" not in by_word
+    assert "建立挂钩联系制度" in by_unit and "培育试点学校" in by_unit
+    assert "培育试点学校" not in nothing

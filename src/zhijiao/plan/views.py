@@ -203,12 +203,15 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     programme = request.GET.get("programme", "")
     unit = request.GET.get("unit", "").strip()
+    q = request.GET.get("q", "").strip()
     if status in {s.value for s in TaskStatus}:
         rows = [r for r in rows if r.state.status == status]
     if programme.isdigit():
         rows = [r for r in rows if r.task.programme.number == int(programme)]
     if unit:
         rows = [r for r in rows if any(unit in name for name in r.printed_units)]
+    if q:
+        rows = [r for r in rows if q in r.task.text or q in r.task.programme.name]
     return render_page(
         request,
         "plan/task_list.html",
@@ -219,6 +222,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
         status=status,
         programme=programme,
         unit=unit,
+        q=q,
         programmes=plan.programmes.all(),
         can_export=request.user.can(Capability.PLAN_VIEW),
     )
