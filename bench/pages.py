@@ -1,0 +1,178 @@
+"""Benchmark: each module's main page and the main API lists under 50 concurrent clients, judged
+against the stack's floor — a trivial view on the same server, under the same load, in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/pages.py [--clients 50] [--seconds 20] [--workers 5]
+
+The server and its data are those of bench/loadtest.py: gunicorn with the production settings on a
+fresh PostgreSQL database filled as ``make demo`` fills it (``--keep`` keeps it). For each page in
+turn, ``--clients`` signed-in clients (the role the page is for) request it back to back for
+``--seconds``; then the same for ``/healthz`` (the floor: one view, one ``SELECT 1``, no template).
+Printed per page: requests per second, p50/p95/p99, errors, and p95 as a multiple of the floor's.
+Goals (issue 9): p95 under 150 ms, zero errors, p95 within 3× of the floor. On a 2-core machine
+the client, the database and the workers share the cores: read the ratio, not the milliseconds.
+Exits 1 when there are errors (latency goals are printed, not enforced, for that reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import time
+
+import httpx
+from loadtest import (
+    PASSWORD,
+    api_token,
+    database_create,
+    demo_load,
+    environment,
+    free_port,
+    percentile,
+    server_start,
+)
+
+GOAL_P95_MS = 150.0
+GOAL_RATIO = 3.0
+
+# (label, account, url, by token): one main page per module, and the main API lists.
+PAGES = [
+    ("督查总览", "office", "/plan/", False),
+    ("任务清单", "jyj", "/plan/tasks/", False),
+    ("目标监测总览", "office", "/targets/", False),
+    ("数据填报", "jyzz", "/data/", False),
+    ("教师库", "office", "/people/teachers/", False),
+    ("API 任务清单", "office", "/api/v1/plan/tasks", True),
+    ("API 目标", "office", "/api/v1/targets", True),
+    ("API 数据值", "office", "/api/v1/data/values?period=2025", True),
+]
+FLOOR = ("平凡视图 /healthz（基线）", None, "/healthz", False)
+
+
+async def session_cookies(base: str, account: str) -> httpx.Cookies:
+    """Signs in once; the clients of a page share the session, as tabs of one browser would."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await client.get("/login/")
+        answer = await client.post(
+            "/login/",
+            data={
+                "username": account,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+            },
+        )
+        if answer.status_code != 302:
+            sys.exit(f"{account} could not sign in (HTTP {answer.status_code})")
+        return client.cookies
+
+
+async def client_for(base: str, account: str | None, token: str | None) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+    if token:
+        client.headers["Authorization"] = f"Bearer {token}"
+    elif account:
+        client.cookies = await session_cookies(base, account)
+    return client
+
+
+async def hammer(
+    base: str, url: str, account: str | None, token: str | None, clients: int, seconds: float
+) -> tuple[list[float], int, float]:
+    first = await client_for(base, account, token)
+    pool = [first]
+    for _ in range(clients - 1):
+        client = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+        client.headers.update(first.headers)
+        client.cookies = first.cookies
+        pool.append(client)
+    times: list[float] = []
+    errors = 0
+    # One request each first, untimed: every worker has imported and connected.
+    await asyncio.gather(*(c.get(url) for c in pool))
+    stop = time.monotonic() + seconds
+
+    async def loop(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                answer = await client.get(url)
+                if answer.status_code >= 300:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            times.append(time.perf_counter() - started)
+
+    started = time.monotonic()
+    await asyncio.gather(*(loop(c) for c in pool))
+    elapsed = time.monotonic() - started
+    await asyncio.gather(*(c.aclose() for c in pool))
+    return times, errors, elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    url, drop = database_create(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    env = environment(url)
+    try:
+        demo_load(env)
+        token = api_token(env, "office")
+        port = free_port()
+        server = server_start(env, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        results = []
+        try:
+            for label, account, path, by_token in [FLOOR, *PAGES]:
+                times, errors, elapsed = asyncio.run(
+                    hammer(
+                        base,
+                        path,
+                        account,
+                        token if by_token else None,
+                        args.clients,
+                        args.seconds,
+                    )
+                )
+                results.append((label, times, errors, elapsed))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    finally:
+        if not args.keep:
+            drop()
+
+    floor_p95 = percentile(results[0][1], 0.95)
+    print(
+        f"gunicorn {args.workers} sync workers, {args.clients} clients, "
+        f"{args.seconds:.0f} s per page, PostgreSQL, demo data"
+    )
+    print(f"{'page':<28}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'p95/floor':>11}")
+    failed = False
+    for label, times, errors, elapsed in results:
+        p95 = percentile(times, 0.95)
+        ratio = p95 / floor_p95
+        print(
+            f"{label:<28}{len(times) / elapsed:>8.0f}{statistics.median(times) * 1000:>8.0f}"
+            f"{p95 * 1000:>8.0f}{percentile(times, 0.99) * 1000:>8.0f}{errors:>8}{ratio:>10.1f}×"
+        )
+        failed |= errors > 0
+    print(
+        f"goals: zero errors ({'met' if not failed else 'MISSED'}); p95 < {GOAL_P95_MS:.0f} ms and "
+        f"within {GOAL_RATIO:.0f}× of the floor — see the columns above"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
