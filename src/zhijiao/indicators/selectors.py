@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from zhijiao.core.cache import until_change
 from zhijiao.core.dates import local_date
 from zhijiao.core.formula import Formula, FormulaError, FormulaZeroDivision, Ref, formula_parse
-from zhijiao.core.models import AuditEvent
 from zhijiao.core.periods import Period, PeriodError, PeriodType, period_parse, periods_between
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
@@ -639,11 +638,6 @@ def target_years(targets: Sequence[Target], today: dt.date) -> list[int]:
     return list(range(first, today.year + 1))
 
 
-# Every change in zhijiao writes an audit row, so the newest audit row tells whether anything that
-# feeds the targets may have changed; the time limit covers anything written without one.
-PROGRESS_CACHE_SECONDS = 300
-
-
 def targets_progress(
     targets: Sequence[Target] | None = None, *, today: dt.date | None = None
 ) -> list[TargetProgress]:
@@ -654,13 +648,12 @@ def targets_progress(
     """
     today = today or timezone.localdate()
     if targets is None:
-        latest = AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0
-        key = f"zhijiao:targets-progress:{today.isoformat()}:{latest}"
-        cached = cache.get(key)
-        if cached is None:
-            cached = _targets_progress(list(targets_queryset()), today)
-            cache.set(key, cached, PROGRESS_CACHE_SECONDS)
-        return list(cached)
+        return list(
+            until_change(
+                f"targets-progress:{today.isoformat()}",
+                lambda: _targets_progress(list(targets_queryset()), today),
+            )
+        )
     return _targets_progress(list(targets), today)
 
 

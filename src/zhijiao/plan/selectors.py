@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from zhijiao.core.cache import until_change
 from zhijiao.core.dates import local_date
 
 from .data import TaskState, TaskStatus, UnitScore
@@ -182,7 +183,19 @@ def missed_streaks(items: list[Obligation]) -> dict[tuple[int, int], int]:
 
 
 def unit_scorecards(plan: Plan, *, today: dt.date, user: Any = None) -> list[UnitScore]:
-    """On-time reporting per responsible unit, with overdue tasks and open warnings."""
+    """On-time reporting per responsible unit, with overdue tasks and open warnings.
+
+    The city-wide scorecard (no user) is kept until the platform next changes (core.cache).
+    """
+    if user is None:
+        return until_change(
+            f"plan-scorecards:{plan.pk}:{today.isoformat()}",
+            lambda: _unit_scorecards(plan, today=today, user=None),
+        )
+    return _unit_scorecards(plan, today=today, user=user)
+
+
+def _unit_scorecards(plan: Plan, *, today: dt.date, user: Any) -> list[UnitScore]:
     responsibilities = Responsibility.objects.filter(task__plan=plan).select_related("unit")
     if user is not None and not user.sees_all_units:
         responsibilities = responsibilities.filter(unit_id=user.unit_id)
