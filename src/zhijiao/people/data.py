@@ -62,3 +62,200 @@ class DualLevel(models.TextChoices):
     JUNIOR = "junior", "初级"
     INTERMEDIATE = "intermediate", "中级"
     SENIOR = "senior", "高级"
+
+
+# ---------------------------------------------------------------- students and 技能雏鹰
+
+
+class StudentErrorCode(StrEnum):
+    DUPLICATE_STUDENT = "duplicate_student"
+    DUPLICATE_NUMBER = "duplicate_student_number"
+
+
+class EagletErrorCode(StrEnum):
+    WRONG_STATE = "wrong_state"
+    OUT_OF_WINDOW = "out_of_window"
+    NO_QUOTA = "no_quota"
+    QUOTA_FULL = "quota_full"
+    PLACES_FULL = "places_full"
+    ALREADY_NOMINATED = "already_nominated"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_A_REVIEWER = "not_a_reviewer"
+    DUPLICATE_ROUND = "duplicate_round"
+    BUREAU_MISSING = "bureau_missing"
+    OPEN_OBJECTIONS = "open_objections"
+
+
+class EagletRoundStatus(models.TextChoices):
+    """The stages of a year's 技能雏鹰 selection, in order."""
+
+    PREPARING = "preparing", "筹备中"
+    NOMINATING = "nominating", "学校推荐"
+    REVIEWING = "reviewing", "部门联审"
+    NOTICE = "notice", "公示中"
+    PUBLISHED = "published", "已公布"
+
+
+class EagletStage(models.TextChoices):
+    """The three bureaus that review nominations together (plan task 6)."""
+
+    EDUCATION = "education", "教育局"
+    SCIENCE = "science", "科技局"
+    LABOUR = "labour", "人社局"
+
+
+# Names under which each reviewing bureau may be registered (unit name, short name or other name).
+EAGLET_BUREAU_NAMES: dict[str, tuple[str, ...]] = {
+    EagletStage.EDUCATION: ("教育局", "市教育局", "江阴市教育局"),
+    EagletStage.SCIENCE: ("科技局", "市科技局", "江阴市科技局", "江阴市科学技术局"),
+    EagletStage.LABOUR: (
+        "人社局",
+        "市人社局",
+        "江阴市人社局",
+        "江阴市人力资源和社会保障局",
+    ),
+}
+
+
+class NominationStatus(models.TextChoices):
+    NOMINATED = "nominated", "已推荐（待联审）"
+    ENDORSED = "endorsed", "联审通过"
+    REJECTED = "rejected", "联审未通过"
+    PROPOSED = "proposed", "拟表彰"
+    REVOKED = "revoked", "公示后取消"
+    HONOURED = "honoured", "已表彰"
+    WITHDRAWN = "withdrawn", "学校已撤回"
+
+
+# Nominations that hold one of the round's places (拟表彰 and 已表彰).
+PLACE_HOLDING = (NominationStatus.PROPOSED, NominationStatus.HONOURED)
+
+
+class ObjectionOutcome(models.TextChoices):
+    PENDING = "pending", "待核查"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+# ---------------------------------------------------------------- competitions and awards
+
+
+class AwardErrorCode(StrEnum):
+    DUPLICATE_COMPETITION = "duplicate_competition"
+    DUPLICATE_AWARD = "duplicate_award"
+    NO_COMPETITION = "no_competition"
+    NO_AWARDEE = "no_awardee"
+
+
+class CompetitionLevel(models.TextChoices):
+    WORLD = "world", "世界级"
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+
+
+# Levels whose winners the plan rewards (task 26: 世界、全国和全省大赛获奖选手给予激励).
+REWARDED_LEVELS = (CompetitionLevel.WORLD, CompetitionLevel.NATIONAL, CompetitionLevel.PROVINCIAL)
+
+
+class CompetitionCategory(models.TextChoices):
+    SKILLS = "skills", "职业技能大赛"
+    INNOVATION = "innovation", "创新创业大赛"
+    TEACHING = "teaching", "教学能力比赛"
+    OTHER = "other", "其他比赛"
+
+
+class AwardRank(models.TextChoices):
+    SPECIAL = "special", "特等奖"
+    FIRST = "first", "一等奖"
+    SECOND = "second", "二等奖"
+    THIRD = "third", "三等奖"
+    GOLD = "gold", "金牌"
+    SILVER = "silver", "银牌"
+    BRONZE = "bronze", "铜牌"
+    MERIT = "merit", "优胜奖"
+
+
+class AwardeeKind(models.TextChoices):
+    STUDENT = "student", "学生"
+    TEACHER = "teacher", "教师"
+
+
+# ---------------------------------------------------------------- social training
+
+
+class TrainingErrorCode(StrEnum):
+    DUPLICATE_TRAINING = "duplicate_training"
+
+
+class TraineeGroup(models.TextChoices):
+    """培训对象, coded as the options of the indicator category TRAINEE_GROUP, so a figure per
+    group lands on the same option code as a typed-in value would."""
+
+    HARD_TO_EMPLOY = "HARD_TO_EMPLOY", "就业困难人员"
+    LAID_OFF = "LAID_OFF", "下岗失业人员"
+    TRANSFER = "TRANSFER", "转岗职工"
+    VETERAN = "VETERAN", "退役军人"
+    MIGRANT = "MIGRANT", "外来劳动者"
+    OTHER = "OTHER", "其他人员"
+
+
+class TrainingKind(models.TextChoices):
+    EMPLOYMENT = "employment", "就业技能培训"
+    ENTREPRENEURSHIP = "entrepreneurship", "创业培训"
+    UPGRADING = "upgrading", "岗位技能提升培训"
+    OTHER = "other", "其他培训"
+
+
+# ---------------------------------------------------------------- majors, teams, bases
+
+
+class RegistryErrorCode(StrEnum):
+    DUPLICATE = "duplicate"
+    BAD_MAJOR_CODE = "bad_major_code"
+
+
+class MajorLevel(models.TextChoices):
+    """Levels of the 职业教育专业目录 (2021) by their code prefix, and 技工院校 majors."""
+
+    SECONDARY = "secondary", "中职"
+    HIGHER = "higher", "高职专科"
+    BACHELOR = "bachelor", "高职本科"
+    TECHNICAL = "technical", "技工院校"
+
+
+# The first two digits of a 6-digit code of the 职业教育专业目录 (2021) by level; 技工院校 majors
+# follow the 技工院校专业目录 and carry 4 digits.
+MAJOR_CODE_PREFIXES: dict[str, range] = {
+    MajorLevel.SECONDARY: range(61, 80),
+    MajorLevel.HIGHER: range(41, 60),
+    MajorLevel.BACHELOR: range(21, 40),
+}
+TECHNICAL_CODE_LENGTH = 4
+
+
+class RecognitionKind(models.TextChoices):
+    HIGH_LEVEL = "high_level", "高水平专业（群）"
+    BRAND = "brand", "技工教育品牌专业"
+    PROVINCIAL_BRAND = "provincial_brand", "省级品牌专业"
+    OTHER = "other", "其他认定"
+
+
+class ThroughMode(models.TextChoices):
+    """中高职贯通培养的模式."""
+
+    SEGMENTED_3_3 = "3+3", "中职与高职“3+3”分段培养"
+    FIVE_YEAR = "5", "五年一贯制高职"
+    SEGMENTED_3_2 = "3+2", "“3+2”分段培养"
+    SEGMENTED_3_4 = "3+4", "中职与本科“3+4”分段培养"
+
+
+class HonourLevel(models.TextChoices):
+    CITY = "city", "市级"
+    PROVINCIAL = "provincial", "省级"
+    NATIONAL = "national", "国家级"
+
+
+class BaseKind(models.TextChoices):
+    TRAINING = "training", "“双师型”教师培养培训基地"
+    PRACTICE = "practice", "教师企业实践基地"

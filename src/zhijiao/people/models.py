@@ -1,7 +1,15 @@
-"""People (人员): the teachers of each vocational school, their 双师型 status and enterprise practice.
+"""People and achievements (人员与成果): the registries behind the plan's counted targets.
 
-:class:`Teacher` holds personal data (name, 身份证号, phone, gender, birth year): the 身份证号 and
-phone are encrypted at rest and found only through their keyed digest; pages and exports mask them.
+- Teachers, their 双师型 status and enterprise practice; students (学生).
+- The yearly 技能雏鹰 selection: rounds, per-school quotas, nominations, the three bureaus'
+  reviews, objections during the public notice.
+- Competitions and awards (with the incentive paid), social training (社会培训) records, the
+  majors of each school with their recognitions and 中高职贯通 programmes, teaching innovation
+  teams and 双师型 training bases.
+
+:class:`Teacher` and :class:`Student` hold personal data (name, 身份证号, gender, birth year; a
+teacher's phone): the 身份证号 and phone are encrypted at rest and found only through their keyed
+digest; pages and exports mask them. The other models hold no personal data of their own.
 """
 
 from __future__ import annotations
@@ -14,7 +22,27 @@ from zhijiao.core.personal import EncryptedCharField, LookupField
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.orgs.models import Unit, UnitKind, User
 
-from .data import DualLevel, Gender, SkillLevel, TeacherKind, Title
+from .data import (
+    AwardRank,
+    BaseKind,
+    CompetitionCategory,
+    CompetitionLevel,
+    DualLevel,
+    EagletRoundStatus,
+    EagletStage,
+    Gender,
+    HonourLevel,
+    MajorLevel,
+    NominationStatus,
+    ObjectionOutcome,
+    RecognitionKind,
+    SkillLevel,
+    TeacherKind,
+    ThroughMode,
+    Title,
+    TraineeGroup,
+    TrainingKind,
+)
 
 
 class TeacherQuerySet(ScopedQuerySet["Teacher"]):
@@ -170,3 +198,715 @@ class EnterprisePractice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} · {self.year} · {self.enterprise}（{self.days} 天）"
+
+
+def school_scope_q(user: User, prefix: str = "") -> models.Q:
+    """Rows of a school: its own clerk sees them, and so does the bureau supervising the school."""
+    return models.Q(**{f"{prefix}school_id": user.unit_id}) | models.Q(
+        **{f"{prefix}school__parent_id": user.unit_id}
+    )
+
+
+def _school_fk(related_name: str) -> models.ForeignKey[Unit, Unit]:
+    return models.ForeignKey(
+        Unit,
+        verbose_name="学校",
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        limit_choices_to={"kind": UnitKind.SCHOOL},
+    )
+
+
+# ---------------------------------------------------------------- students
+
+
+class StudentQuerySet(ScopedQuerySet["Student"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class Student(models.Model):
+    """A student of a vocational school, registered when an award or a nomination needs them.
+
+    Holds personal data: name, 身份证号 (encrypted, with a lookup digest that makes a person
+    unique in the registry), gender and birth year (from the 身份证号), 学号.
+    """
+
+    school = _school_fk("students")
+    name = models.CharField("姓名", max_length=50)
+    id_number = EncryptedCharField("身份证号")
+    id_lookup = LookupField("身份证号摘要")
+    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField("出生年份")
+    student_number = models.CharField("学号", max_length=30, blank=True)
+    major = models.CharField("专业", max_length=100)
+    class_name = models.CharField("班级", max_length=50, blank=True)
+    enrolled_year = models.PositiveSmallIntegerField("入学年份")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    objects = StudentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "学生"
+        verbose_name_plural = "学生"
+        ordering = ["school", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_lookup"], name="people_student_one_per_person"),
+            models.UniqueConstraint(
+                fields=["school", "student_number"],
+                condition=~models.Q(student_number=""),
+                name="people_student_number_per_school",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "enrolled_year"], name="people_student_year")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------- 技能雏鹰
+
+
+class EagletRound(models.Model):
+    """One year's 技能雏鹰 selection. No personal data.
+
+    ``selected`` counts the nominations holding a place (拟表彰 or 已表彰); it moves only by a
+    conditional ``UPDATE … SET selected = selected ± 1`` and a check constraint keeps it within
+    ``places``, so concurrent approvals can never honour more students than the round allows.
+    """
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    title = models.CharField("名称", max_length=100)
+    places = models.PositiveSmallIntegerField("表彰名额", default=100)
+    selected = models.PositiveSmallIntegerField("已确定人数", default=0, editable=False)
+    status = models.CharField(
+        "阶段",
+        max_length=20,
+        choices=EagletRoundStatus.choices,
+        default=EagletRoundStatus.PREPARING,
+    )
+    nomination_opens = models.DateField("推荐开始日期")
+    nomination_closes = models.DateField("推荐截止日期")
+    notice_starts = models.DateField("公示开始日期", null=True, blank=True)
+    notice_ends = models.DateField("公示结束日期", null=True, blank=True)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    education_unit = models.ForeignKey(
+        Unit, verbose_name="联审单位（教育局）", on_delete=models.PROTECT, related_name="+"
+    )
+    science_unit = models.ForeignKey(
+        Unit, verbose_name="联审单位（科技局）", on_delete=models.PROTECT, related_name="+"
+    )
+    labour_unit = models.ForeignKey(
+        Unit, verbose_name="联审单位（人社局）", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "技能雏鹰评选"
+        verbose_name_plural = "技能雏鹰评选"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(selected__lte=models.F("places")),
+                name="people_eaglet_round_within_places",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nomination_closes__gte=models.F("nomination_opens")),
+                name="people_eaglet_round_window",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(notice_starts__isnull=True)
+                | models.Q(notice_ends__gte=models.F("notice_starts")),
+                name="people_eaglet_round_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def stage_of(self, unit_id: int | None) -> str | None:
+        """The review stage a unit answers for in this round, if any."""
+        for stage, pk in (
+            (EagletStage.EDUCATION, self.education_unit_id),
+            (EagletStage.SCIENCE, self.science_unit_id),
+            (EagletStage.LABOUR, self.labour_unit_id),
+        ):
+            if unit_id is not None and pk == unit_id:
+                return str(stage)
+        return None
+
+
+class EagletQuotaQuerySet(ScopedQuerySet["EagletQuota"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class EagletQuota(models.Model):
+    """How many students a school may nominate in a round (set by the plan office).
+
+    ``nominated`` counts the school's standing nominations; like the round's counter it moves by
+    a conditional update and a check constraint keeps it within ``places``. No personal data.
+    """
+
+    round = models.ForeignKey(
+        EagletRound, verbose_name="评选", on_delete=models.CASCADE, related_name="quotas"
+    )
+    school = _school_fk("+")
+    places = models.PositiveSmallIntegerField("推荐名额")
+    nominated = models.PositiveSmallIntegerField("已推荐", default=0, editable=False)
+
+    objects = EagletQuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "推荐名额"
+        verbose_name_plural = "推荐名额"
+        ordering = ["round", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "school"], name="people_eaglet_quota_once"),
+            models.CheckConstraint(
+                condition=models.Q(nominated__lte=models.F("places")),
+                name="people_eaglet_quota_within_places",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.year} · {self.school} · {self.places} 名"
+
+
+class EagletNominationQuerySet(ScopedQuerySet["EagletNomination"]):
+    def scope_q(self, user: User) -> models.Q:
+        # The school and its bureau see its nominations; the three reviewing bureaus all of them.
+        uid = user.unit_id
+        return (
+            school_scope_q(user)
+            | models.Q(round__education_unit_id=uid)
+            | models.Q(round__science_unit_id=uid)
+            | models.Q(round__labour_unit_id=uid)
+        )
+
+
+class EagletNomination(models.Model):
+    """A school's nomination of one of its students. No personal data of its own (it points to a
+    :class:`Student`); the reasons may name the student and are shown only within scope."""
+
+    round = models.ForeignKey(
+        EagletRound, verbose_name="评选", on_delete=models.PROTECT, related_name="nominations"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name="学生", on_delete=models.PROTECT, related_name="nominations"
+    )
+    school = _school_fk("+")
+    reasons = models.TextField("推荐理由")
+    achievements = models.TextField("主要事迹与获奖情况", blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="推荐人", on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField("推荐时间", default=timezone.now)
+    decided_at = models.DateTimeField("确定时间", null=True, blank=True)
+
+    objects = EagletNominationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "技能雏鹰推荐"
+        verbose_name_plural = "技能雏鹰推荐"
+        ordering = ["round", "school__name", "pk"]
+        constraints = [
+            # A student is nominated once a round (a withdrawn nomination may be made again).
+            models.UniqueConstraint(
+                fields=["round", "student"],
+                condition=~models.Q(status=NominationStatus.WITHDRAWN),
+                name="people_eaglet_nominated_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"], name="people_nomination_status")]
+
+    def __str__(self) -> str:
+        return f"{self.round.year} · {self.student}"
+
+
+class EagletReview(models.Model):
+    """One bureau's opinion on a nomination. No personal data."""
+
+    nomination = models.ForeignKey(
+        EagletNomination, verbose_name="推荐", on_delete=models.CASCADE, related_name="reviews"
+    )
+    stage = models.CharField("联审单位", max_length=20, choices=EagletStage.choices)
+    agreed = models.BooleanField("同意")
+    comment = models.CharField("意见", max_length=300, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "联审意见"
+        verbose_name_plural = "联审意见"
+        ordering = ["nomination", "stage"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "stage"], name="people_eaglet_review_once_per_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}：{'同意' if self.agreed else '不同意'}"
+
+
+class EagletObjection(models.Model):
+    """An objection received during the public notice, and how it was resolved.
+
+    Records only what the objection says and the finding; no details of who raised it."""
+
+    nomination = models.ForeignKey(
+        EagletNomination, verbose_name="推荐", on_delete=models.CASCADE, related_name="objections"
+    )
+    received_on = models.DateField("收到日期")
+    content = models.TextField("异议内容")
+    outcome = models.CharField(
+        "核查结论",
+        max_length=20,
+        choices=ObjectionOutcome.choices,
+        default=ObjectionOutcome.PENDING,
+    )
+    finding = models.CharField("核查情况", max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核查人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    resolved_at = models.DateTimeField("核查时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+        ordering = ["nomination", "received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.get_outcome_display()}"
+
+
+# ---------------------------------------------------------------- competitions and awards
+
+
+class Competition(models.Model):
+    """A competition (one track of it) in a year, at world, national, provincial or city level.
+    A catalogue every school shares; no personal data."""
+
+    name = models.CharField("赛事名称", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    track = models.CharField("赛项（项目）", max_length=200, blank=True)
+    level = models.CharField("级别", max_length=20, choices=CompetitionLevel.choices)
+    category = models.CharField(
+        "类别",
+        max_length=20,
+        choices=CompetitionCategory.choices,
+        default=CompetitionCategory.SKILLS,
+    )
+    organiser = models.CharField("主办单位", max_length=200, blank=True)
+    registered_by_unit = models.ForeignKey(
+        Unit,
+        verbose_name="登记单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "赛事"
+        verbose_name_plural = "赛事"
+        ordering = ["-year", "name", "track"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "year", "track"], name="people_competition_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "level"], name="people_competition_year")]
+
+    def __str__(self) -> str:
+        track = f"·{self.track}" if self.track else ""
+        return f"{self.year}年{self.name}{track}"
+
+
+class AwardQuerySet(ScopedQuerySet["Award"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class Award(models.Model):
+    """An award won by a student or a teacher of the registries in a competition; with the
+    incentive paid to the winner (task 26). No personal data of its own."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name="赛事", on_delete=models.PROTECT, related_name="awards"
+    )
+    student = models.ForeignKey(
+        Student,
+        verbose_name="获奖学生",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        null=True,
+        blank=True,
+    )
+    teacher = models.ForeignKey(
+        Teacher,
+        verbose_name="获奖教师",
+        on_delete=models.PROTECT,
+        related_name="awards",
+        null=True,
+        blank=True,
+    )
+    school = _school_fk("+")
+    rank = models.CharField("奖项等级", max_length=20, choices=AwardRank.choices)
+    incentive_amount = models.DecimalField(
+        "奖励金额（元）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    incentive_paid_on = models.DateField("奖励发放日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "获奖"
+        verbose_name_plural = "获奖"
+        ordering = ["-competition__year", "school__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(student__isnull=False, teacher__isnull=True)
+                | models.Q(student__isnull=True, teacher__isnull=False),
+                name="people_award_one_awardee",
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "student"],
+                condition=models.Q(student__isnull=False),
+                name="people_award_student_once",
+            ),
+            models.UniqueConstraint(
+                fields=["competition", "teacher"],
+                condition=models.Q(teacher__isnull=False),
+                name="people_award_teacher_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(incentive_amount__isnull=True)
+                | models.Q(incentive_amount__gte=0),
+                name="people_award_incentive_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(incentive_paid_on__isnull=True)
+                | models.Q(incentive_amount__isnull=False),
+                name="people_award_paid_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.awardee} · {self.competition} · {self.get_rank_display()}"
+
+    @property
+    def awardee(self) -> Student | Teacher | None:
+        return self.student or self.teacher
+
+
+# ---------------------------------------------------------------- social training
+
+
+class TrainingRecordQuerySet(ScopedQuerySet["TrainingRecord"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class TrainingRecord(models.Model):
+    """Training a school delivered to one target group (社会培训); counted in the year it ended.
+    No personal data (person-times only)."""
+
+    school = _school_fk("training_records")
+    programme = models.CharField("培训项目", max_length=200)
+    kind = models.CharField(
+        "培训类型", max_length=20, choices=TrainingKind.choices, default=TrainingKind.EMPLOYMENT
+    )
+    target_group = models.CharField("培训对象", max_length=20, choices=TraineeGroup.choices)
+    person_times = models.PositiveIntegerField("培训人次")
+    hours = models.PositiveIntegerField("学时")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    partner = models.CharField("合作企业", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    objects = TrainingRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社会培训"
+        verbose_name_plural = "社会培训"
+        ordering = ["-ends_on", "school__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "programme", "target_group", "starts_on"],
+                name="people_training_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="people_training_dates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person_times__gte=1, hours__gte=1),
+                name="people_training_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "ends_on"], name="people_training_school_end")]
+
+    def __str__(self) -> str:
+        return f"{self.programme}（{self.get_target_group_display()}）"
+
+
+# ---------------------------------------------------------------- majors
+
+
+class MajorQuerySet(ScopedQuerySet["Major"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class Major(models.Model):
+    """A major a school runs, by its catalogue code. No personal data."""
+
+    school = _school_fk("majors")
+    code = models.CharField("专业代码", max_length=6)
+    name = models.CharField("专业名称", max_length=100)
+    level = models.CharField("层次", max_length=20, choices=MajorLevel.choices)
+    established_year = models.PositiveSmallIntegerField("开设年份", null=True, blank=True)
+    is_active = models.BooleanField("在招", default=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = MajorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专业"
+        verbose_name_plural = "专业"
+        ordering = ["school", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="people_major_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class MajorRecognitionQuerySet(ScopedQuerySet["MajorRecognition"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user, "major__")
+
+
+class MajorRecognition(models.Model):
+    """A recognition of a major — 高水平专业（群）, 技工教育品牌专业 … — with the year granted.
+    No personal data."""
+
+    major = models.ForeignKey(
+        Major, verbose_name="专业", on_delete=models.CASCADE, related_name="recognitions"
+    )
+    kind = models.CharField("认定类别", max_length=20, choices=RecognitionKind.choices)
+    group_name = models.CharField(
+        "专业群名称", max_length=100, blank=True, help_text="高水平专业群填写群名称。"
+    )
+    granted_year = models.PositiveSmallIntegerField("认定年份")
+    granted_by = models.CharField("认定部门", max_length=100, blank=True)
+    document_number = models.CharField("认定文号", max_length=100, blank=True)
+    revoked_year = models.PositiveSmallIntegerField("撤销年份", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = MajorRecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专业认定"
+        verbose_name_plural = "专业认定"
+        ordering = ["major", "-granted_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["major", "kind"], name="people_recognition_once"),
+            models.CheckConstraint(
+                condition=models.Q(revoked_year__isnull=True)
+                | models.Q(revoked_year__gte=models.F("granted_year")),
+                name="people_recognition_revoked_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.major} · {self.get_kind_display()}（{self.granted_year}）"
+
+
+class ThroughProgrammeQuerySet(ScopedQuerySet["ThroughProgramme"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class ThroughProgramme(models.Model):
+    """A 中高职贯通 programme of a school's major with a partner college. No personal data."""
+
+    school = _school_fk("through_programmes")
+    major = models.ForeignKey(
+        Major, verbose_name="专业", on_delete=models.PROTECT, related_name="through_programmes"
+    )
+    partner = models.CharField("合作院校", max_length=200)
+    mode = models.CharField("培养模式", max_length=10, choices=ThroughMode.choices)
+    started_year = models.PositiveSmallIntegerField("首次招生年份")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = ThroughProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "中高职贯通项目"
+        verbose_name_plural = "中高职贯通项目"
+        ordering = ["school", "major__code", "partner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["major", "partner", "mode"], name="people_through_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.major.name} · {self.partner}（{self.mode}）"
+
+
+class ThroughEnrolmentQuerySet(ScopedQuerySet["ThroughEnrolment"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user, "programme__")
+
+
+class ThroughEnrolment(models.Model):
+    """A 贯通 programme's intake in a year and its students at year end. No personal data."""
+
+    programme = models.ForeignKey(
+        ThroughProgramme, verbose_name="贯通项目", on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    intake = models.PositiveIntegerField("当年招生人数")
+    enrolled = models.PositiveIntegerField("年末在校生人数")
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = ThroughEnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "贯通项目年度招生"
+        verbose_name_plural = "贯通项目年度招生"
+        ordering = ["programme", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="people_through_year_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.year}"
+
+
+# ---------------------------------------------------------------- teams and bases
+
+
+class InnovationTeamQuerySet(ScopedQuerySet["InnovationTeam"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user)
+
+
+class InnovationTeam(models.Model):
+    """A teaching innovation team (教师教学创新团队) led by a teacher of the registry.
+    No personal data of its own."""
+
+    school = _school_fk("innovation_teams")
+    name = models.CharField("团队名称", max_length=200)
+    major_group = models.CharField("所属专业（群）", max_length=100, blank=True)
+    level = models.CharField(
+        "级别", max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
+    )
+    recognised_year = models.PositiveSmallIntegerField("立项年份")
+    lead = models.ForeignKey(
+        Teacher, verbose_name="团队负责人", on_delete=models.PROTECT, related_name="led_teams"
+    )
+    members = models.ManyToManyField(
+        Teacher, verbose_name="团队成员", related_name="innovation_teams", blank=True
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = InnovationTeamQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "教师教学创新团队"
+        verbose_name_plural = "教师教学创新团队"
+        ordering = ["school", "-recognised_year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="people_team_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DualBaseQuerySet(ScopedQuerySet["DualBase"]):
+    def scope_q(self, user: User) -> models.Q:
+        return school_scope_q(user) | models.Q(enterprise_id=user.unit_id)
+
+
+class DualBase(models.Model):
+    """A 双师型 teacher training base or enterprise practice base, at a school and/or an
+    enterprise. No personal data."""
+
+    name = models.CharField("基地名称", max_length=200, unique=True)
+    kind = models.CharField(
+        "基地类型", max_length=20, choices=BaseKind.choices, default=BaseKind.TRAINING
+    )
+    school = models.ForeignKey(
+        Unit,
+        verbose_name="依托学校",
+        on_delete=models.PROTECT,
+        related_name="dual_bases",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": UnitKind.SCHOOL},
+    )
+    enterprise = models.ForeignKey(
+        Unit,
+        verbose_name="合作企业",
+        on_delete=models.PROTECT,
+        related_name="dual_bases_hosted",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": UnitKind.ENTERPRISE},
+    )
+    level = models.CharField(
+        "级别", max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
+    )
+    recognised_year = models.PositiveSmallIntegerField("认定年份")
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = DualBaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双师型教师培养培训基地"
+        verbose_name_plural = "双师型教师培养培训基地"
+        ordering = ["-recognised_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school__isnull=False) | models.Q(enterprise__isnull=False),
+                name="people_base_has_host",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

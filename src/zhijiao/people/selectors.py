@@ -1,4 +1,5 @@
-"""Reads of the people app: teachers in scope, filtered; year-end counts for the indicator sources."""
+"""Reads of the people app for persons: teachers and students in scope, filtered; the teachers'
+year-end counts for the indicator sources (the other registries' figures are in ``figures``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit, UnitKind
 
 from .data import ID_PURPOSE, TeacherKind
-from .models import DualQualification, EnterprisePractice, Teacher
+from .models import DualQualification, EnterprisePractice, Student, Teacher
 
 Figures = Mapping[tuple[int | None, int], Decimal]
 
@@ -117,6 +118,46 @@ def teacher_history(teacher: Teacher) -> dict[str, Any]:
 
 def dual_evidence_get(user: Any, pk: int) -> DualQualification:
     return get_visible_or_404(DualQualification.objects.select_related("teacher"), user, pk=pk)
+
+
+@dataclass(frozen=True)
+class StudentFilters:
+    school: int | None = None
+    enrolled_year: int | None = None
+    q: str = ""  # a name fragment, a 学号, or an exact 身份证号
+
+
+def students_visible(user: Any, filters: StudentFilters | None = None) -> QuerySet[Student]:
+    """The students the user may see, filtered."""
+    f = filters or StudentFilters()
+    qs = Student.objects.visible_to(user).select_related("school")
+    if f.school:
+        qs = qs.filter(school_id=f.school)
+    if f.enrolled_year:
+        plausible = 1900 <= f.enrolled_year <= 2100
+        qs = qs.filter(enrolled_year=f.enrolled_year) if plausible else qs.none()
+    if f.q:
+        if looks_like_id_number(f.q):
+            qs = qs.filter(id_lookup=lookup_digest(f.q, purpose=ID_PURPOSE))
+        else:
+            text = f.q.strip()
+            qs = qs.filter(Q(name__icontains=text) | Q(student_number=text))
+    return qs.order_by("school__name", "-enrolled_year", "name", "pk")
+
+
+def student_get(user: Any, pk: int) -> Student:
+    """One student in the user's scope; 404 otherwise."""
+    return get_visible_or_404(Student.objects.select_related("school"), user, pk=pk)
+
+
+def person_by_id_number(queryset: Any, user: Any, id_number: str) -> Any:
+    """The teacher or student with this 身份证号 among those the user may see, or None."""
+    return (
+        queryset.visible_to(user)
+        .select_related("school")
+        .filter(id_lookup=lookup_digest(id_number, purpose=ID_PURPOSE))
+        .first()
+    )
 
 
 # ---------------------------------------------------------------- figures for the indicators

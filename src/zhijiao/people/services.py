@@ -1,5 +1,7 @@
-"""Writes of the people app: register, edit and retire teachers, grant and revoke 双师型 status,
-record enterprise practice. Each is atomic and writes its own audit row.
+"""Writes of the people app for persons: register, edit and retire teachers, grant and revoke
+双师型 status, record enterprise practice; register and edit students. Each is atomic and writes
+its own audit row. (The other registries have their own service modules: ``eaglet_services``,
+``award_services``, ``training_services``, ``registry_services``.)
 
 A 身份证号 or phone never reaches the audit trail in the clear: audit rows carry masked values.
 Whether a person is already registered is decided by the database (the unique lookup digest),
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -39,10 +42,11 @@ from .data import (
     Gender,
     PeopleErrorCode,
     SkillLevel,
+    StudentErrorCode,
     TeacherKind,
     Title,
 )
-from .models import DualQualification, EnterprisePractice, Teacher
+from .models import DualQualification, EnterprisePractice, Student, Teacher
 
 # Fields written to the audit trail; the personal ones only masked.
 AUDITED_FIELDS = (
@@ -72,7 +76,7 @@ EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 MAX_PRACTICE_DAYS = 366
 
 
-def _error(code: PeopleErrorCode, message: str, status: int = 400) -> ServiceError:
+def _error(code: StrEnum, message: str, status: int = 400) -> ServiceError:
     return ServiceError(code, message, status_code=status)
 
 
@@ -425,3 +429,175 @@ def practice_record(
         message=f"登记企业实践：{teacher}",
     )
     return practice
+
+
+# ---------------------------------------------------------------- students
+
+STUDENT_AUDITED_FIELDS = (
+    "school",
+    "name",
+    "id_number",
+    "student_number",
+    "major",
+    "class_name",
+    "enrolled_year",
+)
+# The earliest and latest age at which someone enrols in a vocational school.
+ENROL_AGE = range(12, 61)
+
+
+@dataclass(frozen=True)
+class StudentData:
+    """What a form, the API or an import row says about a student (values not yet checked)."""
+
+    name: str
+    id_number: str
+    major: str
+    enrolled_year: int
+    student_number: str = ""
+    class_name: str = ""
+
+
+def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
+    text = " ".join(value.split())
+    if required and not text:
+        raise _error(PeopleErrorCode.INVALID_INPUT, f"请填写{label}")
+    if len(text) > limit:
+        raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}不能超过 {limit} 个字")
+    return text
+
+
+def student_values(data: StudentData, *, today: dt.date | None = None) -> dict[str, Any]:
+    """The model values of checked input; raises ServiceError with a Chinese message."""
+    today = today or timezone.localdate()
+    name = _text(data.name, "姓名", 50)
+    major = _text(data.major, "专业", 100)
+    class_name = _text(data.class_name, "班级", 50, required=False)
+    number = "".join(data.student_number.split())
+    if len(number) > 30:
+        raise _error(PeopleErrorCode.INVALID_INPUT, "学号不能超过 30 个字符")
+    identity = identity_from(data.id_number)
+    if data.enrolled_year > today.year:
+        raise _error(PeopleErrorCode.INVALID_INPUT, "入学年份不能晚于今年")
+    if data.enrolled_year - identity.birth_year not in ENROL_AGE:
+        raise _error(PeopleErrorCode.INVALID_INPUT, "入学年份与身份证号中的出生日期不符")
+    return {
+        "name": name,
+        "id_number": identity.id_number,
+        "id_lookup": identity.id_lookup,
+        "gender": identity.gender,
+        "birth_year": identity.birth_year,
+        "student_number": number,
+        "major": major,
+        "class_name": class_name,
+        "enrolled_year": data.enrolled_year,
+    }
+
+
+def student_duplicate_message(id_lookup: str) -> str:
+    school = (
+        Student.objects.filter(id_lookup=id_lookup).values_list("school__name", flat=True).first()
+    )
+    return f"该身份证号已登记为{school or '其他学校'}的学生"
+
+
+def _student_conflict(
+    values: dict[str, Any], school: Unit, exc: IntegrityError, *, itself: int | None = None
+) -> ServiceError:
+    """Which uniqueness rule an insert or update broke, in Chinese."""
+    others = Student.objects.exclude(pk=itself) if itself else Student.objects.all()
+    if others.filter(id_lookup=values["id_lookup"]).exists():
+        return _error(
+            StudentErrorCode.DUPLICATE_STUDENT, student_duplicate_message(values["id_lookup"])
+        )
+    if (
+        values["student_number"]
+        and others.filter(school=school, student_number=values["student_number"]).exists()
+    ):
+        return _error(
+            StudentErrorCode.DUPLICATE_NUMBER,
+            f"学号“{values['student_number']}”在{school}已被其他学生使用",
+        )
+    raise exc
+
+
+def _student_audit(student: Student, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    plain = [f for f in fields if f != "id_number"]
+    values = audit.snapshot(student, plain)
+    if "id_number" in fields:
+        values["id_number"] = mask_id_number(student.id_number) if student.id_number else ""
+    return values
+
+
+def _check_student_school(user: User, school: Unit) -> None:
+    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能登记学生")
+    if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
+        raise _error(PeopleErrorCode.NOT_ALLOWED, "只能登记本校或所辖学校的学生", 403)
+
+
+@transaction.atomic
+def student_create(*, user: User, school: Unit, data: StudentData) -> Student:
+    """Registers a student of a school in the user's scope; the same person (same 身份证号)
+    cannot be registered twice, and a 学号 is unique within its school."""
+    _check_student_school(user, school)
+    values = student_values(data)
+    student = Student(school=school, **values)
+    try:
+        with transaction.atomic():
+            student.save()
+    except IntegrityError as exc:
+        raise _student_conflict(values, school, exc) from exc
+    audit.record(
+        AuditAction.CREATE,
+        obj=student,
+        actor=user,
+        changes={k: [None, v] for k, v in _student_audit(student, STUDENT_AUDITED_FIELDS).items()},
+        message=f"登记学生（{school}）",
+    )
+    return student
+
+
+@transaction.atomic
+def student_update(
+    *, user: User, student: Student, data: StudentData, school: Unit | None = None
+) -> list[str]:
+    """Changes a student's record (a move to another school needs that school in scope too).
+    Returns the names of the fields that changed."""
+    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能修改学生信息")
+    locked = (
+        Student.objects.visible_to(user)
+        .select_for_update(of=("self",))
+        .select_related("school")
+        .filter(pk=student.pk)
+        .first()
+    )
+    if locked is None:
+        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该学生", 404)
+    values = student_values(data)
+    if school is not None and school.pk != locked.school_id:
+        _check_student_school(user, school)
+        values["school"] = school
+    dirty = [k for k, v in values.items() if getattr(locked, k) != v]
+    if not dirty:
+        return []
+    audited = [f for f in dirty if f in STUDENT_AUDITED_FIELDS]
+    before = _student_audit(locked, audited)
+    for name in dirty:
+        setattr(locked, name, values[name])
+    locked.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=[*dirty, "updated_at"])
+    except IntegrityError as exc:
+        raise _student_conflict(
+            values, values.get("school", locked.school), exc, itself=locked.pk
+        ) from exc
+    after = _student_audit(locked, audited)
+    audit.record(
+        AuditAction.UPDATE,
+        obj=locked,
+        actor=user,
+        changes={k: [before[k], after[k]] for k in audited},
+        message="修改学生信息",
+    )
+    return dirty
