@@ -1,7 +1,19 @@
-"""Who may use the module's pages and API routes (merged into ``zhijiao.core.access``)."""
+"""Who may use the module's pages and API routes (merged into ``zhijiao.core.access``).
 
-from zhijiao.core.access import Access
+Every entry comes from the registry declarations in ``registries.py``: the roles holding
+COOPERATION_VIEW see the lists, details and exports (within their scope), those holding
+COOPERATION_MANAGE register, edit and import, and the plan office (COOPERATION_DECIDE) decides
+levels.
+"""
+
+from zhijiao.core.access import Access, MenuItem
+
+from .registries import REGISTRIES
 
 PAGES: dict[str, Access] = {}
-
 API: dict[tuple[str, str], Access] = {}
+for _registry in REGISTRIES:
+    PAGES.update(_registry.pages())
+    API.update(_registry.api_access())
+
+MENU: tuple[str, list[MenuItem]] = ("校企合作与学校治理", [r.menu_item() for r in REGISTRIES])

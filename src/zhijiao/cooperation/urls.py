@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from .registries import REGISTRIES
+
+urlpatterns: list[URLPattern] = [p for r in REGISTRIES for p in r.urlpatterns()]
