@@ -1,7 +1,50 @@
 """Who may use the module's pages and API routes (merged into ``zhijiao.core.access``)."""
 
-from zhijiao.core.access import Access
+from zhijiao.core.access import OFFICE, REPORTERS, Access, MenuItem
+from zhijiao.orgs.roles import Capability, Role
 
-PAGES: dict[str, Access] = {}
+# Everyone holding TALENT_VIEW: the catalogues are common reference.
+VIEWERS = frozenset({Role.PLAN_OFFICE, Role.UNIT_LIAISON, Role.SCHOOL_CLERK, Role.ENTERPRISE})
+ENTERPRISES = frozenset({Role.ENTERPRISE})
+# Demand figures add up other enterprises' answers: for the planners (office, bureaus, schools),
+# not for the enterprises surveyed (see selectors.may_see_demand).
+PLANNERS = REPORTERS
+OFFICE_AND_ENTERPRISES = frozenset({Role.PLAN_OFFICE, Role.ENTERPRISE})
 
-API: dict[tuple[str, str], Access] = {}
+PAGES: dict[str, Access] = {
+    "talent-catalogue": Access("目录浏览（职业、专业、行业、职业面向）", VIEWERS),
+    "talent-mapping-new": Access("登记职业面向", OFFICE, methods="POST"),
+    "talent-mapping-delete": Access("删除职业面向", OFFICE, methods="POST"),
+    "talent-survey": Access(
+        "岗位需求填报（含 Excel 模板、导入）", ENTERPRISES, scoped=True, methods="GET POST"
+    ),
+    "talent-profile": Access("企业信息", ENTERPRISES, scoped=True, methods="GET POST"),
+    "talent-surveys": Access("需求调查（含导出）", OFFICE),
+    "talent-survey-detail": Access("岗位需求填报详情", OFFICE_AND_ENTERPRISES, scoped=True),
+    "talent-survey-decide": Access("采纳、退回岗位需求", OFFICE, methods="POST"),
+    "talent-rounds": Access("需求调查轮次", OFFICE, methods="GET POST"),
+    "talent-demand": Access("岗位需求汇总", PLANNERS),
+}
+
+API: dict[tuple[str, str], Access] = {
+    ("GET", "/api/v1/talent/occupations"): Access("职业分类", VIEWERS),
+    ("GET", "/api/v1/talent/majors"): Access("专业目录", VIEWERS),
+    ("GET", "/api/v1/talent/industries"): Access("行业分类", VIEWERS),
+    ("GET", "/api/v1/talent/mappings"): Access("专业职业面向", VIEWERS),
+    ("GET", "/api/v1/talent/survey"): Access("岗位需求填报", OFFICE_AND_ENTERPRISES, scoped=True),
+    ("POST", "/api/v1/talent/survey"): Access("填报、报送岗位需求", ENTERPRISES, scoped=True),
+    ("GET", "/api/v1/talent/demand"): Access("岗位需求汇总", PLANNERS),
+}
+
+MENU = (
+    "产业人才",
+    [
+        MenuItem("目录浏览", "menu_book", "talent-catalogue", Capability.TALENT_VIEW),
+        MenuItem("岗位需求填报", "edit_note", "talent-survey", Capability.TALENT_SURVEY),
+        MenuItem("企业信息", "domain", "talent-profile", Capability.TALENT_SURVEY),
+        MenuItem("需求调查", "fact_check", "talent-surveys", Capability.TALENT_MANAGE),
+        MenuItem("调查轮次", "event", "talent-rounds", Capability.TALENT_MANAGE),
+        # The planners' capability: enterprises (TALENT_VIEW too) do not see demand figures.
+        MenuItem("需求汇总", "bar_chart", "talent-demand", Capability.PLAN_VIEW),
+    ],
+)

@@ -1,0 +1,411 @@
+"""The industry talent data platform (产业人才数据平台): catalogues as data, enterprises' profiles
+and the annual enterprise demand survey (岗位需求填报).
+
+Catalogues are versioned by edition: every entry belongs to one :class:`CatalogueEdition`, and
+one edition of each kind is current. A demand line points at the occupation entry of the edition
+that was current when it was written, so a later edition never rewrites an old answer. None of
+these models holds personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from zhijiao.core.scope import ScopedQuerySet
+from zhijiao.orgs.models import Unit, UnitKind, User
+
+from .data import (
+    MAX_EXPERIENCE_YEARS,
+    MAX_HEADCOUNT,
+    CatalogueKind,
+    Cluster,
+    Education,
+    EnterpriseSize,
+    MajorStage,
+    RoundStatus,
+    SalaryBand,
+    SkillLevel,
+    SurveyStatus,
+    Town,
+    Urgency,
+)
+
+# ---------------------------------------------------------------- catalogues
+
+
+class CatalogueEdition(models.Model):
+    """One edition of one catalogue (e.g. 职业分类大典 2022), as loaded from a file."""
+
+    kind = models.CharField("目录", max_length=20, choices=CatalogueKind.choices)
+    name = models.CharField("版本", max_length=40, help_text="如 2022、2021、2017。")
+    title = models.CharField("名称", max_length=200)
+    source = models.TextField("来源说明", blank=True)
+    is_current = models.BooleanField("现行版本", default=False)
+    entry_count = models.PositiveIntegerField("条目数", default=0)
+    loaded_at = models.DateTimeField("载入时间", default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="载入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "目录版本"
+        verbose_name_plural = "目录版本"
+        ordering = ["kind", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="talent_edition_once"),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_current=True),
+                name="talent_edition_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CatalogueEntry(models.Model):
+    """What every catalogue entry has: its edition, code, name, level and parent."""
+
+    code = models.CharField("代码", max_length=12)
+    name = models.CharField("名称", max_length=200)
+    level = models.PositiveSmallIntegerField("层级")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Occupation(CatalogueEntry):
+    """An entry of the 职业分类大典: 大类, 中类, 小类 or 职业, with the S (数字职业) and L (绿色职业)
+    marks."""
+
+    edition = models.ForeignKey(
+        CatalogueEdition, verbose_name="版本", on_delete=models.CASCADE, related_name="occupations"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    is_digital = models.BooleanField("数字职业（S）", default=False)
+    is_green = models.BooleanField("绿色职业（L）", default=False)
+
+    class Meta:
+        verbose_name = "职业"
+        verbose_name_plural = "职业"
+        ordering = ["edition", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="talent_occupation_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="talent_occupation_level"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "level"], name="talent_occupation_level_ix")]
+
+    @property
+    def marks(self) -> str:
+        return ("S" if self.is_digital else "") + ("L" if self.is_green else "")
+
+
+class Major(CatalogueEntry):
+    """An entry of the 职业教育专业目录: 专业大类, 专业类 or 专业, of one level of education."""
+
+    edition = models.ForeignKey(
+        CatalogueEdition, verbose_name="版本", on_delete=models.CASCADE, related_name="majors"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    stage = models.CharField("层次", max_length=20, choices=MajorStage.choices)
+
+    class Meta:
+        verbose_name = "专业（目录）"
+        verbose_name_plural = "专业（目录）"
+        ordering = ["edition", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="talent_major_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=3), name="talent_major_level"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "level"], name="talent_major_level_ix")]
+
+
+class Industry(CatalogueEntry):
+    """An entry of GB/T 4754: 门类, 大类, 中类 or 小类 (codes written with their 门类 letter)."""
+
+    edition = models.ForeignKey(
+        CatalogueEdition, verbose_name="版本", on_delete=models.CASCADE, related_name="industries"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "行业"
+        verbose_name_plural = "行业"
+        ordering = ["edition", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="talent_industry_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="talent_industry_level"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "level"], name="talent_industry_level_ix")]
+
+
+class MajorOccupation(models.Model):
+    """One line of a major's 职业面向: the major leads to this occupation in this industry.
+
+    Occupations and industries may be named at any level (the official 职业面向 names 小类 and
+    大类); where the line comes from is recorded.
+    """
+
+    edition = models.ForeignKey(
+        CatalogueEdition, verbose_name="版本", on_delete=models.CASCADE, related_name="mappings"
+    )
+    major = models.ForeignKey(
+        Major, verbose_name="专业", on_delete=models.PROTECT, related_name="mappings"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name="职业", on_delete=models.PROTECT, related_name="mappings"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业", on_delete=models.PROTECT, related_name="mappings"
+    )
+    source = models.CharField(
+        "来源", max_length=200, help_text="如：职业教育专业简介（2022）职业面向；本市企业调研。"
+    )
+    note = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "专业职业面向"
+        verbose_name_plural = "专业职业面向"
+        ordering = ["edition", "major__code", "occupation__code", "industry__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "major", "occupation", "industry"], name="talent_mapping_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.major.name} → {self.occupation.name} · {self.industry.name}"
+
+
+# ---------------------------------------------------------------- enterprises
+
+
+class ProfileQuerySet(ScopedQuerySet["EnterpriseProfile"]):
+    def scope_q(self, user: User) -> models.Q:
+        return models.Q(unit_id=user.unit_id)
+
+
+class EnterpriseProfile(models.Model):
+    """What the platform knows of an enterprise beyond its unit: industry, size, cluster, town.
+    No personal data."""
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name="企业",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="talent_profile",
+        limit_choices_to={"kind": UnitKind.ENTERPRISE},
+    )
+    industry_code = models.CharField(
+        "所属行业代码", max_length=6, help_text="GB/T 4754-2017，如 C3130（钢压延加工）。"
+    )
+    size = models.CharField("企业规模", max_length=10, choices=EnterpriseSize.choices)
+    cluster = models.CharField("产业集群", max_length=20, choices=Cluster.choices)
+    town = models.CharField("所在镇街", max_length=20, choices=Town.choices)
+    address = models.CharField("地址", max_length=200, blank=True)
+    staff_count = models.PositiveIntegerField("职工人数")
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业信息"
+        verbose_name_plural = "企业信息"
+        ordering = ["unit__name"]
+        indexes = [models.Index(fields=["cluster"], name="talent_profile_cluster")]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+# ---------------------------------------------------------------- the demand survey
+
+
+class SurveyRound(models.Model):
+    """The survey of one year: when enterprises may answer, and whether it is open."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    opens_on = models.DateField("开始填报")
+    closes_on = models.DateField("截止日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=RoundStatus.choices, default=RoundStatus.PLANNED
+    )
+    note = models.CharField("填报说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "需求调查轮次"
+        verbose_name_plural = "需求调查轮次"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="talent_round_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年企业岗位需求调查"
+
+
+class SurveyQuerySet(ScopedQuerySet["DemandSurvey"]):
+    def scope_q(self, user: User) -> models.Q:
+        return models.Q(enterprise_id=user.unit_id)
+
+
+class DemandSurvey(models.Model):
+    """One enterprise's answer to one year's survey: at most one, decided by the database."""
+
+    enterprise = models.ForeignKey(
+        Unit,
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="demand_surveys",
+        limit_choices_to={"kind": UnitKind.ENTERPRISE},
+    )
+    round = models.ForeignKey(
+        SurveyRound, verbose_name="调查轮次", on_delete=models.PROTECT, related_name="surveys"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    note = models.CharField("企业说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业岗位需求填报"
+        verbose_name_plural = "企业岗位需求填报"
+        ordering = ["-round__year", "enterprise__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "round"], name="talent_survey_once"),
+        ]
+        indexes = [models.Index(fields=["round", "status"], name="talent_survey_round_status")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.round.year}年岗位需求"
+
+
+class LineQuerySet(ScopedQuerySet["DemandLine"]):
+    def scope_q(self, user: User) -> models.Q:
+        return models.Q(survey__enterprise_id=user.unit_id)
+
+
+class DemandLine(models.Model):
+    """A number of people an enterprise needs in one occupation, at one skill level."""
+
+    survey = models.ForeignKey(
+        DemandSurvey, verbose_name="填报", on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField("序号", default=0)
+    occupation = models.ForeignKey(
+        Occupation, verbose_name="职业", on_delete=models.PROTECT, related_name="demand_lines"
+    )
+    headcount = models.PositiveIntegerField("需求人数")
+    education = models.CharField(
+        "学历要求", max_length=20, choices=Education.choices, default=Education.ANY
+    )
+    skill_level = models.CharField(
+        "技能等级", max_length=20, choices=SkillLevel.choices, default=SkillLevel.ANY
+    )
+    experience_years = models.PositiveSmallIntegerField("工作经验（年）", default=0)
+    salary_band = models.CharField(
+        "月薪范围", max_length=20, choices=SalaryBand.choices, default=SalaryBand.NEGOTIABLE
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    note = models.CharField("备注", max_length=300, blank=True)
+
+    objects = LineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "岗位需求"
+        verbose_name_plural = "岗位需求"
+        ordering = ["survey", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "occupation", "skill_level", "education"],
+                name="talent_line_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=1, headcount__lte=MAX_HEADCOUNT),
+                name="talent_line_headcount_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(experience_years__lte=MAX_EXPERIENCE_YEARS),
+                name="talent_line_experience_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} × {self.headcount}"
