@@ -69,6 +69,7 @@ def environment(url: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         ZHIJIAO_DATA_KEYS=f"load:{secrets.token_hex(16)}",
         ZHIJIAO_LOOKUP_KEY=secrets.token_hex(32),
+        ZHIJIAO_SIGNING_KEY=secrets.token_hex(32),
         ZHIJIAO_HTTPS="0",
         ZHIJIAO_REQUIRE_2FA="0",
         ZHIJIAO_DEMO="1",

@@ -14,6 +14,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "ZHIJIAO_DATA_DIR": str(tmp_path),
         "ZHIJIAO_DATA_KEYS": "k2026:" + "3a" * 16,
         "ZHIJIAO_LOOKUP_KEY": "5c" * 32,
+        "ZHIJIAO_SIGNING_KEY": "9d" * 32,
     }
     result = subprocess.run(  # noqa: S603 - our own interpreter and command
         [sys.executable, "-m", "zhijiao.manage", "check", "--deploy", "--fail-level", "WARNING"],

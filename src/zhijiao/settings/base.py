@@ -21,6 +21,9 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")
 # "id:32 hex digits", comma-separated, the first encrypts; old ids stay readable for rotation.
 ZHIJIAO_DATA_KEYS = env_str("ZHIJIAO_DATA_KEYS", "")
 ZHIJIAO_LOOKUP_KEY = env_str("ZHIJIAO_LOOKUP_KEY", "")
+# The platform's Ed25519 signing key (64 hex digits, the 32-byte private seed): signs the credit
+# bank ledger's checkpoints and, later, Verifiable Credentials. Required in production.
+ZHIJIAO_SIGNING_KEY = env_str("ZHIJIAO_SIGNING_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

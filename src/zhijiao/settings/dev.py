@@ -19,3 +19,4 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 # Fixed keys for the demo only: never for real personal data (production requires its own).
 ZHIJIAO_DATA_KEYS = ZHIJIAO_DATA_KEYS or "dev1:00112233445566778899aabbccddeeff"  # noqa: F405
 ZHIJIAO_LOOKUP_KEY = ZHIJIAO_LOOKUP_KEY or "ab" * 32  # noqa: F405
+ZHIJIAO_SIGNING_KEY = ZHIJIAO_SIGNING_KEY or "5e" * 32  # noqa: F405

@@ -18,6 +18,10 @@ if not re.fullmatch(
     raise ValueError("ZHIJIAO_DATA_KEYS 应为“编号:32位十六进制”，多个用逗号分隔")
 if not re.fullmatch(r"([0-9a-fA-F]{2}){32,}", ZHIJIAO_LOOKUP_KEY):
     raise ValueError("ZHIJIAO_LOOKUP_KEY 应为至少 64 位十六进制")
+# The Ed25519 key signing ledger checkpoints (and credentials): 32 bytes as 64 hex digits.
+ZHIJIAO_SIGNING_KEY = env_str("ZHIJIAO_SIGNING_KEY")
+if not re.fullmatch(r"[0-9a-fA-F]{64}", ZHIJIAO_SIGNING_KEY):
+    raise ValueError("ZHIJIAO_SIGNING_KEY 应为 64 位十六进制（Ed25519 私钥种子）")
 SESSION_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 CSRF_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

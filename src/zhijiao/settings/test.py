@@ -45,3 +45,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # Fixed keys for tests only: never for real personal data (production requires its own).
 ZHIJIAO_DATA_KEYS = ZHIJIAO_DATA_KEYS or "test1:ffeeddccbbaa99887766554433221100"  # noqa: F405
 ZHIJIAO_LOOKUP_KEY = ZHIJIAO_LOOKUP_KEY or "cd" * 32  # noqa: F405
+ZHIJIAO_SIGNING_KEY = ZHIJIAO_SIGNING_KEY or "7a" * 32  # noqa: F405

@@ -1,0 +1,319 @@
+"""Benchmark: verifying the credit bank ledger, against the floor of hashing alone; appends; and a
+learner's transcript of 500 records.
+
+    .venv/bin/python bench/creditbank_ledger.py                       # SQLite in a temp dir
+    .venv/bin/python bench/creditbank_ledger.py --entries 1000000     # a bigger ledger
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/creditbank_ledger.py                   # PostgreSQL
+
+A fresh database every run (as bench/indicators_import.py: SQLite in a temporary directory, or a
+database ``zhijiao_bench`` created on the PostgreSQL server DATABASE_URL names and dropped after).
+
+Measured:
+- **build**: N entries (default 200,000) shaped like real credit entries (about 600 bytes of
+  canonical JSON each), hashed into one chain and written with bulk inserts — how the benchmark
+  gets a big ledger quickly, not how the application appends;
+- **append**: ``ledger.append`` one entry per transaction through the locked head, as the services
+  do (2,000 of them);
+- **verify**: ``ledger.verify()`` over the whole chain (with a signed checkpoint), entries per
+  minute;
+- **floor**: a bare SM3 chain loop over the very same bytes already in memory — what verifying
+  would cost if reading the rows and rebuilding the canonical bytes were free; the ratio
+  verify ÷ floor says how much the database and Python add;
+- **transcript**: ``selectors.learner_transcript()`` for a learner with 500 credit records,
+  median of 20 runs, with its query count.
+
+Goals: verify at least 1,000,000 entries per minute (200,000 in under 12 s), the transcript under
+100 ms in a fixed number of queries. Exits 1 when a goal is missed or the ledger does not verify.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from indicators_import import database_prepare  # noqa: E402 - the same fresh-database helper
+
+ENTRIES = 200_000
+APPENDS = 2_000
+TRANSCRIPT_RECORDS = 500
+TRANSCRIPT_RUNS = 20
+VERIFY_GOAL_PER_MIN = 1_000_000
+TRANSCRIPT_GOAL_MS = 100.0
+BATCH = 5_000
+
+
+def line(label: str, text: str) -> None:
+    print(f"  {label:<14}{text}")
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def per_minute(count: int, seconds: float) -> str:
+    return f"{count / seconds * 60:,.0f} entries/min"
+
+
+def build_ledger(count: int) -> list[bytes]:
+    """Writes ``count`` chained entries with bulk inserts (bypassing the head lock, which is what
+    "append" measures) and moves the head; returns the canonical bytes of every entry."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zhijiao.creditbank import ledger
+    from zhijiao.creditbank.data import LedgerKind
+    from zhijiao.creditbank.models import LedgerEntry, LedgerHead
+
+    canonical: list[bytes] = []
+    prev = ledger.GENESIS
+    start = timezone.now() - dt.timedelta(days=365)
+    pending: list[tuple[Any, ...]] = []
+    insert = (
+        f"INSERT INTO {LedgerEntry._meta.db_table} "  # noqa: S608 - our own table name
+        "(seq, kind, account, payload, prev_hash, hash, at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for seq in range(1, count + 1):
+            at = ledger.timestamp(start + dt.timedelta(seconds=seq * 7, microseconds=seq % 997))
+            account = f"JYB{seq % 50_000:09d}"
+            payload = ledger.canonical_json(
+                {
+                    "application": f"XF2025{seq:06d}",
+                    "programme": {
+                        "id": 1 + seq % 15,
+                        "school": "江阴职业技术学院",
+                        "major_code": "460305",
+                        "major_name": "工业机器人技术",
+                        "level": "higher",
+                    },
+                    "courses": [
+                        {
+                            "programme": 1 + seq % 15,
+                            "course_code": "GY101",
+                            "course_name": "工业机器人编程与调试",
+                            "credits": "4",
+                            "rule": "JYZY-GY-01@2",
+                        },
+                        {
+                            "programme": 1 + seq % 15,
+                            "course_code": "GY102",
+                            "course_name": "工业机器人系统运维",
+                            "credits": "4",
+                            "rule": "JYZY-GY-01@2",
+                        },
+                    ],
+                    "total": "8",
+                    "credited_on": at[:10],
+                    "name_on_record": "lk1$" + "A" * 40,
+                }
+            )
+            data = ledger.entry_bytes(seq, LedgerKind.CREDIT, account, at, payload)
+            digest = ledger.chain_hash(prev, data)
+            canonical.append(data)
+            pending.append((seq, str(LedgerKind.CREDIT), account, payload, prev, digest, at))
+            prev = digest
+            if len(pending) >= BATCH:
+                cursor.executemany(insert, pending)
+                pending = []
+        if pending:
+            cursor.executemany(insert, pending)
+        LedgerHead.objects.update_or_create(
+            pk=ledger.HEAD_PK, defaults={"seq": count, "hash": prev}
+        )
+    return canonical
+
+
+def floor_seconds(canonical: Sequence[bytes]) -> float:
+    """The bare SM3 chain over bytes in memory."""
+    started = time.perf_counter()
+    prev = bytes(32)
+    for data in canonical:
+        prev = hashlib.new("sm3", prev + data).digest()
+    return time.perf_counter() - started
+
+
+def timed_appends(count: int) -> float:
+    from django.db import transaction
+
+    from zhijiao.creditbank import ledger
+    from zhijiao.creditbank.data import LedgerKind
+
+    started = time.perf_counter()
+    for i in range(count):
+        with transaction.atomic():
+            ledger.append(
+                LedgerKind.CREDIT, account="JYAPPEND0001", payload={"n": i, "course": "GY101"}
+            )
+    return time.perf_counter() - started
+
+
+def transcript_setup(records: int) -> Any:
+    """A learner with ``records`` credit records (one programme of that many courses)."""
+    from django.db import transaction
+
+    from zhijiao.creditbank import ledger, services
+    from zhijiao.creditbank.data import EducationLevel, LearnerData, LedgerKind
+    from zhijiao.creditbank.models import Application, Course, CreditRecord, Programme
+    from zhijiao.orgs.models import Unit, UnitKind, User
+    from zhijiao.orgs.roles import Role
+
+    school = Unit.objects.create(name="基准职业学校", kind=UnitKind.SCHOOL)
+    office = User.objects.create(username="bench", full_name="基准", role=Role.PLAN_OFFICE)
+    learner = services.learner_open(
+        user=office,
+        school=school,
+        data=LearnerData(name="基准学员", id_number="320281199503151017"),
+    )
+    with transaction.atomic():
+        programme = Programme.objects.create(
+            school=school,
+            major_code="460305",
+            major_name="工业机器人技术",
+            education_level=EducationLevel.HIGHER,
+            total_credits=Decimal(5000),
+        )
+        courses = Course.objects.bulk_create(
+            [
+                Course(
+                    programme=programme, code=f"C{i:04d}", name=f"课程{i:04d}", credits=Decimal(2)
+                )
+                for i in range(records)
+            ]
+        )
+        application = Application.objects.create(
+            learner=learner, programme=programme, school=school, number="XFBENCH000001"
+        )
+        entry = ledger.append(
+            LedgerKind.CREDIT,
+            account=learner.account_number,
+            payload={"application": application.number, "records": records},
+        )
+        CreditRecord.objects.bulk_create(
+            [
+                CreditRecord(
+                    learner=learner,
+                    application=application,
+                    programme=programme,
+                    course=course,
+                    credits=course.credits,
+                    rule_code="BENCH",
+                    rule_version=1,
+                    credited_on=dt.date(2025, 6, 1) + dt.timedelta(days=i % 300),
+                    entry=entry,
+                )
+                for i, course in enumerate(courses)
+            ]
+        )
+    return learner
+
+
+def timed_transcript(learner: Any, runs: int) -> tuple[list[float], int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhijiao.creditbank import selectors
+
+    with CaptureQueriesContext(connection) as queries:
+        transcript = selectors.learner_transcript(learner)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        selectors.learner_transcript(learner)
+        times.append((time.perf_counter() - started) * 1000)
+    return times, len(queries), transcript
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--entries", type=int, default=ENTRIES, help="ledger entries to build")
+    parser.add_argument("--appends", type=int, default=APPENDS, help="appends through the head")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+
+    where, cleanup = database_prepare(args.keep)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhijiao.settings.dev")
+    os.environ["DJANGO_DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from zhijiao.creditbank import ledger
+
+    failures: list[str] = []
+    try:
+        print(f"zhijiao benchmark: credit bank ledger — {where}")
+        call_command("migrate", verbosity=0)
+
+        started = time.perf_counter()
+        canonical = build_ledger(args.entries)
+        built = time.perf_counter() - started
+        size = sum(len(c) for c in canonical) / len(canonical)
+        line("build", f"{args.entries:,} entries of {size:.0f} bytes in {built:.1f} s (bulk)")
+
+        seconds = timed_appends(args.appends)
+        line(
+            "append",
+            f"{args.appends:,} appends, one transaction each, in {seconds:.2f} s = "
+            f"{args.appends / seconds:,.0f}/s ({seconds / args.appends * 1000:.2f} ms each)",
+        )
+        checkpoint = ledger.checkpoint_create()
+        total = args.entries + args.appends
+
+        started = time.perf_counter()
+        report = ledger.verify()
+        verified = time.perf_counter() - started
+        rate = total / verified * 60
+        ok = rate >= VERIFY_GOAL_PER_MIN
+        line(
+            "verify",
+            f"{report.entries:,} entries in {verified:.2f} s = {per_minute(report.entries, verified)}, "
+            f"checkpoint #{checkpoint.seq}: {'intact' if report.intact else 'BROKEN ' + str(report.problem)}"
+            f"   [goal ≥ {VERIFY_GOAL_PER_MIN:,}/min: {verdict(ok)}]",
+        )
+        failures += [] if ok else ["verify speed"]
+        failures += [] if report.intact and report.entries == total else ["ledger not intact"]
+
+        floor = floor_seconds(canonical)
+        line(
+            "floor (SM3)",
+            f"{len(canonical):,} entries in {floor:.2f} s = {per_minute(len(canonical), floor)}; "
+            f"verify takes {verified / (floor * total / len(canonical)):.1f}× the bare hashing",
+        )
+        del canonical
+
+        learner = transcript_setup(TRANSCRIPT_RECORDS)
+        times, queries, transcript = timed_transcript(learner, TRANSCRIPT_RUNS)
+        median = statistics.median(times)
+        ok = median < TRANSCRIPT_GOAL_MS and len(transcript.lines) == TRANSCRIPT_RECORDS
+        line(
+            "transcript",
+            f"{len(transcript.lines)} records, median {median:.1f} ms (min {min(times):.1f}, "
+            f"max {max(times):.1f}) over {len(times)} runs, {queries} queries"
+            f"   [goal < {TRANSCRIPT_GOAL_MS:.0f} ms: {verdict(ok)}]",
+        )
+        failures += [] if ok else ["transcript"]
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        line("peak memory", f"{peak:.0f} MB")
+    finally:
+        cleanup()
+    if failures:
+        print("MISSED: " + ", ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,395 @@
+"""The credit bank's ledger: an append-only hash chain of every credit, revocation, correction,
+mutual recognition and erasure, with signed checkpoints of its head.
+
+- **Entry.** ``hash = SM3(prev_hash ‖ canonical entry)`` where the canonical entry is the JSON
+  object ``{"account", "at", "kind", "payload", "seq"}`` with sorted keys, no spaces, UTF-8, and
+  ``at`` in UTC to the microsecond (``2026-01-02T03:04:05.000006Z``). The payload is stored as its
+  own canonical JSON text, so verification rebuilds the bytes by concatenation and hashes them.
+  The first entry's ``prev_hash`` is 64 zeros.
+- **Appends** lock the single head row (``SELECT … FOR UPDATE``) for the rest of the caller's
+  transaction: concurrent writers queue there and form one linear chain; a writer whose
+  transaction rolls back leaves neither an entry nor a moved head.
+- **The database refuses** UPDATE and DELETE on the entries and the checkpoints (triggers, see
+  migration 0002), whatever the application asks.
+- **Checkpoints** record (seq, hash, time) signed with the platform's Ed25519 key in a table of
+  their own, and can be exported to a file kept elsewhere; :func:`verify` checks every one.
+- :func:`verify` walks the chain in sequence order and names the first bad sequence number:
+  a gap or reordering, a broken link, an entry whose content no longer matches its hash, a head
+  or checkpoint that the chain does not reach or contradicts, a checkpoint with a bad signature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import signing
+from .models import LedgerCheckpoint, LedgerEntry, LedgerHead
+
+GENESIS = "0" * 64
+HEAD_PK = 1
+CHECKPOINT_LEDGER = "zhijiao-creditbank-ledger"
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys, no whitespace, UTF-8 text (not \\u escapes)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def timestamp(at: dt.datetime) -> str:
+    """An aware time as the ledger writes it: UTC, microseconds, a trailing Z."""
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _quoted(text: str) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, without the encoder for the usual plain text
+    (account numbers, kinds, timestamps) — verification quotes three strings per entry."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def entry_bytes(seq: int, kind: str, account: str, at: str, payload: str) -> bytes:
+    """The canonical entry: equal to ``canonical_json`` of the five fields when ``payload`` is
+    canonical JSON text (it always is when written by :func:`append`)."""
+    return (
+        '{"account":'
+        + _quoted(account)
+        + ',"at":'
+        + _quoted(at)
+        + ',"kind":'
+        + _quoted(kind)
+        + ',"payload":'
+        + payload
+        + ',"seq":'
+        + str(seq)
+        + "}"
+    ).encode("utf-8")
+
+
+def chain_hash(prev_hash: str, data: bytes) -> str:
+    """SM3 over the previous hash (32 bytes) followed by the canonical entry."""
+    try:
+        prev = bytes.fromhex(prev_hash)
+    except ValueError:
+        prev = prev_hash.encode("utf-8")  # a damaged link still hashes; it will not match
+    return hashlib.new("sm3", prev + data).hexdigest()
+
+
+def entry_hash_of(entry: LedgerEntry) -> str:
+    """The hash an entry's stored content gives (compare with ``entry.hash``)."""
+    data = entry_bytes(entry.seq, entry.kind, entry.account, entry.at, entry.payload)
+    return chain_hash(entry.prev_hash, data)
+
+
+def entry_intact(entry: LedgerEntry) -> bool:
+    """Whether an entry's content still gives its hash (a local check of one record)."""
+    return entry_hash_of(entry) == entry.hash
+
+
+# ---------------------------------------------------------------- appending
+
+
+def _locked_head() -> LedgerHead:
+    head = LedgerHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
+    # The head row is missing (a new database, or the tables were emptied): start it where the
+    # chain ends. Two first writers may race here; the primary key lets one of them create it.
+    last = LedgerEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    try:
+        with transaction.atomic():
+            LedgerHead.objects.create(
+                pk=HEAD_PK, seq=last[0] if last else 0, hash=last[1] if last else GENESIS
+            )
+    except IntegrityError:
+        pass
+    return LedgerHead.objects.select_for_update().get(pk=HEAD_PK)
+
+
+def append(kind: str, *, account: str, payload: Mapping[str, Any]) -> LedgerEntry:
+    """Appends one entry and moves the head, inside the caller's transaction (which holds the
+    head's lock until it ends). ``payload`` must be JSON-ready and hold nothing personal in the
+    clear: seal personal details with the learner's key first."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger.append must run inside the transaction of the change it records")
+    head = _locked_head()
+    seq = head.seq + 1
+    at = timezone.now()
+    at_text = timestamp(at)
+    payload_text = canonical_json(payload)
+    digest = chain_hash(head.hash, entry_bytes(seq, kind, account, at_text, payload_text))
+    entry = LedgerEntry.objects.create(
+        seq=seq,
+        kind=kind,
+        account=account,
+        payload=payload_text,
+        prev_hash=head.hash,
+        hash=digest,
+        at=at_text,
+    )
+    head.seq, head.hash, head.updated_at = seq, digest, at
+    head.save(update_fields=["seq", "hash", "updated_at"])
+    return entry
+
+
+def payload_of(entry: LedgerEntry) -> dict[str, Any]:
+    value = json.loads(entry.payload)
+    return value if isinstance(value, dict) else {}
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def checkpoint_statement(seq: int, digest: str, at: str, public_key: str) -> bytes:
+    """What a checkpoint's signature covers."""
+    return canonical_json(
+        {
+            "at": at,
+            "hash": digest,
+            "ledger": CHECKPOINT_LEDGER,
+            "public_key": public_key,
+            "seq": seq,
+        }
+    ).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    at: str
+    public_key: str
+    signature: str
+    source: str = "数据库"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ledger": CHECKPOINT_LEDGER,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+            "public_key": self.public_key,
+            "signature": self.signature,
+        }
+
+    @property
+    def signature_valid(self) -> bool:
+        statement = checkpoint_statement(self.seq, self.hash, self.at, self.public_key)
+        return signing.signature_valid(self.public_key, statement, self.signature)
+
+    @classmethod
+    def from_row(cls, row: LedgerCheckpoint) -> Checkpoint:
+        return cls(
+            seq=row.seq,
+            hash=row.hash,
+            at=timestamp(row.created_at),
+            public_key=row.public_key,
+            signature=row.signature,
+            source=f"数据库检查点 {row.pk}",
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str) -> Checkpoint:
+        try:
+            return cls(
+                seq=int(data["seq"]),
+                hash=str(data["hash"]),
+                at=str(data["at"]),
+                public_key=str(data["public_key"]),
+                signature=str(data["signature"]),
+                source=source,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{source} 不是账本检查点（缺少 seq/hash/at/public_key/signature）"
+            ) from exc
+
+
+@transaction.atomic
+def checkpoint_create() -> Checkpoint:
+    """Signs the current head and keeps the checkpoint. The head is locked meanwhile, so the
+    checkpoint names an entry that exists in the committed chain."""
+    head = _locked_head()
+    at = timezone.now()
+    public_key = signing.public_key_hex()
+    signature = signing.sign(checkpoint_statement(head.seq, head.hash, timestamp(at), public_key))
+    row = LedgerCheckpoint.objects.create(
+        seq=head.seq, hash=head.hash, created_at=at, public_key=public_key, signature=signature
+    )
+    return Checkpoint.from_row(row)
+
+
+# ---------------------------------------------------------------- verification
+
+
+class ProblemKind(StrEnum):
+    GAP = "gap"
+    BROKEN_LINK = "broken_link"
+    WRONG_HASH = "wrong_hash"
+    HEAD_MISMATCH = "head_mismatch"
+    CHECKPOINT_MISMATCH = "checkpoint_mismatch"
+    CHECKPOINT_SIGNATURE = "checkpoint_signature"
+    CHECKPOINT_KEY = "checkpoint_key"
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    kind: ProblemKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.seq} 号：{self.message}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    entries: int
+    head_seq: int
+    head_hash: str
+    checkpoints: int
+    problem: Problem | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        return self.problem.seq if self.problem is not None else None
+
+
+def _rows(chunk_size: int) -> Iterable[tuple[int, str, str, str, str, str, str]]:
+    return (
+        LedgerEntry.objects.order_by("seq")
+        .values_list("seq", "kind", "account", "payload", "prev_hash", "hash", "at")
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 5000) -> VerifyReport:
+    """Walks the whole chain and every checkpoint; the report names the first bad sequence
+    number, or none when the ledger is intact. Reads only."""
+    trusted = signing.public_key_hex()
+    checkpoints = [Checkpoint.from_row(r) for r in LedgerCheckpoint.objects.order_by("seq", "pk")]
+    checkpoints += list(extra_checkpoints)
+    problems: list[Problem] = []
+    by_seq: dict[int, list[Checkpoint]] = {}
+    for cp in checkpoints:
+        if not cp.signature_valid:
+            problems.append(
+                Problem(
+                    cp.seq,
+                    ProblemKind.CHECKPOINT_SIGNATURE,
+                    f"{cp.source}的签名无效（检查点被伪造或篡改）",
+                )
+            )
+        elif cp.public_key != trusted:
+            problems.append(
+                Problem(
+                    cp.seq,
+                    ProblemKind.CHECKPOINT_KEY,
+                    f"{cp.source}不是由本平台的签名密钥签署的（密钥更换后请重新生成检查点）",
+                )
+            )
+        else:
+            by_seq.setdefault(cp.seq, []).append(cp)
+
+    prev = GENESIS
+    expected = 1
+    count = 0
+    last_seq, last_hash = 0, GENESIS
+    for seq, kind, account, payload, prev_hash, stored_hash, at in _rows(chunk_size):
+        if seq != expected:
+            problems.append(
+                Problem(
+                    expected,
+                    ProblemKind.GAP,
+                    f"记录缺失或顺序被打乱：应为第 {expected} 号，实际是第 {seq} 号",
+                )
+            )
+            break
+        if prev_hash != prev:
+            problems.append(
+                Problem(
+                    seq,
+                    ProblemKind.BROKEN_LINK,
+                    f"与第 {seq - 1} 号记录的哈希链接断开（其前记录被删除、插入、调换或改写）",
+                )
+            )
+            break
+        data = entry_bytes(seq, kind, account, at, payload)
+        if chain_hash(prev_hash, data) != stored_hash:
+            problems.append(
+                Problem(seq, ProblemKind.WRONG_HASH, "记录内容与其哈希不符（记录被修改）")
+            )
+            break
+        for cp in by_seq.get(seq, ()):
+            if cp.hash != stored_hash:
+                problems.append(
+                    Problem(
+                        seq,
+                        ProblemKind.CHECKPOINT_MISMATCH,
+                        f"{cp.source}（{cp.at}）签署的哈希与账本不符：第 {seq} 号及之前的记录被改写",
+                    )
+                )
+        prev = stored_hash
+        expected += 1
+        count += 1
+        last_seq, last_hash = seq, stored_hash
+    else:
+        head = LedgerHead.objects.filter(pk=HEAD_PK).values_list("seq", "hash").first()
+        if head is not None and head != (last_seq, last_hash):
+            head_seq, head_hash = head
+            if head_seq > last_seq:
+                problems.append(
+                    Problem(
+                        last_seq + 1,
+                        ProblemKind.HEAD_MISMATCH,
+                        f"账本头记录到第 {head_seq} 号，账本只到第 {last_seq} 号：末尾记录被删除",
+                    )
+                )
+            elif head_seq < last_seq:
+                problems.append(
+                    Problem(
+                        head_seq + 1,
+                        ProblemKind.HEAD_MISMATCH,
+                        f"账本头只记录到第 {head_seq} 号，账本却有第 {last_seq} 号：记录绕过系统被追加",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        last_seq,
+                        ProblemKind.HEAD_MISMATCH,
+                        f"账本头记录的哈希 {head_hash[:12]}… 与第 {last_seq} 号记录不符",
+                    )
+                )
+        for cp_seq, cps in by_seq.items():
+            if cp_seq > last_seq:
+                problems.append(
+                    Problem(
+                        last_seq + 1,
+                        ProblemKind.CHECKPOINT_MISMATCH,
+                        f"{cps[0].source}（{cps[0].at}）表明账本至少有 {cp_seq} 条记录，"
+                        f"现只有 {last_seq} 条：第 {last_seq + 1} 号起的记录被删除",
+                    )
+                )
+    problem = min(problems, key=lambda p: (p.seq, list(ProblemKind).index(p.kind)), default=None)
+    head_row = LedgerHead.objects.filter(pk=HEAD_PK).first()
+    return VerifyReport(
+        entries=count,
+        head_seq=head_row.seq if head_row else last_seq,
+        head_hash=head_row.hash if head_row else last_hash,
+        checkpoints=len(checkpoints),
+        problem=problem,
+    )

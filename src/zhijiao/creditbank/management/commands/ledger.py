@@ -1,0 +1,86 @@
+"""`zhijiao ledger verify` and `zhijiao ledger checkpoint`: the credit bank ledger's integrity.
+
+    zhijiao ledger verify [--checkpoint FILE …]   exit 0 when intact; otherwise exit 1 naming the
+                                                 first bad sequence number and what is wrong
+    zhijiao ledger checkpoint [--out FILE]        signs the current head and keeps the checkpoint
+                                                 (in its table, and in FILE for safekeeping
+                                                 elsewhere)
+
+Run ``checkpoint`` from cron (say, nightly) and copy its file off the machine: a later ``verify
+--checkpoint`` with that copy proves the chain up to it was not rewritten, even by someone who
+controlled the database.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhijiao.core import audit
+from zhijiao.core.models import AuditAction
+from zhijiao.creditbank import ledger
+
+
+class Command(BaseCommand):
+    help = "学分银行账本：verify 校验哈希链与签名检查点；checkpoint 生成签名检查点"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser(
+            "verify", help="校验账本；完好时退出码为 0，否则指出第一条有问题的记录"
+        )
+        verify.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="另行保存的检查点文件（checkpoint --out 的输出），可多次指定",
+        )
+        checkpoint = sub.add_parser("checkpoint", help="对当前账本头签名并保存检查点")
+        checkpoint.add_argument("--out", metavar="FILE", help="同时把检查点写入该文件（JSON）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "checkpoint":
+            self._checkpoint(options.get("out"))
+        else:
+            self._verify(options["checkpoint"])
+
+    def _checkpoint(self, out: str | None) -> None:
+        checkpoint = ledger.checkpoint_create()
+        audit.record(
+            AuditAction.CREATE,
+            object_type="creditbank.LedgerCheckpoint",
+            object_repr=f"检查点 #{checkpoint.seq}",
+            message=f"生成学分银行账本检查点：第 {checkpoint.seq} 号",
+        )
+        if out:
+            Path(out).write_text(
+                json.dumps(checkpoint.as_dict(), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
+        self.stdout.write(
+            f"检查点已生成：第 {checkpoint.seq} 号，哈希 {checkpoint.hash}，签名公钥 "
+            f"{checkpoint.public_key}" + (f"，已写入 {out}" if out else "")
+        )
+
+    def _verify(self, files: list[str]) -> None:
+        extra = []
+        for name in files:
+            try:
+                data = json.loads(Path(name).read_text(encoding="utf-8"))
+                extra.append(ledger.Checkpoint.from_dict(data, source=f"检查点文件 {name} "))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"无法读取检查点文件 {name}：{exc}") from exc
+        report = ledger.verify(extra_checkpoints=extra)
+        if report.problem is not None:
+            raise CommandError(
+                f"账本校验未通过：第一条有问题的记录是第 {report.problem.seq} 号——"
+                f"{report.problem.message}（已校验 {report.entries} 条）"
+            )
+        self.stdout.write(
+            f"账本完好：共 {report.entries} 条记录，头部第 {report.head_seq} 号 "
+            f"{report.head_hash}，检查点 {report.checkpoints} 个均一致且签名有效。"
+        )
