@@ -6,6 +6,7 @@ from zhijiao.api.api import api
 from zhijiao.cooperation.urls import urlpatterns as cooperation_urlpatterns
 from zhijiao.core import views as core_views
 from zhijiao.creditbank.urls import urlpatterns as creditbank_urlpatterns
+from zhijiao.evaluation.urls import urlpatterns as evaluation_urlpatterns
 from zhijiao.indicators import views as indicator_views
 from zhijiao.orgs import views as orgs_views
 from zhijiao.people.urls import urlpatterns as people_urlpatterns
@@ -70,6 +71,7 @@ shell_urlpatterns = [
     *cooperation_urlpatterns,
     *talent_urlpatterns,
     *creditbank_urlpatterns,
+    *evaluation_urlpatterns,
 ]
 
 

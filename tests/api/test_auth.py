@@ -49,6 +49,7 @@ def test_session(api_plan, as_user):
         "capabilities": [
             "cooperation.manage",
             "cooperation.view",
+            "evaluation.view",
             "indicators.approve",
             "indicators.enter",
             "indicators.view",

@@ -117,7 +117,13 @@ API: dict[tuple[str, str], Access] = {
 
 # Each module declares its own pages, routes and sidebar group in ``<module>/access.py``
 # (``PAGES``, ``API``, ``MENU = (group title, [MenuItem, ...])``); they join the matrix here.
-MODULES = ("zhijiao.people", "zhijiao.cooperation", "zhijiao.talent", "zhijiao.creditbank")
+MODULES = (
+    "zhijiao.people",
+    "zhijiao.cooperation",
+    "zhijiao.talent",
+    "zhijiao.creditbank",
+    "zhijiao.evaluation",
+)
 MENUS: list[tuple[str, list[MenuItem]]] = []
 
 

@@ -53,6 +53,10 @@ class Capability(StrEnum):
     TALENT_VIEW = "talent.view"  # catalogues, demand figures and the published reports
     TALENT_SURVEY = "talent.survey"  # an enterprise's own demand survey and postings
     TALENT_MANAGE = "talent.manage"  # catalogues, mappings, surveys, report publication
+    EVALUATION_VIEW = "evaluation.view"  # schemes, rounds and results in scope
+    EVALUATION_SUBMIT = "evaluation.submit"  # a school's self-assessment and appeals
+    EVALUATION_SCORE = "evaluation.score"  # an expert's assigned scoring
+    EVALUATION_MANAGE = "evaluation.manage"  # schemes, rounds, assignment, reconciliation, results
     CREDIT_LEARN = "creditbank.learn"  # a learner's own account, applications and transcript
     CREDIT_SUBMIT = (
         "creditbank.submit"  # open accounts and submit outcomes for own school's learners
@@ -86,6 +90,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CREDIT_UNMASK,
             Capability.TALENT_VIEW,
             Capability.TALENT_MANAGE,
+            Capability.EVALUATION_VIEW,
+            Capability.EVALUATION_MANAGE,
         }
     ),
     Role.UNIT_LIAISON: frozenset(
@@ -102,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.COOPERATION_VIEW,
             Capability.COOPERATION_MANAGE,
             Capability.TALENT_VIEW,
+            Capability.EVALUATION_VIEW,
         }
     ),
     Role.SCHOOL_CLERK: frozenset(
@@ -119,12 +126,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CREDIT_SUBMIT,
             Capability.CREDIT_REVIEW,
             Capability.TALENT_VIEW,
+            Capability.EVALUATION_VIEW,
+            Capability.EVALUATION_SUBMIT,
         }
     ),
     Role.ENTERPRISE: frozenset(
         {Capability.COOPERATION_VIEW, Capability.TALENT_VIEW, Capability.TALENT_SURVEY}
     ),
-    Role.EXPERT: frozenset(),
+    Role.EXPERT: frozenset({Capability.EVALUATION_SCORE}),
     Role.LEARNER: frozenset({Capability.CREDIT_LEARN}),
     Role.SYSTEM_ADMIN: frozenset({Capability.ORGS_MANAGE, Capability.JOBS_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Capability.SECURITY_MANAGE}),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhijiao.cooperation.apps.CooperationConfig",
     "zhijiao.talent.apps.TalentConfig",
     "zhijiao.creditbank.apps.CreditbankConfig",
+    "zhijiao.evaluation.apps.EvaluationConfig",
     "zhijiao.core.site.ZhijiaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
