@@ -115,8 +115,17 @@ API: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/data/values"): Access("写入数据值", REPORTERS, scoped=True),
 }
 
+PUBLIC = {
+    "/login/": "登录",
+    "/healthz": "健康检查（负载均衡）",
+    "/privacy/": "个人信息保护说明",
+    "/api/v1/openapi.json": "OpenAPI 文档",
+    "/api/v1/docs": "接口文档页",
+}
+
 # Each module declares its own pages, routes and sidebar group in ``<module>/access.py``
-# (``PAGES``, ``API``, ``MENU = (group title, [MenuItem, ...])``); they join the matrix here.
+# (``PAGES``, ``API``, ``MENU = (group title, [MenuItem, ...])``, and optionally ``PUBLIC``,
+# the addresses it serves without sign-in); they join the matrix here.
 MODULES = (
     "zhijiao.people",
     "zhijiao.cooperation",
@@ -134,19 +143,13 @@ def _merge_modules() -> None:
         declared = import_module(f"{module}.access")
         PAGES.update(declared.PAGES)
         API.update(declared.API)
+        PUBLIC.update(getattr(declared, "PUBLIC", {}))
         if getattr(declared, "MENU", None):
             MENUS.append(declared.MENU)
 
 
 _merge_modules()
 
-PUBLIC = {
-    "/login/": "登录",
-    "/healthz": "健康检查（负载均衡）",
-    "/privacy/": "个人信息保护说明",
-    "/api/v1/openapi.json": "OpenAPI 文档",
-    "/api/v1/docs": "接口文档页",
-}
 
 
 def render_markdown() -> str:
