@@ -136,9 +136,16 @@ MODULES = (
 MENUS: list[tuple[str, list[MenuItem]]] = []
 
 
-def _merge_modules() -> None:
+def merge_modules() -> None:
+    """Adds each module's declarations to the matrix; run once, from ``CoreConfig.ready()``.
+
+    Not at import time: a module's ``access.py`` may import code (a registry kit, services) that
+    itself imports this module, and every app's models must be loaded first.
+    """
     from importlib import import_module
 
+    if MENUS:
+        return
     for module in MODULES:
         declared = import_module(f"{module}.access")
         PAGES.update(declared.PAGES)
@@ -146,9 +153,6 @@ def _merge_modules() -> None:
         PUBLIC.update(getattr(declared, "PUBLIC", {}))
         if getattr(declared, "MENU", None):
             MENUS.append(declared.MENU)
-
-
-_merge_modules()
 
 
 

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self) -> None:
-        from . import audit
+        from . import access, audit
 
         audit.connect_auth_signals()
+        access.merge_modules()
