@@ -24,14 +24,23 @@ locale: $(BIN)/.installed
 install: $(BIN)/.installed locale
 
 # The demo: embedded SQLite under var/, the official plan, the city's units, one user per role,
-# a believable history of reports, the plan's targets with monitoring data since 2021;
-# a job worker in the background and the site on $(HOST).
+# a believable history of reports, the plan's targets with monitoring data since 2021, the
+# registries the counted targets come from (people, cooperation), the talent catalogues and
+# demand surveys, the credit bank; a job worker in the background and the site on $(HOST).
 demo: install
 	$(ZJ) migrate --noinput -v0
 	$(ZJ) loadplan $(PLAN)
 	$(ZJ) demo
 	$(ZJ) loadindicators $(TARGETS)
 	$(ZJ) demoindicators
+	$(ZJ) demopeople
+	$(ZJ) democooperation
+	$(ZJ) loadcatalogue occupations data/talent/occupations-2022.csv --edition 2022
+	$(ZJ) loadcatalogue majors data/talent/majors-2021.csv --edition 2021
+	$(ZJ) loadcatalogue industries data/talent/industries-2017.csv --edition 2017
+	$(ZJ) loadcatalogue mapping data/talent/mapping-2021.csv --edition 2021
+	$(ZJ) demotalent
+	$(ZJ) democreditbank
 	@echo "打开 http://$(HOST)/ —— 演示账号见 README.md"
 	$(ZJ) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(ZJ) runserver $(HOST) --noreload

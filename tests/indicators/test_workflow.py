@@ -16,6 +16,7 @@ from zhijiao.core.models import AuditAction, AuditEvent, Notification
 from zhijiao.indicators import selectors, services
 from zhijiao.indicators.data import CellError, IndicatorErrorCode
 from zhijiao.indicators.models import (
+    DataElement,
     DataSetExtension,
     DataValue,
     Submission,
@@ -24,6 +25,8 @@ from zhijiao.indicators.models import (
     ValueSource,
 )
 from zhijiao.indicators.services import ValuesRejected
+from zhijiao.indicators.sources import register
+from zhijiao.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -375,6 +378,28 @@ def test_reporting_is_blocked_by_a_validation_error(monitoring):
     assert caught.value.message == "数据未通过校验，不能报送：双师型教师数不能超过专业课教师数"
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.OPEN
+
+
+@register("test_registered_dual", name="测试：登记在册的双师型教师数", unit_of_measure="人")
+def _registered_dual(years):
+    school = Unit.objects.get(name="甲职校")
+    return {(school.pk, year): Decimal(120) for year in years}
+
+
+def test_a_rule_reads_the_registry_for_an_element_counted_from_records(monitoring):
+    DataElement.objects.filter(code="TEACHER_DUAL").update(source="test_registered_dual")
+    typed = {code: value for code, value in COMPLETE.items() if code != "TEACHER_DUAL"}
+    submission = _save(monitoring, typed)  # 100 专业课 teachers typed, 120 双师型 registered
+
+    with pytest.raises(ServiceError) as caught:
+        services.submission_complete(user=monitoring.users["school"], submission=submission)
+
+    assert caught.value.message == "数据未通过校验，不能报送：双师型教师数不能超过专业课教师数"
+    _save(monitoring, {"TEACHER_PRO": "150"})
+    submission = services.submission_complete(
+        user=monitoring.users["school"], submission=submission
+    )
+    assert submission.status == SubmissionStatus.AWAITING_BUREAU
 
 
 def test_reporting_is_allowed_with_only_warnings(monitoring):

@@ -226,8 +226,21 @@ def format_number(number: Decimal, decimals: int | None = None) -> str:
 
 
 def submission_numbers(submission: Submission) -> dict[Ref, Decimal | None]:
-    """The submission's figures by reference, with totals over disaggregations."""
+    """The submission's figures by reference, with totals over disaggregations.
+
+    Elements of the data set counted from a registry (``source``) take the registry's figure for
+    the submission's unit and year, so a rule can compare what is typed in with what is
+    registered (中高职贯通 students against the enrolment reported).
+    """
     result: dict[Ref, Decimal | None] = {}
+    year = submission.period_end.year
+    for member in data_set_elements(submission.data_set):
+        source = sources.source_get(member.element.source) if member.element.source else None
+        if source is not None:
+            computed = source.compute([year])
+            result[Ref(member.element.code, "")] = computed.get(
+                (submission.unit_id, year), Decimal(0)
+            )
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for code, option, number in submission.values.filter(number__isnull=False).values_list(
         "element__code", "option_code", "number"

@@ -288,6 +288,8 @@ class Command(BaseCommand):
         return sub
 
     def _value(self, sub: Submission, code: str, number: float | int, option: str = "") -> None:
+        if self.elements[code].source:
+            return  # counted from the registries (people, cooperation…), not typed in
         self.values.append(
             DataValue(
                 submission=sub,
