@@ -446,6 +446,8 @@ def member_add(
     """A unit joins a group; the same unit cannot be a current member twice."""
     _manage(user, "职教集团成员")
     group = _lock(user, VocationalGroup, group, "职教集团")
+    if group.level == GroupLevel.DISSOLVED:
+        raise _error(Code.WRONG_LEVEL, f"该职教集团已于 {group.level_since} 撤销，不能登记新成员")
     if unit.kind in (UnitKind.GOVERNMENT, UnitKind.PARTY):
         raise _invalid("unit", "党政部门不作为职教集团成员单位登记")
     _not_future("joined_on", joined_on, "加入日期")
@@ -516,6 +518,8 @@ def activity_record(
     group = _lock(user, VocationalGroup, group, "职教集团")
     _not_future("held_on", held_on, "活动日期")
     _not_before("held_on", held_on, group.founded_on, "活动日期不能早于集团成立日期")
+    if group.level == GroupLevel.DISSOLVED and held_on > (group.level_since or held_on):
+        raise _invalid("held_on", f"该职教集团已于 {group.level_since} 撤销，不能登记撤销后的活动")
     activity = GroupActivity.objects.create(
         group=group,
         held_on=held_on,

@@ -664,10 +664,11 @@ def _api_type(form_field: forms.Field) -> Any:
         return list[str]
     if isinstance(form_field, forms.BooleanField):
         return bool
-    if isinstance(form_field, forms.IntegerField):
-        return int
+    # Before IntegerField: a DecimalField is one.
     if isinstance(form_field, forms.DecimalField):
         return Decimal
+    if isinstance(form_field, forms.IntegerField):
+        return int
     if isinstance(form_field, forms.DateField):
         return dt.date
     return str

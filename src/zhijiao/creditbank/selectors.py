@@ -672,3 +672,93 @@ def credited_totals() -> dict[str, Any]:
         "credits": standing.aggregate(total=Sum("credits"))["total"] or Decimal(0),
         "applications": by_status,
     }
+
+
+# ---------------------------------------------------------------- pages: queue and statistics
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "todo"  # "todo": what waits for the user; "": everything in scope
+    school: int | None = None
+    programme: int | None = None
+    batch: str = ""
+    q: str = ""  # an application number or a learner's account number
+
+
+def applications_filtered(user: Any, filters: QueueFilters) -> QuerySet[Application]:
+    """Applications in the user's scope with the queue's filters (oldest submitted first)."""
+    qs = review_queue(user) if filters.status == "todo" else applications_visible(user)
+    if filters.status and filters.status != "todo":
+        qs = qs.filter(status=filters.status)
+    if filters.school is not None:
+        qs = qs.filter(school_id=filters.school)
+    if filters.programme is not None:
+        qs = qs.filter(programme_id=filters.programme)
+    if filters.batch:
+        qs = qs.filter(batch=filters.batch)
+    if filters.q:
+        text = normalise(filters.q)
+        qs = qs.filter(Q(number=text) | Q(learner__account_number=text))
+    return qs.order_by("submitted_at", "pk")
+
+
+@dataclass(frozen=True)
+class StatRow:
+    key: tuple[str, ...]
+    count: int
+    credits: Decimal
+
+
+@dataclass(frozen=True)
+class Statistics:
+    outcomes: tuple[StatRow, ...]  # (type, year): outcomes recorded
+    credits: tuple[StatRow, ...]  # (school, year): standing credits banked
+    applications: tuple[StatRow, ...]  # (school, status): applications
+
+
+def statistics(user: Any, *, year: int | None = None) -> Statistics:
+    """Outcomes by type and year, credits banked by school and year, applications by school and
+    state — over what the user may see (a school its own, the bank everything)."""
+    from django.db.models.functions import ExtractYear
+
+    from .data import OutcomeType
+
+    outcomes = Outcome.objects.visible_to(user)
+    credits = CreditRecord.objects.visible_to(user).filter(revoked_at__isnull=True)
+    applications = Application.objects.visible_to(user)
+    if year is not None:
+        outcomes = outcomes.filter(obtained_on__year=year)
+        credits = credits.filter(credited_on__year=year)
+        applications = applications.filter(created_at__year=year)
+    type_names = dict(OutcomeType.choices)
+    status_names = dict(ApplicationStatus.choices)
+    by_type = [
+        StatRow(
+            (type_names.get(r["outcome_type"], r["outcome_type"]), str(r["y"])),
+            r["n"],
+            Decimal(0),
+        )
+        for r in outcomes.annotate(y=ExtractYear("obtained_on"))
+        .values("outcome_type", "y")
+        .annotate(n=Count("pk"))
+        .order_by("-y", "outcome_type")
+    ]
+    by_school = [
+        StatRow((r["programme__school__name"], str(r["y"])), r["n"], r["total"] or Decimal(0))
+        for r in credits.annotate(y=ExtractYear("credited_on"))
+        .values("programme__school__name", "y")
+        .annotate(n=Count("pk"), total=Sum("credits"))
+        .order_by("-y", "programme__school__name")
+    ]
+    by_state = [
+        StatRow(
+            (r["school__name"], status_names.get(r["status"], r["status"])),
+            r["n"],
+            r["total"] or Decimal(0),
+        )
+        for r in applications.values("school__name", "status")
+        .annotate(n=Count("pk"), total=Sum("credits"))
+        .order_by("school__name", "status")
+    ]
+    return Statistics(tuple(by_type), tuple(by_school), tuple(by_state))

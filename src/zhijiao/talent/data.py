@@ -3,6 +3,7 @@ demand survey (岗位需求填报)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
@@ -179,3 +180,103 @@ class Urgency(models.TextChoices):
 MAX_EXPERIENCE_YEARS = 40
 MAX_HEADCOUNT = 10_000
 MAX_LINES = 300
+
+
+# ---------------------------------------------------------------- job postings
+
+
+class PostingErrorCode(StrEnum):
+    EMPTY_POSTING = "empty_posting"
+    GARBLED_POSTING = "garbled_posting"
+    BAD_FILE = "bad_file"
+    NOTHING_NEW = "nothing_new"
+    REPORT_NOT_READY = "report_not_ready"
+    NO_DATA = "no_data"
+    SUPPLY_INVALID = "supply_invalid"
+    DUPLICATE_SUPPLY = "duplicate_supply"
+
+
+class ClassifyMethod(models.TextChoices):
+    """How a posting got its occupation."""
+
+    ALIAS_TITLE = "alias_title", "别名词典（标题）"
+    ALIAS_TEXT = "alias_text", "别名词典（正文）"
+    SIMILARITY = "similarity", "相似度"
+    MANUAL = "manual", "人工校正"
+    GIVEN = "given", "来源已标注"
+    NONE = "none", "未能归类"
+
+
+# Below this a posting is listed first on the workbench for review.
+REVIEW_BELOW = 0.6
+MAX_POSTING_TEXT = 5000
+MAX_POSTING_TITLE = 100
+
+
+# ---------------------------------------------------------------- supply
+
+
+class Destination(models.TextChoices):
+    """Where a school's graduates went (毕业去向)."""
+
+    LOCAL = "local", "本地就业"
+    FURTHER = "further", "升学"
+    OTHER = "other", "其他（外地就业、待业等）"
+
+
+# ---------------------------------------------------------------- analysis and the report
+
+
+class ReportStatus(models.TextChoices):
+    GENERATED = "generated", "已生成"
+    PUBLISHED = "published", "已发布"
+
+
+@dataclass(frozen=True)
+class ShortageIndexVersion:
+    """A version of the 紧缺指数: what it weighs, how much, and the thresholds of the list.
+
+    Each component is scaled to 0–1 (docs/talent-analysis.md); the index is 100 × Σ weight ×
+    component. A version, once used in a published report, is never changed: a new one is added.
+    """
+
+    name: str
+    weights: dict[str, float]
+    shortage_at: float  # index at or above: 紧缺
+    tight_at: float  # index at or above: 较紧缺
+    min_demand: int  # occupations with less demand are not listed
+    note: str
+
+
+INDEX_COMPONENTS = {
+    "ratio": "求人倍率（需求人数 ÷ 可供毕业生数，3 倍及以上或无对口供给记满分）",
+    "growth": "需求增长（较上年增长率，−50% 记 0 分、持平记 0.5 分、增长 50% 及以上记满分）",
+    "urgency": "用工紧迫度（紧急岗位人数 + 0.5 × 较急岗位人数）÷ 需求人数",
+    "postings": "招聘活跃度（该职业招聘信息条数 ÷ 招聘最多职业的条数）",
+}
+INDEX_VERSIONS: dict[str, ShortageIndexVersion] = {
+    "2025.1": ShortageIndexVersion(
+        name="2025.1",
+        weights={"ratio": 0.4, "growth": 0.2, "urgency": 0.2, "postings": 0.2},
+        shortage_at=70.0,
+        tight_at=55.0,
+        min_demand=10,
+        note="首版：以求人倍率为主，兼顾需求增长、用工紧迫度和招聘活跃度。",
+    ),
+}
+CURRENT_INDEX_VERSION = "2025.1"
+
+# Majors whose graduates are matched by demand: below LOW the major is over-supplied.
+MATCH_LOW = 0.8
+MATCH_CUT = 0.5
+MATCH_HIGH = 1.5
+
+
+class Suggestion(models.TextChoices):
+    """What the report suggests for a major (专业设置调整建议)."""
+
+    EXPAND = "expand", "扩大招生规模"
+    KEEP = "keep", "保持现有规模"
+    ADJUST = "adjust", "优化专业方向、控制规模"
+    REDUCE = "reduce", "调减招生规模"
+    NEW = "new", "增设对口专业（方向）"

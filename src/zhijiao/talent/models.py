@@ -1,5 +1,6 @@
-"""The industry talent data platform (产业人才数据平台): catalogues as data, enterprises' profiles
-and the annual enterprise demand survey (岗位需求填报).
+"""The industry talent data platform (产业人才数据平台): catalogues as data, enterprises' profiles,
+the annual enterprise demand survey (岗位需求填报), imported job postings and their classification,
+schools' supply of graduates, and the archived annual reports.
 
 Catalogues are versioned by edition: every entry belongs to one :class:`CatalogueEdition`, and
 one edition of each kind is current. A demand line points at the occupation entry of the edition
@@ -20,10 +21,12 @@ from .data import (
     MAX_EXPERIENCE_YEARS,
     MAX_HEADCOUNT,
     CatalogueKind,
+    ClassifyMethod,
     Cluster,
     Education,
     EnterpriseSize,
     MajorStage,
+    ReportStatus,
     RoundStatus,
     SalaryBand,
     SkillLevel,
@@ -409,3 +412,227 @@ class DemandLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation.name} × {self.headcount}"
+
+
+# ---------------------------------------------------------------- job postings
+
+
+class PostingBatch(models.Model):
+    """One import of job postings (a file), for tracing where postings came from."""
+
+    source = models.CharField("来源", max_length=100)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    imported = models.PositiveIntegerField("导入条数", default=0)
+    duplicates = models.PositiveIntegerField("重复跳过", default=0)
+    created_at = models.DateTimeField("导入时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "招聘信息导入批次"
+        verbose_name_plural = "招聘信息导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source}（{self.imported} 条）"
+
+
+class Posting(models.Model):
+    """A job posting (招聘信息) as published by an employer, and the occupation it was classified
+    to. Postings name companies and jobs, not people: no personal data (contact lines are dropped
+    on import)."""
+
+    batch = models.ForeignKey(
+        PostingBatch, verbose_name="导入批次", on_delete=models.CASCADE, related_name="postings"
+    )
+    source = models.CharField("来源", max_length=100)
+    external_id = models.CharField("来源编号", max_length=100, blank=True)
+    title = models.CharField("职位名称", max_length=100)
+    text = models.TextField("职位描述", blank=True)
+    company = models.CharField("招聘单位", max_length=200, blank=True)
+    cluster = models.CharField("产业集群", max_length=20, choices=Cluster.choices, blank=True)
+    year = models.PositiveSmallIntegerField("年度")
+    posted_on = models.DateField("发布日期", null=True, blank=True)
+    headcount = models.PositiveIntegerField("招聘人数", default=1)
+    fingerprint = models.CharField("去重指纹", max_length=40, unique=True)
+    occupation = models.ForeignKey(
+        Occupation,
+        verbose_name="职业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="postings",
+    )
+    confidence = models.FloatField("置信度", default=0.0)
+    method = models.CharField(
+        "归类方式", max_length=20, choices=ClassifyMethod.choices, default=ClassifyMethod.NONE
+    )
+    skills = models.JSONField("技能要求", default=list, blank=True)
+    certificates = models.JSONField("证书要求", default=list, blank=True)
+    education = models.CharField(
+        "学历要求", max_length=20, choices=Education.choices, default=Education.ANY
+    )
+    skill_level = models.CharField(
+        "技能等级", max_length=20, choices=SkillLevel.choices, default=SkillLevel.ANY
+    )
+    reviewed_at = models.DateTimeField("校正时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="校正人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("导入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "招聘信息"
+        verbose_name_plural = "招聘信息"
+        ordering = ["-year", "-posted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=0, confidence__lte=1),
+                name="talent_posting_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=1, headcount__lte=MAX_HEADCOUNT),
+                name="talent_posting_headcount_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "occupation"], name="talent_posting_year_occ"),
+            models.Index(fields=["reviewed_at", "confidence"], name="talent_posting_review"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.company}）" if self.company else self.title
+
+
+class OccupationAlias(models.Model):
+    """A name postings use for an occupation (别名词典): shipped with the platform or learnt from
+    an analyst's correction. Keyed by occupation code, which catalogue editions share."""
+
+    alias = models.CharField("别名", max_length=60, unique=True)
+    occupation_code = models.CharField("职业代码", max_length=12)
+    learnt = models.BooleanField("由人工校正学得", default=False)
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "职业别名"
+        verbose_name_plural = "职业别名"
+        ordering = ["occupation_code", "alias"]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.occupation_code}"
+
+
+# ---------------------------------------------------------------- supply
+
+
+class SupplyQuerySet(ScopedQuerySet["SupplyRecord"]):
+    def scope_q(self, user: User) -> models.Q:
+        # A school its own rows; a bureau the rows of the schools it supervises.
+        return models.Q(school_id=user.unit_id) | models.Q(school__parent_id=user.unit_id)
+
+
+class SupplyRecord(models.Model):
+    """A school's major in one year: enrolment, graduates and where the graduates went. Counts of
+    people, no personal data."""
+
+    school = models.ForeignKey(
+        Unit,
+        verbose_name="学校",
+        on_delete=models.PROTECT,
+        related_name="talent_supply",
+        limit_choices_to={"kind": UnitKind.SCHOOL},
+    )
+    major = models.ForeignKey(
+        Major, verbose_name="专业", on_delete=models.PROTECT, related_name="supply"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    enrolled = models.PositiveIntegerField("招生人数", default=0)
+    graduates = models.PositiveIntegerField("毕业生人数", default=0)
+    local_employed = models.PositiveIntegerField("本地就业", default=0)
+    further_study = models.PositiveIntegerField("升学", default=0)
+    other = models.PositiveIntegerField("其他去向", default=0)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    objects = SupplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "毕业生供给"
+        verbose_name_plural = "毕业生供给"
+        ordering = ["-year", "school", "major__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "major", "year"], name="talent_supply_once"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    graduates=models.F("local_employed")
+                    + models.F("further_study")
+                    + models.F("other")
+                ),
+                name="talent_supply_destinations_add_up",
+            ),
+        ]
+        indexes = [models.Index(fields=["year"], name="talent_supply_year")]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.major.name} · {self.year}"
+
+
+# ---------------------------------------------------------------- the annual report
+
+
+class TalentReport(models.Model):
+    """The 产业人才需求报告 of a year, as last generated: the document, the figures it states (for
+    the web page) and the shortage index version and weights it used. Published by the office."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.GENERATED
+    )
+    index_version = models.CharField("紧缺指数版本", max_length=20)
+    weights = models.JSONField("指数权重", default=dict)
+    facts = models.JSONField("报告数据", default=dict)
+    file = models.CharField("文档", max_length=300)
+    generated_at = models.DateTimeField("生成时间", default=timezone.now)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "产业人才需求报告"
+        verbose_name_plural = "产业人才需求报告"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年江阴市产业人才需求报告"
