@@ -30,8 +30,17 @@ from zhijiao.indicators.models import (
     Submission,
     SubmissionStatus,
 )
+from zhijiao.indicators.sources import register
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Role
+
+
+@register("test_registered_dual", name="测试：登记在册的双师型教师数", unit_of_measure="人")
+def registered_dual(years):
+    """A registry's figure for tests: 甲职校 has 120 双师型 teachers on record every year."""
+    school = Unit.objects.get(name="甲职校")
+    return {(school.pk, year): Decimal(120) for year in years}
+
 
 CONFIG: dict[str, Any] = {
     "categories": [

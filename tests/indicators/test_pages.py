@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from zhijiao.indicators.models import (
     Comparator,
+    DataElement,
     Submission,
     SubmissionStatus,
     Target,
@@ -87,6 +88,17 @@ def test_a_school_clerk_enters_checks_and_reports_in_the_web_form(client, monito
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.AWAITING_BUREAU
+
+
+def test_the_form_shows_a_figure_counted_from_a_registry_instead_of_a_field(client, monitoring):
+    DataElement.objects.filter(code="TEACHER_DUAL").update(source="test_registered_dual")
+    client.force_login(monitoring.users["school"])
+
+    page = client.get(_form_url(monitoring)).content.decode()
+
+    assert 'name="v:TEACHER_DUAL__"' not in page
+    assert "<strong>120</strong>" in page and "由平台登记数据自动计算" in page
+    assert 'name="v:TEACHER_PRO__"' in page
 
 
 def test_another_schools_form_and_submission_are_not_found(client, monitoring, reported):

@@ -25,8 +25,6 @@ from zhijiao.indicators.models import (
     ValueSource,
 )
 from zhijiao.indicators.services import ValuesRejected
-from zhijiao.indicators.sources import register
-from zhijiao.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -378,12 +376,6 @@ def test_reporting_is_blocked_by_a_validation_error(monitoring):
     assert caught.value.message == "数据未通过校验，不能报送：双师型教师数不能超过专业课教师数"
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.OPEN
-
-
-@register("test_registered_dual", name="测试：登记在册的双师型教师数", unit_of_measure="人")
-def _registered_dual(years):
-    school = Unit.objects.get(name="甲职校")
-    return {(school.pk, year): Decimal(120) for year in years}
 
 
 def test_a_rule_reads_the_registry_for_an_element_counted_from_records(monitoring):

@@ -225,6 +225,17 @@ def format_number(number: Decimal, decimals: int | None = None) -> str:
     return text
 
 
+def registered_figures(data_set: DataSet, unit_id: int, year: int) -> dict[str, Decimal]:
+    """The figures of the data set's elements counted from registries, for one unit and year."""
+    figures = {}
+    for member in data_set_elements(data_set):
+        source = sources.source_get(member.element.source) if member.element.source else None
+        if source is not None:
+            computed = source.compute([year])
+            figures[member.element.code] = Decimal(computed.get((unit_id, year), 0))
+    return figures
+
+
 def submission_numbers(submission: Submission) -> dict[Ref, Decimal | None]:
     """The submission's figures by reference, with totals over disaggregations.
 
@@ -232,15 +243,12 @@ def submission_numbers(submission: Submission) -> dict[Ref, Decimal | None]:
     the submission's unit and year, so a rule can compare what is typed in with what is
     registered (中高职贯通 students against the enrolment reported).
     """
-    result: dict[Ref, Decimal | None] = {}
-    year = submission.period_end.year
-    for member in data_set_elements(submission.data_set):
-        source = sources.source_get(member.element.source) if member.element.source else None
-        if source is not None:
-            computed = source.compute([year])
-            result[Ref(member.element.code, "")] = computed.get(
-                (submission.unit_id, year), Decimal(0)
-            )
+    result: dict[Ref, Decimal | None] = {
+        Ref(code, ""): number
+        for code, number in registered_figures(
+            submission.data_set, submission.unit_id, submission.period_end.year
+        ).items()
+    }
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for code, option, number in submission.values.filter(number__isnull=False).values_list(
         "element__code", "option_code", "number"

@@ -390,7 +390,15 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
         except ServiceError as exc:
             report_error(request, exc)
     sheet = selectors.submission_sheet(data_set, submission)
+    registered = selectors.registered_figures(data_set, unit.pk, period.end.year)
     for row in sheet:
+        if row.element.code in registered:
+            number = registered[row.element.code]
+            row.registered = (  # type: ignore[attr-defined]
+                selectors.format_number(number)
+                if row.element.value_type != "boolean"
+                else ("是" if number else "否")
+            )
         for cell in row.cells:
             key = (row.element.code, cell.option_code)
             if key in values:
