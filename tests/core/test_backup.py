@@ -8,7 +8,7 @@ import json
 import os
 import stat
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -16,13 +16,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 from tests.factories import UnitFactory, UserFactory
-from zhijiao.core import backup
+from zhijiao.core import backup, integrity
 from zhijiao.core.models import AuditAction, AuditEvent
+from zhijiao.creditbank import ledger, triggers
+from zhijiao.creditbank.models import LedgerCheckpoint, LedgerEntry, LedgerHead
 from zhijiao.orgs.models import Unit, UnitKind, User
 
 # A restore replaces the database under Django: no test transaction may be open around it.
@@ -129,6 +131,45 @@ def test_restore_drill_brings_back_rows_and_files(school, media, backups):
     assert AuditEvent.objects.filter(
         action=AuditAction.IMPORT, message__startswith=f"恢复：从 {archive.name}"
     ).exists()
+
+
+@pytest.fixture
+def ledger_emptied_afterwards() -> Iterator[None]:
+    """The ledger refuses DELETE, which is how the test database is emptied on SQLite."""
+    yield
+    with connection.cursor() as cursor:
+        triggers.remove(cursor, connection.vendor)
+        for model in (LedgerCheckpoint, LedgerEntry, LedgerHead):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - our table names
+        triggers.install(cursor, connection.vendor)
+
+
+def _ledger_entries(count: int) -> None:
+    with transaction.atomic():
+        for n in range(count):
+            ledger.append("credit", account=f"acct-{n}", payload={"credits": n})
+
+
+def test_the_restored_platform_verifies_its_ledger(
+    school, media, backups, ledger_emptied_afterwards
+):
+    _ledger_entries(3)
+    ledger.checkpoint_create()
+    archive, _ = make_backup(backups)
+    _ledger_entries(2)  # after the backup: gone once restored
+
+    out, err = restore(archive, "--yes")
+
+    assert "完整性校验（学分银行账本）：账本完好，共 3 条记录，检查点 1 个" in out and not err
+    assert ledger.verify().entries == 3
+
+
+def test_a_restore_whose_data_fails_a_check_says_so_and_fails(school, media, backups, monkeypatch):
+    archive, _ = make_backup(backups)
+    monkeypatch.setitem(integrity._CHECKS, "测试校验", lambda: (False, "第 7 号记录的哈希不符"))
+
+    with pytest.raises(CommandError, match="测试校验未通过完整性校验：请勿启动网站"):
+        restore(archive, "--yes")
 
 
 def flip_a_byte(archive: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhijiao.core import integrity
 from zhijiao.core.backup import VENDOR_NAMES, BackupError, archive_open, archive_restore
 
 
@@ -63,3 +64,20 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("数据库迁移状态与程序一致。")
+            self._check_integrity()
+
+    def _check_integrity(self) -> None:
+        """The modules' own checks on the restored data (the credit bank verifies its ledger)."""
+        failed = []
+        for outcome in integrity.run_all():
+            line = f"完整性校验（{outcome.name}）：{outcome.message}"
+            if outcome.passed:
+                self.stdout.write(line)
+            else:
+                self.stderr.write(self.style.ERROR(line))
+                failed.append(outcome.name)
+        if failed:
+            raise CommandError(
+                f"数据已恢复，但{'、'.join(failed)}未通过完整性校验：请勿启动网站，"
+                "先核查该备份是否可信，或改用更早的备份。"
+            )
