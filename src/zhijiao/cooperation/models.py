@@ -585,6 +585,10 @@ class Apprenticeship(Record):
     def __str__(self) -> str:
         return self.name
 
+    def import_keys(self) -> list[str]:
+        """How an import names the programme when schools use the same name: “学校/项目名称”."""
+        return [f"{self.school}/{self.name}"]
+
 
 class Mentor(models.Model):
     """An enterprise mentor (企业导师) of an apprenticeship. Holds personal data: a name."""

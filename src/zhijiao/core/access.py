@@ -155,7 +155,6 @@ def merge_modules() -> None:
             MENUS.append(declared.MENU)
 
 
-
 def render_markdown() -> str:
     roles = list(Role)
     head = "| 页面或接口 | 方法 | " + " | ".join(r.label for r in roles) + " |"

@@ -537,14 +537,17 @@ def choice_pairs(form_field: forms.Field) -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in choices if v != ""]
 
 
-def _keys_of(obj: Any) -> list[str]:
-    keys = [str(obj)]
-    for attr in ("name", "short_name", "credit_code"):
-        value = getattr(obj, attr, "")
-        if value:
-            keys.append(str(value))
-    keys.extend(getattr(obj, "aliases", None) or [])
-    return keys
+def _keys_of(obj: Any) -> tuple[list[str], list[str]]:
+    """The names a cell may give an object: its own name, then its other names (short name,
+    统一社会信用代码, aliases, and whatever the model's ``import_keys()`` adds, such as
+    “学校/项目名称” for records whose names repeat across schools)."""
+    own = [str(obj)] + ([str(obj.name)] if getattr(obj, "name", "") else [])
+    other = [str(getattr(obj, attr, "") or "") for attr in ("short_name", "credit_code")]
+    other.extend(getattr(obj, "aliases", None) or [])
+    import_keys = getattr(obj, "import_keys", None)
+    if callable(import_keys):
+        other.extend(import_keys())
+    return own, [key for key in other if key]
 
 
 class CellReader:
@@ -553,17 +556,25 @@ class CellReader:
     def __init__(self, form_field: forms.Field, header: str) -> None:
         self.field = form_field
         self.header = header
-        self._objects: dict[str, Any] | None = None
+        self._objects: dict[str, set[Any]] | None = None
+        self._names: dict[Any, list[str]] = {}
 
-    def _lookup(self) -> dict[str, Any]:
+    def _lookup(self) -> dict[str, set[Any]]:
+        """Each name to the objects it may mean. An object's own name outranks another
+        object's other name; a name that still means several objects is ambiguous."""
         if self._objects is None:
             assert isinstance(self.field, forms.ModelChoiceField)
-            objects: dict[str, Any] = {}
+            own: dict[str, set[Any]] = {}
+            other: dict[str, set[Any]] = {}
             queryset: Any = self.field.queryset
             for obj in queryset:
-                for key in _keys_of(obj):
-                    objects.setdefault(normalize_header(key), obj.pk)
-            self._objects = objects
+                names, more = _keys_of(obj)
+                self._names[obj.pk] = names + more
+                for key in names:
+                    own.setdefault(normalize_header(key), set()).add(obj.pk)
+                for key in more:
+                    other.setdefault(normalize_header(key), set()).add(obj.pk)
+            self._objects = {**{k: v for k, v in other.items() if k not in own}, **own}
         return self._objects
 
     def _choice(self, text: str) -> str:
@@ -578,10 +589,21 @@ class CellReader:
         return value
 
     def _object(self, text: str) -> Any:
-        pk = self._lookup().get(normalize_header(text))
-        if pk is None:
+        objects = self._lookup()
+        pks = objects.get(normalize_header(text))
+        if not pks:
             raise ValueError(f"找不到{self.header}“{text}”，或不在您可以选择的范围内")
-        return pk
+        if len(pks) > 1:
+            # Name each candidate by the first of its names that means it alone.
+            hints = [
+                next((n for n in self._names[pk] if objects.get(normalize_header(n)) == {pk}), "")
+                for pk in sorted(pks)
+            ]
+            shown = "、".join(h for h in hints if h)
+            raise ValueError(
+                f"有多个{self.header}名为“{text}”，请写明是哪一个" + (f"：{shown}" if shown else "")
+            )
+        return next(iter(pks))
 
     def read(self, value: Any) -> Any:
         f = self.field
@@ -1162,7 +1184,7 @@ class Registry:
         user = request.user
         sections = []
         shown_actions = set()
-        actions = {a.name: a for a in self.actions if user.can(a.capability) and a.show(obj)}
+        actions = {a.name: a for a in self.actions if self._may_act(user, obj, a)}
         for s in self.sections:
             action = actions.get(s.action)
             if action is not None:
@@ -1208,6 +1230,15 @@ class Registry:
         )
         response.status_code = status
         return response
+
+    def _may_act(self, user: Any, obj: Any, action: Action) -> bool:
+        """Whether the detail page offers an action: the capability, the record as it stands,
+        and — for the manage capability — a record the user may change, not only see."""
+        if not user.can(action.capability) or not action.show(obj):
+            return False
+        if action.capability == self.manage and self.editable is not None:
+            return bool(self.editable(user).filter(pk=obj.pk).exists())
+        return True
 
     def detail_view(self, request: AuthedRequest, pk: int) -> HttpResponse:
         require(request, self.view)

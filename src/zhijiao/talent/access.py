@@ -10,6 +10,10 @@ ENTERPRISES = frozenset({Role.ENTERPRISE})
 # not for the enterprises surveyed (see selectors.may_see_demand).
 PLANNERS = REPORTERS
 OFFICE_AND_ENTERPRISES = frozenset({Role.PLAN_OFFICE, Role.ENTERPRISE})
+# Supply is recorded by schools and read by the office and the bureaus supervising schools.
+SUPPLY = frozenset({Role.PLAN_OFFICE, Role.UNIT_LIAISON, Role.SCHOOL_CLERK})
+# Published reports are public: every role (and anyone without an account) may read them.
+EVERYONE = frozenset(Role)
 
 PAGES: dict[str, Access] = {
     "talent-catalogue": Access("目录浏览（职业、专业、行业、职业面向）", VIEWERS),
@@ -24,6 +28,12 @@ PAGES: dict[str, Access] = {
     "talent-survey-decide": Access("采纳、退回岗位需求", OFFICE, methods="POST"),
     "talent-rounds": Access("需求调查轮次", OFFICE, methods="GET POST"),
     "talent-demand": Access("岗位需求汇总", PLANNERS),
+    "talent-postings": Access("招聘信息导入与归类校正", OFFICE, methods="GET POST"),
+    "talent-posting-correct": Access("校正招聘信息归类", OFFICE, methods="POST"),
+    "talent-supply": Access("毕业生供给（填报、导入）", SUPPLY, scoped=True, methods="GET POST"),
+    "talent-analysis": Access("供需分析与紧缺职业", PLANNERS),
+    "talent-reports": Access("产业人才需求报告（生成、发布）", OFFICE, methods="GET POST"),
+    "talent-report": Access("产业人才需求报告（网页预览）", OFFICE),
 }
 
 API: dict[tuple[str, str], Access] = {
@@ -34,6 +44,19 @@ API: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/talent/survey"): Access("岗位需求填报", OFFICE_AND_ENTERPRISES, scoped=True),
     ("POST", "/api/v1/talent/survey"): Access("填报、报送岗位需求", ENTERPRISES, scoped=True),
     ("GET", "/api/v1/talent/demand"): Access("岗位需求汇总", PLANNERS),
+    ("GET", "/api/v1/talent/shortage"): Access("紧缺职业目录与供需分析", PLANNERS),
+    ("GET", "/api/v1/talent/supply"): Access("毕业生供给", SUPPLY, scoped=True),
+    ("GET", "/api/v1/talent/reports"): Access("已发布的产业人才需求报告（公开）", EVERYONE),
+    ("GET", "/api/v1/talent/reports/{year}"): Access("产业人才需求报告（公开）", EVERYONE),
+    ("GET", "/api/v1/talent/reports/{year}/document"): Access(
+        "产业人才需求报告文档（公开）", EVERYONE
+    ),
+}
+
+PUBLIC = {
+    "/api/v1/talent/reports": "已发布的产业人才需求报告（JSON；浏览器访问得到报告列表页）",
+    "/api/v1/talent/reports/{year}": "产业人才需求报告（JSON；浏览器访问得到报告网页）",
+    "/api/v1/talent/reports/{year}/document": "产业人才需求报告（.docx）",
 }
 
 MENU = (
@@ -46,5 +69,9 @@ MENU = (
         MenuItem("调查轮次", "event", "talent-rounds", Capability.TALENT_MANAGE),
         # The planners' capability: enterprises (TALENT_VIEW too) do not see demand figures.
         MenuItem("需求汇总", "bar_chart", "talent-demand", Capability.PLAN_VIEW),
+        MenuItem("供需分析", "monitoring", "talent-analysis", Capability.PLAN_VIEW),
+        MenuItem("毕业生供给", "school", "talent-supply", Capability.PLAN_VIEW),
+        MenuItem("招聘信息", "work", "talent-postings", Capability.TALENT_MANAGE),
+        MenuItem("需求报告", "description", "talent-reports", Capability.TALENT_MANAGE),
     ],
 )

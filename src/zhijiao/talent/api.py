@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
@@ -454,3 +454,228 @@ def demand(
             for r in selectors.demand_by(by, filters)
         ],
     )
+
+
+# ---------------------------------------------------------------- analysis, supply, reports
+
+
+class ShortageRowOut(Schema):
+    code: str
+    name: str
+    grade: str = Field(description="紧缺、较紧缺或一般")
+    index: float = Field(description="紧缺指数（0–100）")
+    demand: int
+    supply: float
+    gap: float
+    ratio: float | None = Field(description="求人倍率；无对口供给时为空")
+    growth: float | None = Field(description="需求较上年的增长率")
+    postings: int
+    components: dict[str, float] = Field(description="各分项得分（0–1）")
+
+
+class ShortageOut(Schema):
+    year: int
+    version: str = Field(description="紧缺指数版本")
+    weights: dict[str, float]
+    component_methods: dict[str, str]
+    shortage_at: float
+    tight_at: float
+    occupations: list[ShortageRowOut]
+
+
+@router.get(
+    "/talent/shortage",
+    response={200: ShortageOut, **WRITE_ERRORS},
+    summary="紧缺职业目录与各职业供需",
+    description="某年度各职业的需求、供给、缺口、求人倍率、紧缺指数及其分项得分，按紧缺指数从高到低；"
+    "all=false（默认）只列紧缺和较紧缺职业。指数的版本和权重一并返回。",
+)
+@decorate_view(allowed_first(selectors.may_see_demand))
+def shortage(request: HttpRequest, year: int, all: bool = False) -> ShortageOut:  # noqa: A002 - the query parameter's name
+    from .analysis import analyse
+    from .data import INDEX_COMPONENTS, INDEX_VERSIONS
+
+    if not 2000 <= year <= 2100:
+        raise ServiceError(TalentErrorCode.INVALID_INPUT, "年度不正确")
+    result = analyse(year)
+    version = INDEX_VERSIONS[result.version]
+    rows = result.occupations if all else result.shortage
+    return ShortageOut(
+        year=year,
+        version=version.name,
+        weights=version.weights,
+        component_methods=INDEX_COMPONENTS,
+        shortage_at=version.shortage_at,
+        tight_at=version.tight_at,
+        occupations=[
+            ShortageRowOut(
+                code=o.code,
+                name=o.name,
+                grade=o.grade,
+                index=o.index,
+                demand=o.demand,
+                supply=o.supply,
+                gap=o.gap,
+                ratio=o.ratio,
+                growth=o.growth,
+                postings=o.postings,
+                components=o.components,
+            )
+            for o in rows
+        ],
+    )
+
+
+class SupplyOut(Schema):
+    school_id: int
+    school: str
+    major_code: str
+    major: str
+    year: int
+    enrolled: int
+    graduates: int
+    local_employed: int
+    further_study: int
+    other: int
+
+
+def _may_see_supply(user: Any) -> bool:
+    return bool(
+        user.can(Capability.TALENT_VIEW)
+        and not user.can(Capability.TALENT_SURVEY)
+        and user.can(Capability.PLAN_VIEW)
+    )
+
+
+@router.get(
+    "/talent/supply",
+    response={200: list[SupplyOut], **WRITE_ERRORS},
+    summary="毕业生供给",
+    description="各学校分专业、年度的招生、毕业生和毕业去向（本地就业、升学、其他）。学校只看到本校，"
+    "教育主管部门看到所辖学校，工作专班看到全部。",
+)
+@decorate_view(allowed_first(_may_see_supply))
+def supply_list(
+    request: HttpRequest, year: int | None = None, limit: int = 100, offset: int = 0
+) -> list[SupplyOut]:
+    from .supply import supply_visible
+
+    limit = max(1, min(limit, MAX_LIMIT))
+    rows = supply_visible(request.user, year=year)[max(offset, 0) : max(offset, 0) + limit]
+    return [
+        SupplyOut(
+            school_id=r.school_id,
+            school=r.school.name,
+            major_code=r.major.code,
+            major=r.major.name,
+            year=r.year,
+            enrolled=r.enrolled,
+            graduates=r.graduates,
+            local_employed=r.local_employed,
+            further_study=r.further_study,
+            other=r.other,
+        )
+        for r in rows
+    ]
+
+
+class ReportOut(Schema):
+    year: int
+    title: str
+    published_at: dt.datetime | None
+    index_version: str
+    weights: dict[str, float]
+    summary: list[str]
+    document_url: str
+    page_url: str
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    if request.GET.get("format") == "html":
+        return True
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def _report_out(report: Any) -> ReportOut:
+    from .reports import title_of
+
+    base = f"/api/v1/talent/reports/{report.year}"
+    return ReportOut(
+        year=report.year,
+        title=title_of(report.year),
+        published_at=report.published_at,
+        index_version=report.index_version,
+        weights=report.weights,
+        summary=list(report.facts.get("summary", [])),
+        document_url=f"{base}/document",
+        page_url=f"{base}?format=html",
+    )
+
+
+def _published(year: int) -> Any:
+    from .data import ReportStatus
+    from .models import TalentReport
+
+    report = TalentReport.objects.filter(year=year, status=ReportStatus.PUBLISHED).first()
+    if report is None:
+        raise Http404("未找到该年度已发布的报告")
+    return report
+
+
+@router.get(
+    "/talent/reports",
+    auth=None,
+    response=list[ReportOut],
+    summary="已发布的产业人才需求报告（无需登录）",
+    description="工作专班已发布的各年度报告：摘要、紧缺指数版本和权重、文档和网页地址。浏览器访问"
+    "（Accept: text/html 或 ?format=html）得到报告列表页。",
+)
+def report_list(request: HttpRequest) -> HttpResponse | list[ReportOut]:
+    from django.shortcuts import render
+
+    from .reports import published
+
+    reports = published()
+    if _wants_html(request):
+        return render(
+            request,
+            "talent/public_reports.html",
+            {"reports": reports, "title": "江阴市产业人才需求报告"},
+        )
+    return [_report_out(r) for r in reports]
+
+
+@router.get(
+    "/talent/reports/{year}",
+    auth=None,
+    response={200: ReportOut, 404: ErrorOut},
+    summary="某年度已发布的产业人才需求报告（无需登录）",
+    description="浏览器访问（Accept: text/html 或 ?format=html）得到报告网页：摘要、方法、需求、结构、"
+    "供需对比、紧缺职业目录（含指数权重）和建议，含图表。",
+)
+def report_detail(request: HttpRequest, year: int) -> HttpResponse | ReportOut:
+    from django.shortcuts import render
+
+    from .reports import page_context
+
+    report = _published(year)
+    if _wants_html(request):
+        return render(request, "talent/report_page.html", page_context(report))
+    return _report_out(report)
+
+
+@router.get(
+    "/talent/reports/{year}/document",
+    auth=None,
+    response={200: None, 404: ErrorOut},
+    summary="下载已发布的产业人才需求报告（.docx，无需登录）",
+)
+def report_document(request: HttpRequest, year: int) -> FileResponse:
+    from .reports import filename_of, report_file
+
+    report = _published(year)
+    path = report_file(report)
+    if not path.exists():
+        raise Http404("报告文档缺失，请联系工作专班重新生成")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename_of(year))

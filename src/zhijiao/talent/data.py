@@ -259,7 +259,7 @@ INDEX_VERSIONS: dict[str, ShortageIndexVersion] = {
         name="2025.1",
         weights={"ratio": 0.4, "growth": 0.2, "urgency": 0.2, "postings": 0.2},
         shortage_at=70.0,
-        tight_at=55.0,
+        tight_at=60.0,
         min_demand=10,
         note="首版：以求人倍率为主，兼顾需求增长、用工紧迫度和招聘活跃度。",
     ),

@@ -146,3 +146,41 @@ class MappingForm(forms.Form):
     industry_code = forms.CharField(label="行业代码", max_length=10)
     source = forms.CharField(label="来源", max_length=200)
     note = forms.CharField(label="说明", max_length=300, required=False)
+
+
+class PostingImportForm(forms.Form):
+    file = forms.FileField(label="招聘信息文件（.csv、.xlsx 或 .json）")
+    source = forms.CharField(label="来源", max_length=100, help_text="如：江阴人才网、前程无忧。")
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="没有发布日期的条目计入此年度。",
+    )
+
+
+class CorrectForm(forms.Form):
+    occupation = forms.CharField(label="职业代码", max_length=12)
+    learn = forms.BooleanField(label="把职位名称加入别名词典", required=False, initial=True)
+
+
+class SupplyForm(forms.Form):
+    school = forms.IntegerField(label="学校", required=False)
+    major_code = forms.CharField(
+        label="专业代码", max_length=6, help_text="6 位专业代码，如 460103。"
+    )
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    enrolled = forms.IntegerField(label="招生人数", min_value=0)
+    graduates = forms.IntegerField(label="毕业生人数", min_value=0)
+    local_employed = forms.IntegerField(label="本地就业", min_value=0)
+    further_study = forms.IntegerField(label="升学", min_value=0)
+    other = forms.IntegerField(label="其他去向", min_value=0)
+
+
+class SupplyImportForm(forms.Form):
+    file = forms.FileField(label="供给文件（.csv 或 .xlsx）")
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
