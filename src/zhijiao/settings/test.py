@@ -1,6 +1,7 @@
 """Test settings: fast hashing, in-memory mail, jobs run immediately, files under a temp dir."""
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +13,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("ZHIJIAO_TEST_TASKS_DB") == "1":  # worker processes started by a test
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def _scratch_dir(prefix: str) -> Path:
