@@ -80,6 +80,7 @@ bench: install
 	  for b in $(BENCHES); do DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python $$b || status=1; done; \
 	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/pages.py || status=1; \
 	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/loadtest.py $(LOAD_ARGS) || status=1; \
+	  $(BIN)/python bench/replica.py || status=1; \
 	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmarks are skipped"; fi; \
 	exit $$status
 

@@ -23,6 +23,7 @@ from zhijiao.core.excel import XLSX_CONTENT_TYPE, Column, ExcelError, ImportReje
 from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.core.periods import Period
+from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
@@ -49,6 +50,7 @@ def _fmt(value: Decimal | None, decimals: int) -> str:
 # ---------------------------------------------------------------- targets
 
 
+@replica_reads
 def overview(request: AuthedRequest) -> HttpResponse:
     """The city overview: every target of the plan, its latest value, gap, status, projection."""
     require(request, Capability.TARGETS_VIEW)
@@ -113,6 +115,7 @@ def _row(p: TargetProgress) -> dict[str, Any]:
     }
 
 
+@replica_reads
 def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
     """One target: the trend with the target line and projection, and each school's value."""
     require(request, Capability.TARGETS_VIEW)
@@ -226,6 +229,7 @@ def _trend_line(series: list[tuple[int, Decimal | None]], years: list[int]) -> l
     return [float(intercept + slope * y) for y in years]
 
 
+@replica_reads
 def timeliness(request: AuthedRequest) -> HttpResponse:
     """Reporting completeness and timeliness per data set and period, imports included."""
     require(request, Capability.TARGETS_VIEW)

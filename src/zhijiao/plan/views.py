@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
+from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.indicators import selectors as indicator_selectors
 from zhijiao.orgs.roles import Capability
@@ -65,6 +66,7 @@ def _status_badges() -> list[dict[str, str]]:
     ]
 
 
+@replica_reads
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """The plan office's view of every task: by status, programme and unit; late lists; scorecard."""
     require(request, Capability.PLAN_VIEW_ALL)
