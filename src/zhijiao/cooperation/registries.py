@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 
 from zhijiao.core.registry import (
     Action,
@@ -43,6 +43,7 @@ from .models import (
     Apprentice,
     Apprenticeship,
     FamousProject,
+    GroupMember,
     IdeologyCase,
     IntegrationEnterprise,
     SanquanPilot,
@@ -240,6 +241,7 @@ GROUPS = Registry(
     icon="hub",
     api_tag=TAG,
     related=("lead", "department"),
+    prefetch=(Prefetch("members", GroupMember.objects.select_related("unit")),),
     ordering=("name",),
     editable=_editable(VocationalGroup),
     columns=[
@@ -343,7 +345,7 @@ GROUPS = Registry(
         ExcelColumn("级别认定日期", export="level_since", width=12),
         ExcelColumn(
             "现有成员数",
-            export=lambda g: g.members.filter(left_on__isnull=True).count(),
+            export=lambda g: sum(1 for m in g.members.all() if m.left_on is None),
             width=10,
         ),
     ],
@@ -363,8 +365,7 @@ GROUPS = Registry(
             "members",
             list[RegistryRef],
             lambda g: [
-                {"id": m.unit_id, "name": m.unit.name}
-                for m in g.members.filter(left_on__isnull=True).select_related("unit")
+                {"id": m.unit_id, "name": m.unit.name} for m in g.members.all() if m.left_on is None
             ],
             "现有成员单位",
         ),
@@ -389,7 +390,7 @@ ENTERPRISES = Registry(
     icon="factory",
     api_tag=TAG,
     related=("enterprise", "department"),
-    prefetch=("schools",),
+    prefetch=("schools", "incentives"),
     ordering=("enterprise__name",),
     editable=_editable(IntegrationEnterprise),
     columns=[
@@ -635,6 +636,11 @@ APPRENTICESHIPS = Registry(
     icon="engineering",
     api_tag=TAG,
     related=("school", "enterprise", "department"),
+    prefetch=("mentors",),
+    # Apprentices under agreement, counted by the database rather than row by row.
+    queryset=lambda user: Apprenticeship.objects.visible_to(user).annotate(  # type: ignore[attr-defined]
+        current_apprentices=Count("apprentices", filter=Q(apprentices__left_on__isnull=True))
+    ),
     ordering=("-started_on", "pk"),
     editable=_editable(Apprenticeship),
     columns=[
@@ -652,7 +658,7 @@ APPRENTICESHIPS = Registry(
         Column("专业", "major"),
         Column("开班日期", "started_on"),
         Column("结束日期", "ended_on"),
-        Column("在册学徒", lambda p: p.apprentices.filter(left_on__isnull=True).count()),
+        Column("在册学徒", "current_apprentices"),
         Column("培养方案要点", "description"),
         DEPARTMENT_COLUMN,
     ],
@@ -672,13 +678,13 @@ APPRENTICESHIPS = Registry(
     sections=[
         Section(
             "企业导师",
-            lambda p, user: p.mentors.all(),
+            lambda p, user: p.mentors.annotate(taught=Count("apprentices")).order_by("name", "pk"),
             [
                 Column("姓名", "name"),
                 Column("岗位或职务", "position"),
                 Column("技能等级或职称", "qualification"),
                 Column("聘任日期", "since"),
-                Column("带教学徒", lambda m: m.apprentices.count(), num=True),
+                Column("带教学徒", "taught", num=True),
             ],
             empty="尚未聘任企业导师。",
             action="mentor",
@@ -731,7 +737,7 @@ APPRENTICESHIPS = Registry(
         ExcelColumn("企业导师数", export=lambda p: p.mentors.count(), width=10),
         ExcelColumn(
             "在册学徒数",
-            export=lambda p: p.apprentices.filter(left_on__isnull=True).count(),
+            export="current_apprentices",
             width=10,
         ),
     ],
@@ -754,7 +760,7 @@ APPRENTICESHIPS = Registry(
         ApiField(
             "apprentices",
             int,
-            lambda p: p.apprentices.filter(left_on__isnull=True).count(),
+            "current_apprentices",
             "在册学徒人数",
         ),
         DEPARTMENT_API,

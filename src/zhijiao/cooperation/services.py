@@ -240,15 +240,28 @@ def _manage(user: User, what: str) -> None:
 def _enterprise(user: User, name: str, credit_code: str) -> Unit:
     """The enterprise with this 统一社会信用代码, registered if new (refused under another name)."""
     name = _required("enterprise_name", name, "企业名称", 200)
+
+    def register() -> Unit:
+        try:
+            with transaction.atomic():
+                unit, _created = orgs_services.enterprise_register(
+                    name=name, credit_code=credit_code
+                )
+        except ServiceError as error:
+            field = (
+                "enterprise_name"
+                if error.code == orgs_services.EnterpriseErrorCode.NAME_TAKEN
+                else "credit_code"
+            )
+            raise InvalidField(error.code, error.message, field=field) from error
+        return unit
+
     try:
-        unit, _created = orgs_services.enterprise_register(name=name, credit_code=credit_code)
-    except ServiceError as error:
-        field = (
-            "enterprise_name"
-            if error.code == orgs_services.EnterpriseErrorCode.NAME_TAKEN
-            else "credit_code"
-        )
-        raise InvalidField(error.code, error.message, field=field) from error
+        unit = register()
+    except IntegrityError:
+        # Registered by another request meanwhile: the unique code decided; a second look
+        # finds that enterprise (and the record's own rules then apply to it).
+        unit = register()
     if unit.kind != UnitKind.ENTERPRISE:
         raise _invalid("enterprise_name", f"“{unit}”已登记为{unit.get_kind_display()}，不是企业")
     return unit

@@ -371,8 +371,10 @@ class ExcelColumn:
 
     ``field`` names the form field an imported cell fills ("" for an export-only column); the
     cell is read according to that form field (a choice by its label, a unit by its name, short
-    name or 统一社会信用代码, several of them separated by 、, a date, 是/否) unless ``parse``
-    says otherwise. ``export`` gives the exported value (default: the model attribute ``field``).
+    name or 统一社会信用代码 — or a record by a name its model's ``import_keys()`` gives —, several
+    of them separated by 、, a date, 是/否) unless ``parse`` says otherwise. A name that could mean
+    several records is refused, naming each by a name that means it alone. ``export`` gives the
+    exported value (default: the model attribute ``field``).
     """
 
     header: str
@@ -594,16 +596,16 @@ class CellReader:
         if not pks:
             raise ValueError(f"找不到{self.header}“{text}”，或不在您可以选择的范围内")
         if len(pks) > 1:
-            # Name each candidate by the first of its names that means it alone.
-            hints = [
-                next((n for n in self._names[pk] if objects.get(normalize_header(n)) == {pk}), "")
-                for pk in sorted(pks)
-            ]
-            shown = "、".join(h for h in hints if h)
+            shown = "、".join(h for h in (self._unique_name(pk) for pk in sorted(pks)) if h)
             raise ValueError(
                 f"有多个{self.header}名为“{text}”，请写明是哪一个" + (f"：{shown}" if shown else "")
             )
         return next(iter(pks))
+
+    def _unique_name(self, pk: Any) -> str:
+        """The first of an object's names that means it alone ("" if none does)."""
+        objects = self._lookup()
+        return next((n for n in self._names[pk] if objects.get(normalize_header(n)) == {pk}), "")
 
     def read(self, value: Any) -> Any:
         f = self.field
@@ -633,8 +635,11 @@ class CellReader:
             return []  # several per cell: no drop-down list
         if isinstance(f, forms.ModelChoiceField):
             queryset: Any = f.queryset
-            names = [str(obj) for obj in queryset[: MAX_TEMPLATE_CHOICES + 1]]
-            return names if len(names) <= MAX_TEMPLATE_CHOICES else []
+            if queryset[MAX_TEMPLATE_CHOICES : MAX_TEMPLATE_CHOICES + 1].exists():
+                return []
+            # Each as a name that means it alone (“学校/项目名称” where names repeat).
+            self._lookup()
+            return [self._unique_name(pk) or names[0] for pk, names in self._names.items()]
         if isinstance(f, forms.ChoiceField) and not isinstance(f, forms.MultipleChoiceField):
             return [label for _, label in choice_pairs(f)]
         if isinstance(f, forms.BooleanField):
