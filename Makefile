@@ -26,7 +26,8 @@ install: $(BIN)/.installed locale
 # The demo: embedded SQLite under var/, the official plan, the city's units, one user per role,
 # a believable history of reports, the plan's targets with monitoring data since 2021, the
 # registries the counted targets come from (people, cooperation), the talent catalogues and
-# demand surveys, the credit bank; a job worker in the background and the site on $(HOST).
+# demand surveys, the credit bank, the 2024 and 2025 school evaluation rounds; a job worker in
+# the background and the site on $(HOST).
 demo: install
 	$(ZJ) migrate --noinput -v0
 	$(ZJ) loadplan $(PLAN)
@@ -35,6 +36,8 @@ demo: install
 	$(ZJ) demoindicators
 	$(ZJ) demopeople
 	$(ZJ) democooperation
+	$(ZJ) loadevaluation data/evaluation/jiangyin-schemes.yaml
+	$(ZJ) demoevaluation
 	$(ZJ) loadcatalogue occupations data/talent/occupations-2022.csv --edition 2022
 	$(ZJ) loadcatalogue majors data/talent/majors-2021.csv --edition 2021
 	$(ZJ) loadcatalogue industries data/talent/industries-2017.csv --edition 2017
