@@ -47,16 +47,14 @@ API: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/talent/shortage"): Access("紧缺职业目录与供需分析", PLANNERS),
     ("GET", "/api/v1/talent/supply"): Access("毕业生供给", SUPPLY, scoped=True),
     ("GET", "/api/v1/talent/reports"): Access("已发布的产业人才需求报告（公开）", EVERYONE),
-    ("GET", "/api/v1/talent/reports/{year}"): Access("产业人才需求报告（公开）", EVERYONE),
-    ("GET", "/api/v1/talent/reports/{year}/document"): Access(
-        "产业人才需求报告文档（公开）", EVERYONE
-    ),
+    ("GET", "/api/v1/talent/report"): Access("产业人才需求报告（公开）", EVERYONE),
+    ("GET", "/api/v1/talent/report/document"): Access("产业人才需求报告文档（公开）", EVERYONE),
 }
 
 PUBLIC = {
     "/api/v1/talent/reports": "已发布的产业人才需求报告（JSON；浏览器访问得到报告列表页）",
-    "/api/v1/talent/reports/{year}": "产业人才需求报告（JSON；浏览器访问得到报告网页）",
-    "/api/v1/talent/reports/{year}/document": "产业人才需求报告（.docx）",
+    "/api/v1/talent/report?year=YYYY": "产业人才需求报告（JSON；浏览器访问得到报告网页）",
+    "/api/v1/talent/report/document?year=YYYY": "产业人才需求报告（.docx）",
 }
 
 MENU = (

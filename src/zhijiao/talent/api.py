@@ -600,7 +600,6 @@ def _wants_html(request: HttpRequest) -> bool:
 def _report_out(report: Any) -> ReportOut:
     from .reports import title_of
 
-    base = f"/api/v1/talent/reports/{report.year}"
     return ReportOut(
         year=report.year,
         title=title_of(report.year),
@@ -608,8 +607,8 @@ def _report_out(report: Any) -> ReportOut:
         index_version=report.index_version,
         weights=report.weights,
         summary=list(report.facts.get("summary", [])),
-        document_url=f"{base}/document",
-        page_url=f"{base}?format=html",
+        document_url=f"/api/v1/talent/report/document?year={report.year}",
+        page_url=f"/api/v1/talent/report?year={report.year}&format=html",
     )
 
 
@@ -647,7 +646,7 @@ def report_list(request: HttpRequest) -> HttpResponse | list[ReportOut]:
 
 
 @router.get(
-    "/talent/reports/{year}",
+    "/talent/report",
     auth=None,
     response={200: ReportOut, 404: ErrorOut},
     summary="某年度已发布的产业人才需求报告（无需登录）",
@@ -666,7 +665,7 @@ def report_detail(request: HttpRequest, year: int) -> HttpResponse | ReportOut:
 
 
 @router.get(
-    "/talent/reports/{year}/document",
+    "/talent/report/document",
     auth=None,
     response={200: None, 404: ErrorOut},
     summary="下载已发布的产业人才需求报告（.docx，无需登录）",

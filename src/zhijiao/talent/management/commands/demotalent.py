@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -292,6 +292,11 @@ def org_code(rng: random.Random) -> str:
 class Command(BaseCommand):
     help = "载入产业人才演示数据：数百家企业、2023—2025 年岗位需求调查（均为虚构）"
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--postings", type=int, default=20_000, help="生成的招聘信息条数（默认 20000）"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if (
             current_edition(CatalogueKind.OCCUPATIONS) is None
@@ -323,7 +328,9 @@ class Command(BaseCommand):
         companies: dict[str, list[str]] = {}
         for unit, cluster in enterprises:
             companies.setdefault(cluster, []).append(unit.name)
-        posted = demo.load_postings(clusters=CLUSTERS, companies=companies, seed=SEED)
+        posted = demo.load_postings(
+            clusters=CLUSTERS, companies=companies, seed=SEED, total=options["postings"]
+        )
         supplied = demo.load_supply(years=CLOSED_YEARS, seed=SEED)
         self.stdout.write(
             f"产业人才演示数据：企业 {len(enterprises)} 家，新增填报 {surveys} 份、岗位需求 {lines} 条，"
