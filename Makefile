@@ -43,6 +43,7 @@ demo: install
 	$(ZJ) loadcatalogue industries data/talent/industries-2017.csv --edition 2017
 	$(ZJ) loadcatalogue mapping data/talent/mapping-2021.csv --edition 2021
 	$(ZJ) demotalent
+	$(ZJ) report talent --year 2025 --publish
 	$(ZJ) democreditbank
 	@echo "打开 http://$(HOST)/ —— 演示账号见 README.md"
 	$(ZJ) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
