@@ -107,6 +107,21 @@ def demo_load(env: dict[str, str]) -> None:
         [zj, "demo"],
         [zj, "loadindicators", str(TARGETS)],
         [zj, "demoindicators"],
+        [zj, "demopeople"],
+        [zj, "democooperation"],
+        [zj, "loadevaluation", str(ROOT / "data/evaluation/jiangyin-schemes.yaml")],
+        [zj, "demoevaluation"],
+        *(
+            [zj, "loadcatalogue", kind, str(ROOT / f"data/talent/{name}.csv"), "--edition", edition]
+            for kind, name, edition in (
+                ("occupations", "occupations-2022", "2022"),
+                ("majors", "majors-2021", "2021"),
+                ("industries", "industries-2017", "2017"),
+                ("mapping", "mapping-2021", "2021"),
+            )
+        ),
+        [zj, "demotalent"],
+        [zj, "democreditbank"],
     ]
     for step in steps:
         subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
