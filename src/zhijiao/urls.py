@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from zhijiao.api.api import api
 from zhijiao.cooperation.urls import urlpatterns as cooperation_urlpatterns
 from zhijiao.core import views as core_views
+from zhijiao.creditbank.urls import public_urlpatterns as creditbank_public_urlpatterns
 from zhijiao.creditbank.urls import urlpatterns as creditbank_urlpatterns
 from zhijiao.evaluation.urls import urlpatterns as evaluation_urlpatterns
 from zhijiao.indicators import views as indicator_views
@@ -86,6 +87,7 @@ def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("privacy/", core_views.privacy, name="privacy"),
+    path("verify/", include(creditbank_public_urlpatterns)),
     path("api/v1/", api.urls),
     # Anything else under /api/ is a JSON 404, never the shell's login page.
     re_path(r"^api/(?P<rest>.*)$", api_not_found),

@@ -1,0 +1,181 @@
+"""The rule editor: conversion rules with their versions, validity dates and caps; a new rule or
+a new version of one; publish, close, retire; and a dry run ("what would this rule give these
+learners?") that reads and writes nothing.
+
+The bank edits every rule; a school its own programmes' rules, published in its own name (the
+services decide). Rules are published standards: every reviewer may read them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhijiao.core.pages import AuthedRequest, render_page, require
+from zhijiao.orgs.roles import Capability
+
+from . import selectors, services
+from .data import RuleStatus
+from .forms import DryRunForm, RuleForm
+from .models import ConversionRule, Course, Learner, Programme
+from .views import _call
+
+EDITORS = (Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
+DRY_RUN_LIMIT = 20
+PAGE_SIZE = 50
+
+
+def _programmes(user: Any) -> Any:
+    programmes = Programme.objects.filter(is_active=True).select_related("school")
+    if not user.can(Capability.CREDIT_BANK):
+        programmes = programmes.filter(school_id=user.unit_id)
+    return programmes.order_by("school__name", "major_code")
+
+
+def rule_list(request: AuthedRequest) -> HttpResponse:
+    require(request, *EDITORS)
+    qs = ConversionRule.objects.select_related("programme__school", "publisher").order_by(
+        "code", "-version"
+    )
+    status = request.GET.get("status", "")
+    if status in RuleStatus.values:
+        qs = qs.filter(status=status)
+    programme = request.GET.get("programme", "")
+    if programme.isdigit() and len(programme) < 10:
+        qs = qs.filter(programme_id=int(programme))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "creditbank/rules.html",
+        _("学分转换规则"),
+        page=page,
+        statuses=RuleStatus.choices,
+        status=status,
+        programmes=Programme.objects.select_related("school").order_by("school__name"),
+        programme=programme,
+        query=query.urlencode(),
+    )
+
+
+def rule_new(request: AuthedRequest) -> HttpResponse:
+    """A new rule, or (``?from=<id>``) the next version of a rule, starting from it."""
+    require(request, *EDITORS)
+    user = request.user
+    programmes = _programmes(user)
+    courses = Course.objects.filter(programme__in=programmes).select_related("programme__school")
+    base = None
+    source = request.GET.get("from", "")
+    if source.isdigit() and len(source) < 10:
+        base = get_object_or_404(
+            ConversionRule.objects.prefetch_related("inputs__certificate", "outputs"),
+            pk=int(source),
+        )
+    initial = RuleForm.initial_from(base) if base is not None else {}
+    form = RuleForm(request.POST or None, initial=initial, programmes=programmes, courses=courses)
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        by_school = form.cleaned_data["by_school"] or not user.can(Capability.CREDIT_BANK)
+        ok, rule = _call(
+            request,
+            lambda: services.rule_create(
+                user=user,
+                data=form.rule_data(publisher_id=programme.school_id if by_school else None),
+            ),
+        )
+        if ok:
+            messages.success(request, _("已保存为草稿：%(r)s，试算无误后再发布") % {"r": rule})
+            return redirect(reverse("admin:creditbank-rule", args=[rule.pk]))
+    return render_page(
+        request,
+        "creditbank/rule_form.html",
+        _("制定规则新版本") if base is not None else _("制定转换规则"),
+        form=form,
+        base=base,
+    )
+
+
+def rule_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A rule version, its versions, its actions, and the dry run (GET: reads only)."""
+    require(request, *EDITORS)
+    rule = get_object_or_404(selectors._rules_queryset().select_related("publisher"), pk=pk)
+    user = request.user
+    can_edit = user.can(Capability.CREDIT_BANK) or (
+        rule.programme.school_id == user.unit_id and rule.publisher_id == user.unit_id
+    )
+    form = DryRunForm(request.GET if "dry_run" in request.GET else None)
+    results = None
+    if form.is_bound and form.is_valid():
+        learners = _dry_run_learners(user, form.cleaned_data["accounts"])
+        ok, results = _call(
+            request,
+            lambda: selectors.rule_dry_run(
+                user=user,
+                rule=rule,
+                learners=learners,
+                on_date=form.cleaned_data.get("on_date"),
+            ),
+        )
+    return render_page(
+        request,
+        "creditbank/rule.html",
+        str(rule),
+        rule=rule,
+        versions=selectors.rule_with_versions(rule.code),
+        can_edit=can_edit,
+        form=form,
+        results=[(selectors.learner_card(learner), e) for learner, e in results or []],
+        tried=results is not None,
+    )
+
+
+def _dry_run_learners(user: Any, accounts: str) -> list[Learner]:
+    wanted = [a.strip().upper() for a in accounts.replace(",", "\n").splitlines() if a.strip()]
+    qs = selectors.learners_visible(user).filter(status="active")
+    if wanted:
+        qs = qs.filter(account_number__in=wanted[:DRY_RUN_LIMIT])
+    else:
+        qs = qs.filter(outcomes__isnull=False).distinct()
+    return list(qs.order_by("account_number")[:DRY_RUN_LIMIT])
+
+
+@require_POST
+def rule_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    require(request, *EDITORS)
+    rule = get_object_or_404(ConversionRule, pk=pk)
+    user = request.user
+    if action == "publish":
+        _call(request, lambda: services.rule_publish(user=user, rule=rule), _("已发布"))
+    elif action == "close":
+        from django import forms
+
+        field = forms.DateField()
+        try:
+            valid_to = field.clean(request.POST.get("valid_to", ""))
+        except forms.ValidationError:
+            messages.error(request, _("请填写截止日期"))
+        else:
+            _call(
+                request,
+                lambda: services.rule_close(user=user, rule=rule, valid_to=valid_to),
+                _("已设置截止日期"),
+            )
+    elif action == "retire":
+        _call(
+            request,
+            lambda: services.rule_retire(
+                user=user, rule=rule, reason=request.POST.get("reason", "")
+            ),
+            _("已停用"),
+        )
+    else:
+        raise Http404(_("未知的操作"))
+    return redirect(reverse("admin:creditbank-rule", args=[pk]))

@@ -1,0 +1,523 @@
+"""Pages of the credit bank for schools (学校：开户、提交、初审) and the bank (学分银行：终审、公示、
+入账、撤销、更正): the review queue with filters and bulk actions, learners (masked; unmasking
+audited), 集体开户 and bulk submission from Excel or a list, mutual recognition, statistics.
+
+Every list and object comes through ``visible_to``; an object out of scope is a 404.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhijiao.core.errors import ServiceError
+from zhijiao.core.excel import XLSX_CONTENT_TYPE, Column, ExcelError, ImportRejected, RowError
+from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.orgs.roles import Capability
+
+from . import imports, selectors, services
+from .data import ApplicationStatus, LearnerData, RuleStatus
+from .forms import LearnerForm, RecognitionForm, UploadForm
+from .models import (
+    Application,
+    ConversionRule,
+    Learner,
+    MutualRecognition,
+    Outcome,
+    Programme,
+)
+from .views import _call, _outcome_form
+
+STAFF = (Capability.CREDIT_SUBMIT, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
+PAGE_SIZE = 50
+UNMASKABLE = {"name": "姓名", "id_number": "身份证号", "phone": "手机号"}
+BULK_LIMIT = 200
+
+# Bulk actions of the queue: (label, capability, decision or step).
+BULK_ACTIONS: dict[str, tuple[str, Capability]] = {
+    "school_approve": ("学校审核通过", Capability.CREDIT_REVIEW),
+    "school_return": ("学校退回修改", Capability.CREDIT_REVIEW),
+    "school_reject": ("学校不予通过", Capability.CREDIT_REVIEW),
+    "bank_approve": ("学分银行审核通过", Capability.CREDIT_BANK),
+    "bank_return": ("学分银行退回修改", Capability.CREDIT_BANK),
+    "bank_reject": ("学分银行不予通过", Capability.CREDIT_BANK),
+    "notice": ("发布公示", Capability.CREDIT_BANK),
+    "credit": ("公示期满入账", Capability.CREDIT_BANK),
+}
+
+
+def download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def int_param(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def text_param(value: str | None, limit: int) -> str:
+    return (value or "").strip()[:limit]
+
+
+# ---------------------------------------------------------------- queue
+
+
+def _queue_filters(request: AuthedRequest) -> selectors.QueueFilters:
+    get = request.GET
+    status = get.get("status", "todo")
+    if status not in ("todo", "", *ApplicationStatus.values):
+        status = "todo"
+    return selectors.QueueFilters(
+        status=status,
+        school=int_param(get.get("school")),
+        programme=int_param(get.get("programme")),
+        batch=text_param(get.get("batch"), 40),
+        q=text_param(get.get("q"), 30),
+    )
+
+
+def queue(request: AuthedRequest) -> HttpResponse:
+    """Applications in scope — by default what waits for the user — with filters; rows can be
+    selected for a bulk action."""
+    require(request, *STAFF)
+    user = request.user
+    filters = _queue_filters(request)
+    qs = selectors.applications_filtered(user, filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    programmes = Programme.objects.select_related("school").order_by("school__name", "major_code")
+    if not user.can(Capability.CREDIT_BANK):
+        programmes = programmes.filter(school_id=user.unit_id)
+    return render_page(
+        request,
+        "creditbank/queue.html",
+        _("学分认定审核"),
+        page=page,
+        filters=filters,
+        statuses=ApplicationStatus.choices,
+        schools=list(selectors.schools_in_scope(user).order_by("name"))
+        if user.can(Capability.CREDIT_BANK)
+        else [],
+        programmes=list(programmes),
+        actions=[(k, label) for k, (label, cap) in BULK_ACTIONS.items() if user.can(cap)],
+        query=query.urlencode(),
+        notice_days=services.notice_days(),
+    )
+
+
+@require_POST
+def queue_bulk(request: AuthedRequest) -> HttpResponse:
+    """One action on every selected application. Each goes through its own service call (its
+    own transaction, lock and audit row); those that cannot be handled are listed with the
+    reason, the others are done. 发布公示 is all or none, as the service decides."""
+    require(request, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
+    user = request.user
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS or not user.can(BULK_ACTIONS[action][1]):
+        messages.error(request, _("请选择您可以执行的批量操作"))
+        return redirect(_back(request))
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 10]
+    chosen = list(
+        selectors.applications_visible(user).filter(pk__in=ids[:BULK_LIMIT]).order_by("pk")
+    )
+    if not chosen:
+        messages.error(request, _("请先勾选申请"))
+        return redirect(_back(request))
+    comment = request.POST.get("comment", "").strip()[:500]
+    label = BULK_ACTIONS[action][0]
+    if action == "notice":
+        ok, _result = _call(
+            request,
+            lambda: services.application_notice_start(
+                user=user, applications=chosen, days=_int(request.POST.get("days"))
+            ),
+        )
+        if ok:
+            messages.success(request, _("%(a)s：%(n)s 份") % {"a": label, "n": len(chosen)})
+        return redirect(_back(request))
+    done, failed = 0, []
+    for application in chosen:
+        try:
+            _bulk_one(user, application, action, comment)
+        except ServiceError as error:
+            failed.append(f"{application}：{error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("%(a)s：已处理 %(n)s 份") % {"a": label, "n": done})
+    if failed:
+        messages.error(
+            request,
+            _("%(n)s 份未处理：%(list)s") % {"n": len(failed), "list": "；".join(failed[:20])},
+        )
+    return redirect(_back(request))
+
+
+def _bulk_one(user: Any, application: Application, action: str, comment: str) -> None:
+    step, _sep, decision = action.partition("_")
+    if step == "school":
+        services.application_school_review(
+            user=user, application=application, decision=decision, comment=comment
+        )
+    elif step == "bank":
+        services.application_bank_review(
+            user=user, application=application, decision=decision, comment=comment
+        )
+    elif step == "credit":
+        services.application_credit(user=user, application=application)
+
+
+def _int(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 4 else None
+
+
+def _back(request: AuthedRequest) -> str:
+    query = request.POST.get("query", "")
+    return reverse("admin:creditbank-queue") + (f"?{query}" if query else "")
+
+
+# ---------------------------------------------------------------- learners
+
+
+def learners(request: AuthedRequest) -> HttpResponse:
+    """Learners in scope, masked; found by account number or a full 身份证号 (digest lookup)."""
+    require(request, *STAFF)
+    user = request.user
+    qs = selectors.learners_visible(user)
+    school = int_param(request.GET.get("school"))
+    if school is not None:
+        qs = qs.filter(school_id=school)
+    q = text_param(request.GET.get("q"), 30)
+    if q:
+        found = selectors.learner_find(user, id_number=q) if len(q) >= 15 else None
+        qs = qs.filter(pk=found.pk) if found is not None else qs.filter(account_number=q.upper())
+    page = Paginator(qs.order_by("account_number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_page(
+        request,
+        "creditbank/learners.html",
+        _("学习账户"),
+        page=page,
+        cards=[selectors.learner_card(learner) for learner in page.object_list],
+        schools=list(selectors.schools_in_scope(user).order_by("name"))
+        if user.can(Capability.CREDIT_BANK)
+        else [],
+        school=school,
+        q=q,
+        query=query.urlencode(),
+        can_open=user.can(Capability.CREDIT_SUBMIT) or user.can(Capability.CREDIT_BANK),
+    )
+
+
+def learner_new(request: AuthedRequest) -> HttpResponse:
+    require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
+    schools = selectors.schools_in_scope(request.user).order_by("name")
+    form = LearnerForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ok, learner = _call(
+            request,
+            lambda: services.learner_open(
+                user=request.user,
+                school=d.get("school"),
+                data=LearnerData(name=d["name"], id_number=d["id_number"], phone=d["phone"]),
+            ),
+        )
+        if ok:
+            messages.success(request, _("已开立学习账户 %(a)s") % {"a": learner.account_number})
+            return redirect(reverse("admin:creditbank-learner", args=[learner.pk]))
+    return render_page(
+        request,
+        "creditbank/form.html",
+        _("开立学习账户"),
+        form=form,
+        cancel=reverse("admin:creditbank-learners"),
+        intro=_("身份证号按 GB 11643 校验；同一身份证号只能开立一个学习账户。"),
+    )
+
+
+def learners_import(request: AuthedRequest) -> HttpResponse:
+    """集体开户: the template, then the filled file, all or nothing, every row's problem listed."""
+    require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
+    if request.GET.get("template") == "xlsx":
+        return download(imports.template_bytes(request.user), "集体开户模板.xlsx")
+    row_errors: list[RowError] = []
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = imports.learners_import(user=request.user, upload=upload, name=upload.name)
+        except ImportRejected as exc:
+            report_error(request, exc)
+            row_errors = list(exc.errors)
+        except (ExcelError, ServiceError) as exc:
+            report_error(request, exc)
+        else:
+            messages.success(request, _("集体开户成功：%(n)s 人") % {"n": result.opened})
+            return redirect(reverse("admin:creditbank-learners"))
+    return render_page(
+        request,
+        "creditbank/import.html",
+        _("集体开户"),
+        form=form,
+        row_errors=row_errors[:500],
+        more_errors=max(0, len(row_errors) - 500),
+    )
+
+
+def _learner_page(request: AuthedRequest, learner: Learner, **extra: Any) -> HttpResponse:
+    user = request.user
+    is_bank = user.can(Capability.CREDIT_BANK)
+    return render_page(
+        request,
+        "creditbank/learner.html",
+        _("学习账户 %(a)s") % {"a": learner.account_number},
+        learner=learner,
+        card=selectors.learner_card(learner),
+        outcomes=Outcome.objects.filter(learner=learner).select_related("certificate", "course"),
+        applications=Application.objects.visible_to(user)
+        .filter(learner=learner)
+        .select_related("programme__school")
+        .order_by("-created_at"),
+        transcript=selectors.learner_transcript(learner),
+        shares=learner.shares.order_by("-created_at")[:10] if is_bank else [],
+        name_history=selectors.name_history(learner) if is_bank else [],
+        can_unmask=user.can(Capability.CREDIT_UNMASK) and not learner.is_erased,
+        can_rename=is_bank and not learner.is_erased,
+        can_record=(user.can(Capability.CREDIT_SUBMIT) or is_bank) and not learner.is_erased,
+        unmaskable=UNMASKABLE.items(),
+        **extra,
+    )
+
+
+def learner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    require(request, *STAFF)
+    return _learner_page(request, selectors.learner_get(request.user, pk))
+
+
+@require_POST
+def learner_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The full value, in this answer only, never cached; audited whether allowed or not."""
+    require(request, *STAFF)
+    learner = selectors.learner_get(request.user, pk)
+    field = request.POST.get("field", "id_number")
+    if field not in UNMASKABLE:
+        field = "id_number"
+    try:
+        value = services.learner_unmask(
+            user=request.user,
+            learner=learner,
+            field=field,
+            reason=request.POST.get("reason", "").strip()[:100],
+        )
+    except ServiceError as error:
+        report_error(request, error)
+        response = _learner_page(request, learner)
+        response.status_code = error.status_code
+        return response
+    response = _learner_page(
+        request, learner, unmasked={"label": UNMASKABLE[field], "value": value}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def learner_rename(request: AuthedRequest, pk: int) -> HttpResponse:
+    """姓名更正 (the bank): history kept, ledger entry, shares re-issued."""
+    require(request, Capability.CREDIT_BANK)
+    learner = selectors.learner_get(request.user, pk)
+    _call(
+        request,
+        lambda: services.learner_name_correct(
+            user=request.user,
+            learner=learner,
+            new_name=request.POST.get("new_name", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("已更正姓名，原成绩单核验码已换发"),
+    )
+    return redirect(reverse("admin:creditbank-learner", args=[pk]))
+
+
+def learner_outcome_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
+    learner = selectors.learner_get(request.user, pk)
+    return _outcome_form(request, learner, reverse("admin:creditbank-learner", args=[pk]))
+
+
+@require_POST
+def learner_share(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The bank issues a transcript share for a learner (e.g. at a counter)."""
+    require(request, Capability.CREDIT_BANK)
+    learner = selectors.learner_get(request.user, pk)
+    _call(
+        request,
+        lambda: services.transcript_share_create(user=request.user, learner=learner),
+        _("已生成成绩单核验码"),
+    )
+    return redirect(reverse("admin:creditbank-learner", args=[pk]))
+
+
+# ---------------------------------------------------------------- bulk submission
+
+
+def bulk_submit(request: AuthedRequest) -> HttpResponse:
+    """A school (or training body) submits applications for many learners at once: one
+    programme, the learners ticked, each with all their outcomes; all or nothing, every
+    learner's problem listed in Chinese."""
+    require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
+    user = request.user
+    programmes = Programme.objects.filter(is_active=True).select_related("school")
+    chosen_pk = int_param(request.POST.get("programme") or request.GET.get("programme"))
+    programme = programmes.filter(pk=chosen_pk).first() if chosen_pk is not None else None
+    candidates = list(
+        selectors.learners_visible(user)
+        .filter(status="active", outcomes__isnull=False)
+        .distinct()
+        .order_by("account_number")[:BULK_LIMIT]
+    )
+    row_errors: list[RowError] = []
+    if request.method == "POST" and programme is not None:
+        ids = {int(v) for v in request.POST.getlist("learners") if v.isdigit() and len(v) < 10}
+        chosen = [c for c in candidates if c.pk in ids]
+        outcomes: dict[int, list[Outcome]] = {}
+        for outcome in Outcome.objects.filter(learner__in=chosen).order_by("pk"):
+            outcomes.setdefault(outcome.learner_id, []).append(outcome)
+        items = [
+            services.BulkItem(learner=c, programme=programme, outcomes=outcomes.get(c.pk, []))
+            for c in chosen
+        ]
+        try:
+            created = services.applications_submit_bulk(user=user, items=items)
+        except ImportRejected as exc:
+            report_error(request, exc)
+            row_errors = [
+                RowError(e.row, chosen[e.row - 1].account_number, e.message) for e in exc.errors
+            ]
+        except ServiceError as exc:
+            report_error(request, exc)
+        else:
+            messages.success(request, _("已批量提交 %(n)s 份申请") % {"n": len(created)})
+            batch = created[0].batch if created else ""
+            return redirect(reverse("admin:creditbank-queue") + f"?status=&batch={batch}")
+    return render_page(
+        request,
+        "creditbank/bulk_submit.html",
+        _("批量提交认定申请"),
+        programmes=programmes,
+        programme=programme,
+        candidates=[selectors.learner_card(c) for c in candidates],
+        row_errors=row_errors,
+    )
+
+
+# ---------------------------------------------------------------- mutual recognition
+
+
+def recognitions(request: AuthedRequest) -> HttpResponse:
+    """学分互认: school B decides on credits a learner shared from school A, under a rule of B."""
+    require(request, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
+    user = request.user
+    can_decide = user.can(Capability.CREDIT_REVIEW)
+    programmes = Programme.objects.filter(school_id=user.unit_id).select_related("school")
+    rules = ConversionRule.objects.filter(
+        programme__school_id=user.unit_id, status=RuleStatus.PUBLISHED
+    ).select_related("programme")
+    form = RecognitionForm(request.POST or None, programmes=programmes, rules=rules)
+    if request.method == "POST":
+        require(request, Capability.CREDIT_REVIEW)
+        if form.is_valid():
+            d = form.cleaned_data
+            _call(
+                request,
+                lambda: services.recognition_decide(
+                    user=user,
+                    share_code=d["share_code"],
+                    programme=d["programme"],
+                    accept=d["accept"],
+                    rule=d.get("rule"),
+                    reason=d.get("reason") or "",
+                ),
+                _("已记录学分互认决定（已记入账本）"),
+            )
+            return redirect(reverse("admin:creditbank-recognitions"))
+    decided = (
+        MutualRecognition.objects.visible_to(user)
+        .select_related("learner", "school", "source_school", "programme", "rule", "entry")
+        .order_by("-decided_at")[:100]
+    )
+    return render_page(
+        request,
+        "creditbank/recognitions.html",
+        _("学分互认"),
+        form=form if can_decide else None,
+        decided=decided,
+    )
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def stats(request: AuthedRequest) -> HttpResponse:
+    """Outcomes by type and year, credits by school and year, applications by state; .xlsx."""
+    require(request, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
+    year = int_param(request.GET.get("year"))
+    figures = selectors.statistics(request.user, year=year)
+    if request.GET.get("format") == "xlsx":
+        return download(_stats_xlsx(figures), f"学分银行统计-{timezone.localdate():%Y%m%d}.xlsx")
+    return render_page(
+        request,
+        "creditbank/stats.html",
+        _("学分银行统计"),
+        figures=figures,
+        year=year,
+        years=range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+    )
+
+
+def _stats_xlsx(figures: selectors.Statistics) -> bytes:
+    from openpyxl import Workbook
+
+    from zhijiao.core.excel import sheet_write
+
+    workbook = Workbook()
+    sheets = [
+        ("学习成果（按类型、年度）", ["成果类型", "年度", "成果数"], figures.outcomes, False),
+        ("入账学分（按学校、年度）", ["学校", "年度", "记录数", "学分"], figures.credits, True),
+        (
+            "认定申请（按学校、状态）",
+            ["学校", "状态", "申请数", "学分"],
+            figures.applications,
+            True,
+        ),
+    ]
+    first = True
+    for title, headers, rows, with_credits in sheets:
+        ws = workbook.active if first else workbook.create_sheet()
+        assert ws is not None
+        first = False
+        sheet_write(
+            ws,
+            columns=[Column(h, 24 if i == 0 else 12) for i, h in enumerate(headers)],
+            rows=[[*r.key, r.count, *([float(r.credits)] if with_credits else [])] for r in rows],
+            title=title,
+        )
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
