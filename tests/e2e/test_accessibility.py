@@ -22,7 +22,7 @@ from zhijiao.urls import shell_urlpatterns
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PUBLIC = ["/login/", "/privacy/"]
+PUBLIC = ["/login/", "/privacy/", "/verify/"]
 
 
 def pages_by_user() -> dict[str, list[str]]:
