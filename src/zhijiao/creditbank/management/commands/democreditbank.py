@@ -654,6 +654,9 @@ class Command(BaseCommand):
                     data=LearnerData(name=name, id_number=number, phone=phone),
                 )
             )
+        # A learner's major follows their place in the story, not their primary key, so the
+        # demo tells the same story on every database (PostgreSQL sequences do not restart).
+        self.places = {learner.pk: place for place, learner in enumerate(story.learners)}
         for learner in story.learners:
             self._outcomes(learner)
         self._demo_learner(used)
@@ -699,7 +702,7 @@ class Command(BaseCommand):
             .select_related("school")
             .order_by("major_code")
         )
-        return options[learner.pk % len(options)]
+        return options[self.places[learner.pk] % len(options)]
 
     def _outcomes(self, learner: Learner) -> None:
         rng = self.rng
