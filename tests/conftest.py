@@ -10,6 +10,8 @@ from zhijiao.orgs.models import Unit, UnitKind, User
 from zhijiao.orgs.roles import Role
 from zhijiao.plan.models import Assignee, Plan, Programme, Responsibility, Task
 
+pytest_plugins = ["tests.logscan"]
+
 
 @pytest.fixture
 def education_bureau():
