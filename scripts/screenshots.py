@@ -28,7 +28,19 @@ SHOTS = [
     ("jyzy", "/data/", "data-entry"),
     ("jyzz", "/data/SCHOOL_TRAINING/2026Q3/", "data-form"),
     ("jyj", "/data/approvals/", "data-approvals"),
+    ("office", "/people/teachers/", "teachers"),
+    ("office", "/people/eaglets/", "eaglets"),
+    ("office", "/cooperation/enterprises/", "enterprises"),
+    ("office", "/talent/analysis/", "talent-analysis"),
+    ("jyzy", "/credit/applications/", "credit-queue"),
+    ("xueyuan", "/credit/me/", "credit-portal"),
+    ("office", "/evaluation/compare/", "evaluation-compare"),
+    ("zhuanjia", "/evaluation/scoring/", "expert-scoring"),
+    (None, "/verify/", "verify"),
+    (None, "/api/v1/talent/report?year=2025&format=html", "talent-report"),
 ]
+# Pages people open on their phones are shot at a phone's width.
+PHONE = {"credit-portal", "verify"}
 
 
 def main() -> None:
@@ -55,13 +67,17 @@ def main() -> None:
         for user, path, name in SHOTS:
             if args.only and name not in args.only:
                 continue
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+            size = (
+                {"width": 390, "height": 844} if name in PHONE else {"width": 1280, "height": 800}
+            )
+            context = browser.new_context(locale="zh-CN", viewport=size)
             page = context.new_page()
-            page.goto(f"{args.base}/login/")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            if user is not None:  # None: the public, not signed in
+                page.goto(f"{args.base}/login/")
+                page.fill("input[name=username]", user)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state("networkidle")
             page.goto(f"{args.base}{path}")
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(600)
