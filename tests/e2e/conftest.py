@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+# The modules' own worlds, reused by the journeys (pytest finds fixtures by name).
+from tests.creditbank.conftest import bank, learner_account  # noqa: F401
+from tests.evaluation.conftest import world  # noqa: F401
+from tests.talent.conftest import catalogues, talent  # noqa: F401
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Every journey's screenshots, one folder per test, kept after the run (failed or not) for the
 # manual and for looking at what went wrong. Set E2E_SCREENSHOTS to put them elsewhere.
@@ -46,6 +51,47 @@ def browser_page(monkeypatch):
         browser.close()
 
 
+# A common phone (iPhone 12–15 class): CSS pixels, drawn at twice the density.
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_page(browser_page):
+    """A second context in the same Chromium, sized and behaving like a phone (touch, mobile
+    viewport meta honoured), with its own cookies. ``shots`` photographs this page by default
+    in a test that uses it."""
+    context = browser_page.context.browser.new_context(
+        locale="zh-CN", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def ledger_flushable(transactional_db):
+    """For a journey that writes to the credit bank's ledger: after it, the database is flushed
+    once with the ledger's append-only triggers lifted. SQLite's flush deletes row by row, which
+    the triggers refuse (PostgreSQL's TRUNCATE does not fire them); the triggers are back before
+    the next test."""
+    yield
+    from django.core.management import call_command
+    from django.db import connection
+
+    from zhijiao.creditbank import triggers
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        triggers.remove(cursor, connection.vendor)
+    try:
+        call_command("flush", interactive=False, verbosity=0)
+    finally:
+        with connection.cursor() as cursor:
+            triggers.install(cursor, connection.vendor)
+
+
 def login(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
@@ -55,20 +101,29 @@ def login(page, base_url: str, username: str, password: str) -> None:
 
 
 @pytest.fixture
-def shots(request, browser_page) -> Callable[[str], Path]:
-    """``shots("03-review")`` saves the page as it is now under var/e2e/<test>/03-review.jpg."""
+def shots(request, browser_page) -> Callable[..., Path]:
+    """``shots("03-review")`` saves the page as it is now under var/e2e/<test>/03-review.jpg;
+    ``shots("04-x", page=other)`` photographs another page (the phone's is the default when the
+    test uses ``phone_page``)."""
     folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
+    default = (
+        request.getfixturevalue("phone_page")
+        if "phone_page" in request.fixturenames
+        else browser_page
+    )
+    last = [default]
 
-    def take(name: str) -> Path:
+    def take(name: str, page=None) -> Path:
+        last[0] = page or default
         path = folder / f"{name}.jpg"
-        browser_page.screenshot(path=str(path), full_page=True, type="jpeg", quality=70)
+        last[0].screenshot(path=str(path), full_page=True, type="jpeg", quality=70)
         return path
 
     yield take
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
-        take("zz-failure")
+        take("zz-failure", last[0])
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -564,7 +564,16 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("admin:evaluation-score", args=[assignment.pk]))
         for e in errors:
             messages.error(request, e)
-    given = {s.criterion_id: s for s in assignment.scores.all()}
+    given: dict[int, Any] = {s.criterion_id: s for s in assignment.scores.all()}
+    if request.method == "POST":
+        # Refused: the sheet comes back with what the expert typed, not emptied.
+        given = {
+            c.pk: {
+                "points": request.POST.get(f"points_{c.pk}", "").strip()[:20] or None,
+                "comment": request.POST.get(f"comment_{c.pk}", "")[:500],
+            }
+            for c in criteria
+        }
     claims = {c.criterion_id: c for c in entry.claims.all()}
     rows = [(c, given.get(c.pk), claims.get(c.pk)) for c in criteria]
     return render_page(

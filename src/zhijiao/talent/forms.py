@@ -48,15 +48,23 @@ class ProfileForm(forms.Form):
 
 
 class LineForm(forms.Form):
+    # Each list's initial value is the option a browser shows (and posts) first, so a blank row
+    # left untouched has not changed and is skipped rather than reported as incomplete.
     occupation = forms.ChoiceField(label="职业", choices=())
     headcount = forms.IntegerField(label="需求人数", min_value=1, max_value=MAX_HEADCOUNT)
-    education = forms.ChoiceField(label="学历要求", choices=Education.choices)
-    skill_level = forms.ChoiceField(label="技能等级", choices=SkillLevel.choices)
+    education = forms.ChoiceField(
+        label="学历要求", choices=Education.choices, initial=Education.ANY
+    )
+    skill_level = forms.ChoiceField(
+        label="技能等级", choices=SkillLevel.choices, initial=SkillLevel.ANY
+    )
     experience_years = forms.IntegerField(
         label="工作经验（年）", min_value=0, max_value=MAX_EXPERIENCE_YEARS, initial=0
     )
-    salary_band = forms.ChoiceField(label="月薪范围", choices=SalaryBand.choices)
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    salary_band = forms.ChoiceField(
+        label="月薪范围", choices=SalaryBand.choices, initial=SalaryBand.NEGOTIABLE
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
     note = forms.CharField(label="备注", max_length=300, required=False)
 
     def __init__(self, *args: Any, occupations: list[tuple[str, str]], **kwargs: Any) -> None:
