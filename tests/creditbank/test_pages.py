@@ -472,3 +472,36 @@ def test_list_pages_cost_the_same_queries_whatever_the_number_of_rows(client, ba
     }
 
     assert few == many
+
+
+def test_queue_and_learners_export_the_scope_and_filters_masked_and_audited(client, bank, applied):
+    learner, mine, other, theirs = applied
+    client.force_login(bank.users["school"])
+    response = client.get(url("creditbank-queue"), {"status": "", "format": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("申请编号", "学习账号", "学校", "专业", "状态")
+    # 甲职校's clerk gets 甲职校's application only, as on the page.
+    assert [r[1] for r in rows[1:]] == [learner.account_number]
+    assert rows[1][4] == mine.get_status_display()
+    # The filters of the page apply to the export.
+    response = client.get(url("creditbank-queue"), {"status": "credited", "format": "xlsx"})
+    assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == 1
+
+    response = client.get(url("creditbank-learners"), {"format": "xlsx"})
+    text = " ".join(
+        str(v)
+        for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        for v in r
+        if v is not None
+    )
+    assert learner.account_number in text and other.account_number not in text
+    assert learner.id_number not in text and "王小明" not in text
+    assert learner.id_number[:6] + "********" + learner.id_number[-4:] in text
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=bank.users["school"])
+    assert sorted(exports.values_list("object_type", flat=True)) == [
+        "creditbank.Application",
+        "creditbank.Application",
+        "creditbank.Learner",
+    ]

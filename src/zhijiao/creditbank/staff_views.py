@@ -20,8 +20,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.excel import XLSX_CONTENT_TYPE, Column, ExcelError, ImportRejected, RowError
+from zhijiao.core.excel import (
+    XLSX_CONTENT_TYPE,
+    Column,
+    ExcelError,
+    ImportRejected,
+    RowError,
+    xlsx_write,
+)
+from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.orgs.roles import Capability
 
@@ -95,6 +104,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
     user = request.user
     filters = _queue_filters(request)
     qs = selectors.applications_filtered(user, filters)
+    if request.GET.get("format") == "xlsx":
+        return download(_queue_xlsx(user, qs), f"学分认定申请-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -116,6 +127,53 @@ def queue(request: AuthedRequest) -> HttpResponse:
         query=query.urlencode(),
         notice_days=services.notice_days(),
     )
+
+
+def _queue_xlsx(user: Any, qs: Any) -> bytes:
+    """The filtered applications as a workbook: no personal data beyond the account number."""
+    stream = io.BytesIO()
+    count = xlsx_write(
+        stream,
+        columns=[
+            Column(_("申请编号"), 16),
+            Column(_("学习账号"), 16),
+            Column(_("学校"), 22),
+            Column(_("专业"), 30),
+            Column(_("状态"), 18),
+            Column(_("认定学分"), 10),
+            Column(_("批次"), 12),
+            Column(_("提交日期"), 12),
+            Column(_("公示期满"), 12),
+            Column(_("入账日期"), 12),
+        ],
+        rows=(
+            [
+                a.number or "",
+                a.learner.account_number,
+                a.programme.school.name,
+                a.programme.major_name,
+                a.get_status_display(),
+                float(a.credits) if a.credits else None,
+                a.batch,
+                _day(a.submitted_at),
+                a.notice_ends.isoformat() if a.notice_ends else "",
+                _day(a.credited_at),
+            ]
+            for a in qs.select_related("learner", "programme__school").iterator(2000)
+        ),
+        title=_("学分认定申请"),
+    )
+    audit.record(
+        AuditAction.EXPORT,
+        actor=user,
+        object_type="creditbank.Application",
+        message=_("导出学分认定申请 %(count)d 份") % {"count": count},
+    )
+    return stream.getvalue()
+
+
+def _day(at: Any) -> str:
+    return timezone.localtime(at).date().isoformat() if at else ""
 
 
 @require_POST
@@ -205,6 +263,8 @@ def learners(request: AuthedRequest) -> HttpResponse:
     if q:
         found = selectors.learner_find(user, id_number=q) if len(q) >= 15 else None
         qs = qs.filter(pk=found.pk) if found is not None else qs.filter(account_number=q.upper())
+    if request.GET.get("format") == "xlsx":
+        return download(_learners_xlsx(user, qs), f"学习账户-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(qs.order_by("account_number"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -222,6 +282,42 @@ def learners(request: AuthedRequest) -> HttpResponse:
         query=query.urlencode(),
         can_open=user.can(Capability.CREDIT_SUBMIT) or user.can(Capability.CREDIT_BANK),
     )
+
+
+def _learners_xlsx(user: Any, qs: Any) -> bytes:
+    """The learners in scope as a workbook, masked as on screen (the export is audited)."""
+    stream = io.BytesIO()
+    count = xlsx_write(
+        stream,
+        columns=[
+            Column(_("学习账号"), 16),
+            Column(_("姓名"), 10),
+            Column(_("身份证号（脱敏）"), 22),
+            Column(_("手机号（脱敏）"), 16),
+            Column(_("开户学校"), 24),
+            Column(_("开户日期"), 12),
+        ],
+        rows=(
+            [
+                card.account_number,
+                card.name,
+                card.id_number,
+                card.phone,
+                card.school,
+                _day(learner.opened_at),
+            ]
+            for learner in qs.select_related("school").order_by("account_number").iterator(2000)
+            for card in [selectors.learner_card(learner)]
+        ),
+        title=_("学习账户"),
+    )
+    audit.record(
+        AuditAction.EXPORT,
+        actor=user,
+        object_type="creditbank.Learner",
+        message=_("导出学习账户 %(count)d 个（已脱敏）") % {"count": count},
+    )
+    return stream.getvalue()
 
 
 def learner_new(request: AuthedRequest) -> HttpResponse:
