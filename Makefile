@@ -8,7 +8,7 @@ PLAN := data/plans/jiangyin-2021-vet-reform-plan.txt
 TARGETS := data/indicators/jiangyin-2021-targets.yaml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg e2e fuzz lint browser-deps clean bench
+.PHONY: install demo serve test test-pg e2e fuzz lint browser-deps clean bench deploy-check
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -87,6 +87,11 @@ bench: install
 	  $(BIN)/python bench/replica.py || status=1; \
 	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmarks are skipped"; fi; \
 	exit $$status
+
+# docs/deploy.md walked through on loopback (root, PostgreSQL on 127.0.0.1:5432, a few minutes):
+# an offline install from a wheelhouse, gunicorn, a job worker, nginx with TLS and a smoke test.
+deploy-check:
+	PYTHON=$(PYTHON) scripts/deploy-check
 
 clean:
 	rm -rf $(VENV) var staticfiles
