@@ -27,6 +27,9 @@ ZHIJIAO_SIGNING_KEY = env_str("ZHIJIAO_SIGNING_KEY", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Real-IP / X-Forwarded-For name the client
+# (core/proxy.py). None here: runserver is reached directly. Production trusts the local nginx.
+ZHIJIAO_TRUSTED_PROXIES = env_list("ZHIJIAO_TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "unfold.apps.BasicAppConfig",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: whatever reads REMOTE_ADDR later (audit, lockout) sees the client, not the proxy.
+    "zhijiao.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zhijiao.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

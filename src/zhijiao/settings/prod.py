@@ -3,7 +3,7 @@
 import re
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 40:
@@ -25,6 +25,8 @@ if not re.fullmatch(r"[0-9a-fA-F]{64}", ZHIJIAO_SIGNING_KEY):
 SESSION_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 CSRF_COOKIE_SECURE = env_bool("ZHIJIAO_HTTPS", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# nginx on this host (docs/deploy.md) tells the client's address; list others if it moves.
+ZHIJIAO_TRUSTED_PROXIES = env_list("ZHIJIAO_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # HTTPS everywhere: redirect plain HTTP, and tell browsers to remember it for a year.
 SECURE_SSL_REDIRECT = env_bool("ZHIJIAO_HTTPS", True)
 SECURE_HSTS_SECONDS = env_int("ZHIJIAO_HSTS_SECONDS", 31536000 if SECURE_SSL_REDIRECT else 0)
