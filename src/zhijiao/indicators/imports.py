@@ -159,7 +159,7 @@ class ImportResult:
     unchanged: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file: no per-instance __dict__
 class _Row:
     number: int
     unit: Unit
@@ -168,6 +168,8 @@ class _Row:
     option: str
     number_value: Decimal | None
     text: str
+    key: tuple[int, str]  # the submission's: (unit id, period code)
+    element_id: int
 
 
 def _unit_lookup(data_set: DataSet) -> dict[str, Unit]:
@@ -195,7 +197,7 @@ def values_import(
         submissions = {
             (s.unit_id, s.period_code): s
             for s in Submission.objects.select_for_update(of=("self",)).filter(
-                data_set=data_set, unit_id__in={r.unit.pk for r in parsed}
+                data_set=data_set, unit_id__in={r.key[0] for r in parsed}
             )
         }
         changed = _drop_unchanged(data_set, parsed)
@@ -210,7 +212,7 @@ def values_import(
 def _drop_unchanged(data_set: DataSet, parsed: list[_Row]) -> list[_Row]:
     """The rows that change something. A pre-filled template carries every value already stored
     (including locked ones); sending those back unchanged is not an attempt to change them."""
-    keys = {(r.unit.pk, r.period.code) for r in parsed}
+    keys = {r.key for r in parsed}
     stored_rows = DataValue.objects.filter(
         submission__data_set=data_set, submission__unit_id__in={k[0] for k in keys}
     ).values_list(
@@ -233,8 +235,7 @@ def _drop_unchanged(data_set: DataSet, parsed: list[_Row]) -> list[_Row]:
     return [
         r
         for r in parsed
-        if stored.get((r.unit.pk, r.period.code, r.element.pk, r.option))
-        != (r.number_value, r.text)
+        if stored.get((*r.key, r.element_id, r.option)) != (r.number_value, r.text)
     ]
 
 
@@ -246,7 +247,7 @@ def _check_windows(
     states: dict[tuple[int, str], str] = {}
     errors = []
     for r in rows:
-        key = (r.unit.pk, r.period.code)
+        key = r.key
         if key not in states:
             sent_back = submissions.get(key)
             if sent_back is not None and services.correctable(sent_back):
@@ -304,27 +305,39 @@ def _check_rows(
     seen: dict[tuple[int, str, int, str], int] = {}
     errors: list[RowError] = []
     parsed: list[_Row] = []
+    # Units as written in the file (a few distinct texts over many rows), and whether the user
+    # may import for them: (unit, in scope), worked out once per text.
+    unit_texts: dict[str, tuple[Unit | None, bool]] = {}
     width = max(columns.values()) + 1
+    # Where each column is; a column the file lacks reads the None put after a row's last cell.
+    i_unit, i_period, i_code, i_option, i_value = (
+        columns.get(h, width) for h in (H_UNIT, H_PERIOD, H_CODE, H_OPTION, H_VALUE)
+    )
 
-    def cell(row: list[Any], header: str) -> Any:
-        i = columns.get(header)
-        return row[i] if i is not None and i < len(row) else None
+    def text(value: Any) -> str:
+        # cell_text, with the common case (a text cell) first: this runs four times a row.
+        return value.strip() if type(value) is str else cell_text(value)
 
     for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if not any(v not in (None, "") for v in row[:width]):
-            continue
-        unit_text = cell_text(cell(row, H_UNIT))
-        period_text = cell_text(cell(row, H_PERIOD))
-        code = cell_text(cell(row, H_CODE)).upper()
-        option = cell_text(cell(row, H_OPTION)).upper()
-        raw = cell(row, H_VALUE)
+        cells = row[:width]
+        if cells.count(None) + cells.count("") == len(cells):
+            continue  # an empty row
+        cells.extend([None] * (width + 1 - len(cells)))
+        unit_text = text(cells[i_unit])
+        period_text = text(cells[i_period])
+        code = text(cells[i_code]).upper()
+        option = text(cells[i_option]).upper()
+        raw = cells[i_value]
         row_errors = len(errors)
-        unit = units.get(normalize_header(unit_text)) if unit_text else None
+        if unit_text not in unit_texts:
+            found = units.get(normalize_header(unit_text)) if unit_text else None
+            unit_texts[unit_text] = (found, found is not None and unit_in_scope(user, found))
+        unit, in_scope = unit_texts[unit_text]
         if not unit_text:
             errors.append(RowError(number, H_UNIT, "单位不能为空"))
         elif unit is None:
             errors.append(RowError(number, H_UNIT, f"“{unit_text}”不是“{data_set.name}”的填报单位"))
-        elif not unit_in_scope(user, unit):
+        elif not in_scope:
             errors.append(RowError(number, H_UNIT, f"您不能填报{unit.name}的数据"))
             unit = None
         period = periods.get(period_text)
@@ -363,7 +376,8 @@ def _check_rows(
                 errors.append(RowError(number, H_VALUE, str(exc)))
         if len(errors) > row_errors or unit is None or period is None or element is None:
             continue
-        dup_key = (unit.pk, period.code, element.pk, option)
+        key = (unit.pk, period.code)
+        dup_key = (*key, element.pk, option)
         if dup_key in seen:
             errors.append(
                 RowError(number, "", f"与第 {seen[dup_key]} 行重复（同一单位、周期、数据项和分类）")
@@ -372,7 +386,9 @@ def _check_rows(
         seen[dup_key] = number
         if value[0] is None and not value[1]:
             continue  # an empty value leaves what is stored unchanged
-        parsed.append(_Row(number, unit, period, element, option, value[0], value[1]))
+        parsed.append(
+            _Row(number, unit, period, element, option, value[0], value[1], key, element.pk)
+        )
     return parsed, errors
 
 
@@ -381,7 +397,7 @@ def _check_locks(
 ) -> list[RowError]:
     errors = []
     for r in rows:
-        s = submissions.get((r.unit.pk, r.period.code))
+        s = submissions.get(r.key)
         if s is not None and not s.is_editable:
             errors.append(
                 RowError(
@@ -445,7 +461,7 @@ def _upsert_values(rows: list[tuple[int, int, str, Decimal | None, str]], now: d
 
 def _write(user: User, data_set: DataSet, parsed: list[_Row], digest: str) -> ImportResult:
     now = timezone.now()
-    keys = {(r.unit.pk, r.period.code): r.period for r in parsed}
+    keys = {r.key: r.period for r in parsed}
     existing = {
         (s.unit_id, s.period_code): s.pk
         for s in Submission.objects.filter(data_set=data_set, unit_id__in={k[0] for k in keys})
@@ -474,10 +490,7 @@ def _write(user: User, data_set: DataSet, parsed: list[_Row], digest: str) -> Im
         if (s.unit_id, s.period_code) in keys
     }
     _upsert_values(
-        [
-            (ids[(r.unit.pk, r.period.code)].pk, r.element.pk, r.option, r.number_value, r.text)
-            for r in parsed
-        ],
+        [(ids[r.key].pk, r.element_id, r.option, r.number_value, r.text) for r in parsed],
         now,
     )
     touched = [ids[k] for k in keys]
@@ -486,7 +499,7 @@ def _write(user: User, data_set: DataSet, parsed: list[_Row], digest: str) -> Im
     )
     counts: dict[tuple[int, str], int] = {}
     for r in parsed:
-        counts[(r.unit.pk, r.period.code)] = counts.get((r.unit.pk, r.period.code), 0) + 1
+        counts[r.key] = counts.get(r.key, 0) + 1
     SubmissionEvent.objects.bulk_create(
         [
             SubmissionEvent(
