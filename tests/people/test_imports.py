@@ -21,7 +21,7 @@ def workbook(rows: list[list[Any]], headers: list[str] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(headers or imports.HEADERS)
+    ws.append([str(h) for h in headers or imports.HEADERS])  # headers are marked for translation
     for row in rows:
         ws.append(row)
     stream = io.BytesIO()

@@ -32,7 +32,7 @@ def xlsx(headers: list[str], *rows: list[Any]) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(headers)
+    ws.append([str(h) for h in headers])  # headers are marked for translation
     for row in rows:
         ws.append(row)
     stream = io.BytesIO()
@@ -328,7 +328,7 @@ def test_through_enrolment_needs_the_programme_and_a_new_year(people):
         ),
     )
     headers = ["学校", "专业代码", "合作院校", "培养模式", "年度", "当年招生人数", "年末在校生人数"]
-    mode = ThroughMode.SEGMENTED_3_3.label
+    mode = str(ThroughMode.SEGMENTED_3_3.label)
     content = xlsx(
         headers,
         ["甲职校", "660103", "江阴职业技术学院", mode, 2021, 100, 280],

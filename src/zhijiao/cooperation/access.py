@@ -6,9 +6,18 @@ COOPERATION_MANAGE register, edit and import, and the plan office (COOPERATION_D
 levels.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy
+
 from zhijiao.core.access import Access, MenuItem
 
 from .registries import REGISTRIES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGES: dict[str, Access] = {}
 API: dict[tuple[str, str], Access] = {}
@@ -16,4 +25,7 @@ for _registry in REGISTRIES:
     PAGES.update(_registry.pages())
     API.update(_registry.api_access())
 
-MENU: tuple[str, list[MenuItem]] = ("校企合作与学校治理", [r.menu_item() for r in REGISTRIES])
+MENU: tuple[StrOrPromise, list[MenuItem]] = (
+    gettext_lazy("校企合作与学校治理"),
+    [r.menu_item() for r in REGISTRIES],
+)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.registry import ActionForm, RegistryForm
 from zhijiao.orgs.models import Unit
@@ -37,7 +39,7 @@ from .models import (
     XPilot,
 )
 
-CREDIT_CODE_HELP = "18 位，GB 32100；用于识别同一企业，系统中尚未登记的企业将同时登记。"
+CREDIT_CODE_HELP = _("18 位，GB 32100；用于识别同一企业，系统中尚未登记的企业将同时登记。")
 
 
 class _RecordForm(RegistryForm):
@@ -63,9 +65,9 @@ class _RecordForm(RegistryForm):
 class _EnterpriseByCodeMixin(forms.Form):
     """An enterprise named by name and 统一社会信用代码 (registered if new)."""
 
-    enterprise_name = forms.CharField(label="企业名称", max_length=200)
+    enterprise_name = forms.CharField(label=_("企业名称"), max_length=200)
     credit_code = forms.CharField(
-        label="统一社会信用代码", max_length=30, help_text=CREDIT_CODE_HELP
+        label=_("统一社会信用代码"), max_length=30, help_text=CREDIT_CODE_HELP
     )
 
     def initial_enterprise(self, unit: Unit | None) -> None:
@@ -130,10 +132,10 @@ class EnterpriseRecordForm(_EnterpriseByCodeMixin, _RecordForm):
 
 class TrainingBaseForm(_RecordForm):
     functions = forms.MultipleChoiceField(
-        label="基地功能",
+        label=_("基地功能"),
         choices=BaseFunction.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="人才培养、技术研发、生产示范、员工培训、技能鉴定，可多选。",
+        help_text=_("人才培养、技术研发、生产示范、员工培训、技能鉴定，可多选。"),
     )
     field_order = ["name", "school", "enterprises", "industry", "shared", "functions"]
 
@@ -187,10 +189,10 @@ class ApprenticeshipForm(_EnterpriseByCodeMixin, _RecordForm):
 
 class ApprenticeForm(RegistryForm):
     mentor_name = forms.CharField(
-        label="企业导师",
+        label=_("企业导师"),
         max_length=50,
         required=False,
-        help_text="填写该项目已聘任导师的姓名；导师在学徒制项目页面聘任。",
+        help_text=_("填写该项目已聘任导师的姓名；导师在学徒制项目页面聘任。"),
     )
     field_order = ["programme", "name", "student_number", "signed_on", "mentor_name", "left_on"]
 
@@ -217,7 +219,10 @@ class ApprenticeForm(RegistryForm):
             mentor = Mentor.objects.filter(programme=programme, name=name).first()
             if mentor is None:
                 self.add_error(
-                    "mentor_name", f"项目“{programme}”中没有名为“{name}”的导师，请先在项目页面聘任"
+                    "mentor_name",
+                    gettext("项目“{programme}”中没有名为“{name}”的导师，请先在项目页面聘任").format(
+                        programme=programme, name=name
+                    ),
                 )
             data["mentor"] = mentor
         return data
@@ -282,7 +287,7 @@ class EnterpriseForm(RegistryForm):
     class Meta:
         model = Unit
         fields = ["name", "short_name", "credit_code"]
-        labels = {"name": "企业名称"}
+        labels = {"name": _("企业名称")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -297,8 +302,8 @@ class EnterpriseForm(RegistryForm):
 
 
 class TerminateForm(ActionForm):
-    terminated_on = forms.DateField(label="终止日期")
-    reason = forms.CharField(label="终止原因", max_length=300)
+    terminated_on = forms.DateField(label=_("终止日期"))
+    reason = forms.CharField(label=_("终止原因"), max_length=300)
 
 
 class LevelForm(ActionForm):
@@ -311,11 +316,11 @@ class LevelForm(ActionForm):
         XPilot: PILOT_STEPS,
     }
 
-    level = forms.ChoiceField(label="调整为")
-    decided_on = forms.DateField(label="认定日期")
-    authority = forms.CharField(label="认定机关", max_length=100)
-    document_no = forms.CharField(label="文号", max_length=100, required=False)
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    level = forms.ChoiceField(label=_("调整为"))
+    decided_on = forms.DateField(label=_("认定日期"))
+    authority = forms.CharField(label=_("认定机关"), max_length=100)
+    document_no = forms.CharField(label=_("文号"), max_length=100, required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def limit_choices(self, user: Any, obj: Any) -> None:
         field = self.fields["level"]
@@ -326,11 +331,11 @@ class LevelForm(ActionForm):
 
 
 class MemberAddForm(ActionForm):
-    unit = forms.ModelChoiceField(label="成员单位", queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("成员单位"), queryset=Unit.objects.none())
     role = forms.ChoiceField(
-        label="成员类别", choices=MemberRole.choices, initial=MemberRole.MEMBER
+        label=_("成员类别"), choices=MemberRole.choices, initial=MemberRole.MEMBER
     )
-    joined_on = forms.DateField(label="加入日期")
+    joined_on = forms.DateField(label=_("加入日期"))
 
     def limit_choices(self, user: Any, obj: Any) -> None:
         current = GroupMember.objects.filter(group=obj, left_on__isnull=True).values("unit_id")
@@ -340,8 +345,8 @@ class MemberAddForm(ActionForm):
 
 
 class MemberLeaveForm(ActionForm):
-    member = forms.ModelChoiceField(label="退出单位", queryset=GroupMember.objects.none())
-    left_on = forms.DateField(label="退出日期")
+    member = forms.ModelChoiceField(label=_("退出单位"), queryset=GroupMember.objects.none())
+    left_on = forms.DateField(label=_("退出日期"))
 
     def limit_choices(self, user: Any, obj: Any) -> None:
         field = self.fields["member"]
@@ -354,25 +359,25 @@ class MemberLeaveForm(ActionForm):
 
 
 class ActivityForm(ActionForm):
-    held_on = forms.DateField(label="日期")
-    kind = forms.ChoiceField(label="活动类别", choices=ActivityKind.choices)
-    title = forms.CharField(label="活动名称", max_length=200)
-    participants = forms.IntegerField(label="参与人数", min_value=0, required=False)
-    summary = forms.CharField(label="活动情况", max_length=2000, required=False)
+    held_on = forms.DateField(label=_("日期"))
+    kind = forms.ChoiceField(label=_("活动类别"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    participants = forms.IntegerField(label=_("参与人数"), min_value=0, required=False)
+    summary = forms.CharField(label=_("活动情况"), max_length=2000, required=False)
 
 
 class IncentiveForm(ActionForm):
-    policy = forms.ChoiceField(label="政策类别", choices=IncentivePolicy.choices)
+    policy = forms.ChoiceField(label=_("政策类别"), choices=IncentivePolicy.choices)
     amount = forms.DecimalField(
-        label="金额（万元）", max_digits=12, decimal_places=2, min_value=0, required=False
+        label=_("金额（万元）"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
-    granted_on = forms.DateField(label="落实日期")
-    authority = forms.CharField(label="实施部门", max_length=100)
-    description = forms.CharField(label="内容", max_length=300)
+    granted_on = forms.DateField(label=_("落实日期"))
+    authority = forms.CharField(label=_("实施部门"), max_length=100)
+    description = forms.CharField(label=_("内容"), max_length=300)
 
 
 class MentorForm(ActionForm):
-    name = forms.CharField(label="姓名", max_length=50)
-    position = forms.CharField(label="岗位或职务", max_length=100)
-    qualification = forms.CharField(label="技能等级或职称", max_length=100, required=False)
-    since = forms.DateField(label="聘任日期")
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    position = forms.CharField(label=_("岗位或职务"), max_length=100)
+    qualification = forms.CharField(label=_("技能等级或职称"), max_length=100, required=False)
+    since = forms.DateField(label=_("聘任日期"))

@@ -24,6 +24,7 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.orgs.models import Unit, UnitKind, User
@@ -93,19 +94,22 @@ class Record(models.Model):
 
     department = models.ForeignKey(
         Unit,
-        verbose_name="负责部门",
+        verbose_name=_("负责部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         limit_choices_to=BUREAUS,
-        help_text="负责推进、审核该项工作的部门（如发改委、人社局）；该部门可查看和修改。",
+        help_text=_("负责推进、审核该项工作的部门（如发改委、人社局）；该部门可查看和修改。"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -115,16 +119,19 @@ class LevelDecision(models.Model):
     """One decision on a record's level (认定、升级、降级、移出), by the plan office. The record's
     current level is the last decision's; history stays. No personal data."""
 
-    level = models.CharField("认定级别", max_length=20)
-    previous = models.CharField("原级别", max_length=20)
-    decided_on = models.DateField("认定日期")
-    authority = models.CharField("认定机关", max_length=100)
-    document_no = models.CharField("文号", max_length=100, blank=True)
-    note = models.CharField("说明", max_length=300, blank=True)
+    level = models.CharField(_("认定级别"), max_length=20)
+    previous = models.CharField(_("原级别"), max_length=20)
+    decided_on = models.DateField(_("认定日期"))
+    authority = models.CharField(_("认定机关"), max_length=100)
+    document_no = models.CharField(_("文号"), max_length=100, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    decided_at = models.DateTimeField("登记时间", default=timezone.now)
+    decided_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
         abstract = True
@@ -145,48 +152,48 @@ class FamousProject(Record):
     """A 名企名校 cooperation project led by a school with one or more enterprises. Counted
     toward the target from its start until it is terminated. No personal data."""
 
-    name = models.CharField("项目名称", max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200)
     school = models.ForeignKey(
         Unit,
-        verbose_name="牵头学校",
+        verbose_name=_("牵头学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
     enterprises = models.ManyToManyField(
-        Unit, verbose_name="合作企业", related_name="+", limit_choices_to=ENTERPRISES
+        Unit, verbose_name=_("合作企业"), related_name="+", limit_choices_to=ENTERPRISES
     )
-    industry = models.CharField("产业领域", max_length=20, choices=Industry.choices)
-    content = models.TextField("合作内容")
-    outputs = models.TextField("合作成果", blank=True)
-    started_on = models.DateField("启动日期")
-    planned_end_on = models.DateField("计划完成日期", null=True, blank=True)
-    terminated_on = models.DateField("终止日期", null=True, blank=True)
-    termination_reason = models.CharField("终止原因", max_length=300, blank=True)
+    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    content = models.TextField(_("合作内容"))
+    outputs = models.TextField(_("合作成果"), blank=True)
+    started_on = models.DateField(_("启动日期"))
+    planned_end_on = models.DateField(_("计划完成日期"), null=True, blank=True)
+    terminated_on = models.DateField(_("终止日期"), null=True, blank=True)
+    termination_reason = models.CharField(_("终止原因"), max_length=300, blank=True)
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "名企名校合作项目"
-        verbose_name_plural = "名企名校合作项目"
+        verbose_name = _("名企名校合作项目")
+        verbose_name_plural = _("名企名校合作项目")
         ordering = ["-started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "name"],
                 name="cooperation_project_unique_name",
-                violation_error_message="该学校已登记同名的合作项目",
+                violation_error_message=_("该学校已登记同名的合作项目"),
             ),
             models.CheckConstraint(
                 condition=models.Q(terminated_on__isnull=True)
                 | models.Q(terminated_on__gte=models.F("started_on")),
                 name="cooperation_project_terminated_after_start",
-                violation_error_message="终止日期不能早于启动日期",
+                violation_error_message=_("终止日期不能早于启动日期"),
             ),
             models.CheckConstraint(
                 condition=models.Q(planned_end_on__isnull=True)
                 | models.Q(planned_end_on__gte=models.F("started_on")),
                 name="cooperation_project_planned_after_start",
-                violation_error_message="计划完成日期不能早于启动日期",
+                violation_error_message=_("计划完成日期不能早于启动日期"),
             ),
         ]
 
@@ -209,23 +216,23 @@ class VocationalGroup(Record):
     """A 职教集团 (vocational education group): its lead unit, level, members and activities.
     No personal data."""
 
-    name = models.CharField("集团名称", max_length=200, unique=True)
+    name = models.CharField(_("集团名称"), max_length=200, unique=True)
     lead = models.ForeignKey(
-        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField("产业领域", max_length=20, choices=Industry.choices)
-    founded_on = models.DateField("成立日期")
+    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    founded_on = models.DateField(_("成立日期"))
     level = models.CharField(
-        "级别", max_length=20, choices=GroupLevel.choices, default=GroupLevel.ORDINARY
+        _("级别"), max_length=20, choices=GroupLevel.choices, default=GroupLevel.ORDINARY
     )
-    level_since = models.DateField("级别认定日期", null=True, blank=True)
-    description = models.TextField("集团简介", blank=True)
+    level_since = models.DateField(_("级别认定日期"), null=True, blank=True)
+    description = models.TextField(_("集团简介"), blank=True)
 
     objects = GroupQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "职教集团"
-        verbose_name_plural = "职教集团"
+        verbose_name = _("职教集团")
+        verbose_name_plural = _("职教集团")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -236,36 +243,42 @@ class GroupMember(models.Model):
     """A unit's membership of a 职教集团, from joining to leaving. No personal data."""
 
     group = models.ForeignKey(
-        VocationalGroup, verbose_name="职教集团", on_delete=models.CASCADE, related_name="members"
+        VocationalGroup,
+        verbose_name=_("职教集团"),
+        on_delete=models.CASCADE,
+        related_name="members",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="成员单位", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("成员单位"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(
-        "成员类别", max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
+        _("成员类别"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER
     )
-    joined_on = models.DateField("加入日期")
-    left_on = models.DateField("退出日期", null=True, blank=True)
+    joined_on = models.DateField(_("加入日期"))
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
-        verbose_name = "职教集团成员"
-        verbose_name_plural = "职教集团成员"
+        verbose_name = _("职教集团成员")
+        verbose_name_plural = _("职教集团成员")
         ordering = ["group", "role", "unit__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "unit"],
                 condition=models.Q(left_on__isnull=True),
                 name="cooperation_member_once",
-                violation_error_message="该单位已是集团成员",
+                violation_error_message=_("该单位已是集团成员"),
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(left_on__gte=models.F("joined_on")),
                 name="cooperation_member_left_after_joined",
-                violation_error_message="退出日期不能早于加入日期",
+                violation_error_message=_("退出日期不能早于加入日期"),
             ),
         ]
 
@@ -278,23 +291,26 @@ class GroupActivity(models.Model):
 
     group = models.ForeignKey(
         VocationalGroup,
-        verbose_name="职教集团",
+        verbose_name=_("职教集团"),
         on_delete=models.CASCADE,
         related_name="activities",
     )
-    held_on = models.DateField("日期")
-    kind = models.CharField("活动类别", max_length=20, choices=ActivityKind.choices)
-    title = models.CharField("活动名称", max_length=200)
-    participants = models.PositiveIntegerField("参与人数", null=True, blank=True)
-    summary = models.TextField("活动情况", blank=True)
+    held_on = models.DateField(_("日期"))
+    kind = models.CharField(_("活动类别"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(_("活动名称"), max_length=200)
+    participants = models.PositiveIntegerField(_("参与人数"), null=True, blank=True)
+    summary = models.TextField(_("活动情况"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "职教集团活动"
-        verbose_name_plural = "职教集团活动"
+        verbose_name = _("职教集团活动")
+        verbose_name_plural = _("职教集团活动")
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
@@ -303,12 +319,15 @@ class GroupActivity(models.Model):
 
 class GroupLevelDecision(LevelDecision):
     record = models.ForeignKey(
-        VocationalGroup, verbose_name="职教集团", on_delete=models.CASCADE, related_name="decisions"
+        VocationalGroup,
+        verbose_name=_("职教集团"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
     )
 
     class Meta(LevelDecision.Meta):
-        verbose_name = "职教集团级别认定"
-        verbose_name_plural = "职教集团级别认定"
+        verbose_name = _("职教集团级别认定")
+        verbose_name_plural = _("职教集团级别认定")
 
     def __str__(self) -> str:
         return super().__str__()
@@ -340,45 +359,45 @@ class IntegrationEnterprise(Record):
 
     enterprise = models.ForeignKey(
         Unit,
-        verbose_name="企业",
+        verbose_name=_("企业"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=ENTERPRISES,
     )
-    industry = models.CharField("产业领域", max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
     schools = models.ManyToManyField(
-        Unit, verbose_name="合作院校", related_name="+", blank=True, limit_choices_to=SCHOOLS
+        Unit, verbose_name=_("合作院校"), related_name="+", blank=True, limit_choices_to=SCHOOLS
     )
-    applied_on = models.DateField("申报日期")
+    applied_on = models.DateField(_("申报日期"))
     level = models.CharField(
-        "当前级别",
+        _("当前级别"),
         max_length=20,
         choices=EnterpriseLevel.choices,
         default=EnterpriseLevel.CANDIDATE,
     )
-    level_since = models.DateField("级别认定日期", null=True, blank=True)
+    level_since = models.DateField(_("级别认定日期"), null=True, blank=True)
     vet_investment = models.DecimalField(
-        "年度职业教育投入（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("年度职业教育投入（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    description = models.TextField("产教融合情况", blank=True)
+    description = models.TextField(_("产教融合情况"), blank=True)
 
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "产教融合型企业"
-        verbose_name_plural = "产教融合型企业"
+        verbose_name = _("产教融合型企业")
+        verbose_name_plural = _("产教融合型企业")
         ordering = ["enterprise__name"]
         constraints = [
             # The same enterprise (one 统一社会信用代码, one unit) is on the track once.
             models.UniqueConstraint(
                 fields=["enterprise"],
                 name="cooperation_cpe_one_per_enterprise",
-                violation_error_message="该企业已在产教融合型企业名单中",
+                violation_error_message=_("该企业已在产教融合型企业名单中"),
             ),
             models.CheckConstraint(
                 condition=models.Q(vet_investment__isnull=True) | models.Q(vet_investment__gte=0),
                 name="cooperation_cpe_investment_positive",
-                violation_error_message="职业教育投入不能为负数",
+                violation_error_message=_("职业教育投入不能为负数"),
             ),
         ]
 
@@ -389,14 +408,14 @@ class IntegrationEnterprise(Record):
 class EnterpriseLevelDecision(LevelDecision):
     record = models.ForeignKey(
         IntegrationEnterprise,
-        verbose_name="产教融合型企业",
+        verbose_name=_("产教融合型企业"),
         on_delete=models.CASCADE,
         related_name="decisions",
     )
 
     class Meta(LevelDecision.Meta):
-        verbose_name = "产教融合型企业认定"
-        verbose_name_plural = "产教融合型企业认定"
+        verbose_name = _("产教融合型企业认定")
+        verbose_name_plural = _("产教融合型企业认定")
 
     def __str__(self) -> str:
         return super().__str__()
@@ -408,31 +427,34 @@ class IncentiveGrant(models.Model):
 
     record = models.ForeignKey(
         IntegrationEnterprise,
-        verbose_name="产教融合型企业",
+        verbose_name=_("产教融合型企业"),
         on_delete=models.CASCADE,
         related_name="incentives",
     )
-    policy = models.CharField("政策类别", max_length=20, choices=IncentivePolicy.choices)
+    policy = models.CharField(_("政策类别"), max_length=20, choices=IncentivePolicy.choices)
     amount = models.DecimalField(
-        "金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("金额（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    granted_on = models.DateField("落实日期")
-    authority = models.CharField("实施部门", max_length=100)
-    description = models.CharField("内容", max_length=300)
+    granted_on = models.DateField(_("落实日期"))
+    authority = models.CharField(_("实施部门"), max_length=100)
+    description = models.CharField(_("内容"), max_length=300)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "激励政策落实"
-        verbose_name_plural = "激励政策落实"
+        verbose_name = _("激励政策落实")
+        verbose_name_plural = _("激励政策落实")
         ordering = ["-granted_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
                 name="cooperation_incentive_amount_positive",
-                violation_error_message="金额不能为负数",
+                violation_error_message=_("金额不能为负数"),
             ),
         ]
 
@@ -451,54 +473,54 @@ class TrainingBase(Record):
     """A training base (实训基地) a school runs, alone or with enterprises; shared (资源共享型)
     bases count toward task 14. No personal data."""
 
-    name = models.CharField("基地名称", max_length=200)
+    name = models.CharField(_("基地名称"), max_length=200)
     school = models.ForeignKey(
         Unit,
-        verbose_name="承建学校",
+        verbose_name=_("承建学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
     enterprises = models.ManyToManyField(
-        Unit, verbose_name="共建企业", related_name="+", blank=True, limit_choices_to=ENTERPRISES
+        Unit, verbose_name=_("共建企业"), related_name="+", blank=True, limit_choices_to=ENTERPRISES
     )
-    industry = models.CharField("产业领域", max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
     shared = models.BooleanField(
-        "资源共享型", default=False, help_text="面向其他学校、企业和社会开放共享。"
+        _("资源共享型"), default=False, help_text=_("面向其他学校、企业和社会开放共享。")
     )
-    for_talent = models.BooleanField("人才培养", default=True)
-    for_research = models.BooleanField("技术研发", default=False)
-    for_production = models.BooleanField("生产示范", default=False)
-    for_staff = models.BooleanField("员工培训", default=False)
-    for_assessment = models.BooleanField("技能鉴定", default=False)
-    opened_on = models.DateField("建成日期")
-    workstations = models.PositiveIntegerField("工位数", null=True, blank=True)
-    area = models.PositiveIntegerField("建筑面积（平方米）", null=True, blank=True)
+    for_talent = models.BooleanField(_("人才培养"), default=True)
+    for_research = models.BooleanField(_("技术研发"), default=False)
+    for_production = models.BooleanField(_("生产示范"), default=False)
+    for_staff = models.BooleanField(_("员工培训"), default=False)
+    for_assessment = models.BooleanField(_("技能鉴定"), default=False)
+    opened_on = models.DateField(_("建成日期"))
+    workstations = models.PositiveIntegerField(_("工位数"), null=True, blank=True)
+    area = models.PositiveIntegerField(_("建筑面积（平方米）"), null=True, blank=True)
     investment = models.DecimalField(
-        "总投入（万元）", max_digits=12, decimal_places=2, null=True, blank=True
+        _("总投入（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     level = models.CharField(
-        "级别", max_length=20, choices=BaseLevel.choices, default=BaseLevel.SCHOOL
+        _("级别"), max_length=20, choices=BaseLevel.choices, default=BaseLevel.SCHOOL
     )
-    level_since = models.DateField("级别认定日期", null=True, blank=True)
-    description = models.TextField("基地简介", blank=True)
+    level_since = models.DateField(_("级别认定日期"), null=True, blank=True)
+    description = models.TextField(_("基地简介"), blank=True)
 
     objects = BaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "实训基地"
-        verbose_name_plural = "实训基地"
+        verbose_name = _("实训基地")
+        verbose_name_plural = _("实训基地")
         ordering = ["school__name", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "name"],
                 name="cooperation_base_unique_name",
-                violation_error_message="该学校已登记同名的实训基地",
+                violation_error_message=_("该学校已登记同名的实训基地"),
             ),
             models.CheckConstraint(
                 condition=models.Q(investment__isnull=True) | models.Q(investment__gte=0),
                 name="cooperation_base_investment_positive",
-                violation_error_message="总投入不能为负数",
+                violation_error_message=_("总投入不能为负数"),
             ),
         ]
 
@@ -520,12 +542,12 @@ class TrainingBase(Record):
 
 class BaseLevelDecision(LevelDecision):
     record = models.ForeignKey(
-        TrainingBase, verbose_name="实训基地", on_delete=models.CASCADE, related_name="decisions"
+        TrainingBase, verbose_name=_("实训基地"), on_delete=models.CASCADE, related_name="decisions"
     )
 
     class Meta(LevelDecision.Meta):
-        verbose_name = "实训基地级别认定"
-        verbose_name_plural = "实训基地级别认定"
+        verbose_name = _("实训基地级别认定")
+        verbose_name_plural = _("实训基地级别认定")
 
     def __str__(self) -> str:
         return super().__str__()
@@ -542,43 +564,43 @@ class Apprenticeship(Record):
     """A modern apprenticeship (现代学徒制) programme of a school and an enterprise, with its
     enterprise mentors and apprentices. No personal data of its own."""
 
-    name = models.CharField("项目名称", max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200)
     school = models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
     enterprise = models.ForeignKey(
         Unit,
-        verbose_name="合作企业",
+        verbose_name=_("合作企业"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=ENTERPRISES,
     )
-    major = models.CharField("专业", max_length=100)
-    started_on = models.DateField("开班日期")
-    ended_on = models.DateField("结束日期", null=True, blank=True)
-    description = models.TextField("培养方案要点", blank=True)
+    major = models.CharField(_("专业"), max_length=100)
+    started_on = models.DateField(_("开班日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    description = models.TextField(_("培养方案要点"), blank=True)
 
     objects = ApprenticeshipQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "现代学徒制项目"
-        verbose_name_plural = "现代学徒制项目"
+        verbose_name = _("现代学徒制项目")
+        verbose_name_plural = _("现代学徒制项目")
         ordering = ["-started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "name"],
                 name="cooperation_apprenticeship_unique_name",
-                violation_error_message="该学校已登记同名的学徒制项目",
+                violation_error_message=_("该学校已登记同名的学徒制项目"),
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="cooperation_apprenticeship_ends_after_start",
-                violation_error_message="结束日期不能早于开班日期",
+                violation_error_message=_("结束日期不能早于开班日期"),
             ),
         ]
 
@@ -594,25 +616,31 @@ class Mentor(models.Model):
     """An enterprise mentor (企业导师) of an apprenticeship. Holds personal data: a name."""
 
     programme = models.ForeignKey(
-        Apprenticeship, verbose_name="学徒制项目", on_delete=models.CASCADE, related_name="mentors"
+        Apprenticeship,
+        verbose_name=_("学徒制项目"),
+        on_delete=models.CASCADE,
+        related_name="mentors",
     )
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("岗位或职务", max_length=100)
-    qualification = models.CharField("技能等级或职称", max_length=100, blank=True)
-    since = models.DateField("聘任日期")
+    name = models.CharField(_("姓名"), max_length=50)
+    position = models.CharField(_("岗位或职务"), max_length=100)
+    qualification = models.CharField(_("技能等级或职称"), max_length=100, blank=True)
+    since = models.DateField(_("聘任日期"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
-        verbose_name = "企业导师"
-        verbose_name_plural = "企业导师"
+        verbose_name = _("企业导师")
+        verbose_name_plural = _("企业导师")
         ordering = ["programme", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "name"],
                 name="cooperation_mentor_once",
-                violation_error_message="该项目已登记同名导师",
+                violation_error_message=_("该项目已登记同名导师"),
             )
         ]
 
@@ -648,45 +676,48 @@ class Apprentice(models.Model):
 
     programme = models.ForeignKey(
         Apprenticeship,
-        verbose_name="学徒制项目",
+        verbose_name=_("学徒制项目"),
         on_delete=models.PROTECT,
         related_name="apprentices",
     )
-    name = models.CharField("姓名", max_length=50)
-    student_number = models.CharField("学号", max_length=30)
-    signed_on = models.DateField("签订协议日期")
+    name = models.CharField(_("姓名"), max_length=50)
+    student_number = models.CharField(_("学号"), max_length=30)
+    signed_on = models.DateField(_("签订协议日期"))
     mentor = models.ForeignKey(
         Mentor,
-        verbose_name="企业导师",
+        verbose_name=_("企业导师"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="apprentices",
     )
-    left_on = models.DateField("结业或退出日期", null=True, blank=True)
+    left_on = models.DateField(_("结业或退出日期"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = ApprenticeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学徒"
-        verbose_name_plural = "学徒"
+        verbose_name = _("学徒")
+        verbose_name_plural = _("学徒")
         ordering = ["programme", "student_number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "student_number"],
                 name="cooperation_apprentice_once",
-                violation_error_message="该学号已登记为本项目的学徒",
+                violation_error_message=_("该学号已登记为本项目的学徒"),
             ),
             models.CheckConstraint(
                 condition=models.Q(left_on__isnull=True)
                 | models.Q(left_on__gte=models.F("signed_on")),
                 name="cooperation_apprentice_left_after_signed",
-                violation_error_message="结业或退出日期不能早于签订协议日期",
+                violation_error_message=_("结业或退出日期不能早于签订协议日期"),
             ),
         ]
 
@@ -707,41 +738,41 @@ class XPilot(Record):
 
     school = models.ForeignKey(
         Unit,
-        verbose_name="试点学校",
+        verbose_name=_("试点学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
-    certificate = models.CharField("职业技能等级证书", max_length=200)
+    certificate = models.CharField(_("职业技能等级证书"), max_length=200)
     certificate_level = models.CharField(
-        "证书等级", max_length=20, choices=CertificateLevel.choices
+        _("证书等级"), max_length=20, choices=CertificateLevel.choices
     )
-    organisation = models.CharField("培训评价组织", max_length=200)
-    major = models.CharField("试点专业", max_length=100)
-    started_on = models.DateField("试点开始日期")
-    candidates = models.PositiveIntegerField("累计参加考核人数", default=0)
-    certified = models.PositiveIntegerField("累计取证人数", default=0)
+    organisation = models.CharField(_("培训评价组织"), max_length=200)
+    major = models.CharField(_("试点专业"), max_length=100)
+    started_on = models.DateField(_("试点开始日期"))
+    candidates = models.PositiveIntegerField(_("累计参加考核人数"), default=0)
+    certified = models.PositiveIntegerField(_("累计取证人数"), default=0)
     level = models.CharField(
-        "项目类别", max_length=20, choices=PilotLevel.choices, default=PilotLevel.PILOT
+        _("项目类别"), max_length=20, choices=PilotLevel.choices, default=PilotLevel.PILOT
     )
-    level_since = models.DateField("遴选日期", null=True, blank=True)
+    level_since = models.DateField(_("遴选日期"), null=True, blank=True)
 
     objects = PilotQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "1+X证书试点项目"
-        verbose_name_plural = "1+X证书试点项目"
+        verbose_name = _("1+X证书试点项目")
+        verbose_name_plural = _("1+X证书试点项目")
         ordering = ["school__name", "certificate"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "certificate", "certificate_level"],
                 name="cooperation_pilot_once",
-                violation_error_message="该学校已登记同一证书、同一等级的试点",
+                violation_error_message=_("该学校已登记同一证书、同一等级的试点"),
             ),
             models.CheckConstraint(
                 condition=models.Q(certified__lte=models.F("candidates")),
                 name="cooperation_pilot_certified_le_candidates",
-                violation_error_message="取证人数不能超过参加考核人数",
+                violation_error_message=_("取证人数不能超过参加考核人数"),
             ),
         ]
 
@@ -751,12 +782,12 @@ class XPilot(Record):
 
 class PilotLevelDecision(LevelDecision):
     record = models.ForeignKey(
-        XPilot, verbose_name="1+X证书试点", on_delete=models.CASCADE, related_name="decisions"
+        XPilot, verbose_name=_("1+X证书试点"), on_delete=models.CASCADE, related_name="decisions"
     )
 
     class Meta(LevelDecision.Meta):
-        verbose_name = "1+X示范项目遴选"
-        verbose_name_plural = "1+X示范项目遴选"
+        verbose_name = _("1+X示范项目遴选")
+        verbose_name_plural = _("1+X示范项目遴选")
 
     def __str__(self) -> str:
         return super().__str__()
@@ -775,31 +806,34 @@ class SchoolGovernance(models.Model):
 
     school = models.OneToOneField(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
-    charter_approved_on = models.DateField("章程核准日期", null=True, blank=True)
-    charter_authority = models.CharField("章程核准机关", max_length=100, blank=True)
-    charter_document_no = models.CharField("核准文号", max_length=100, blank=True)
-    council_founded_on = models.DateField("理事会成立日期", null=True, blank=True)
-    council_chair = models.CharField("理事长", max_length=50, blank=True)
-    council_members = models.PositiveSmallIntegerField("理事会成员数", null=True, blank=True)
+    charter_approved_on = models.DateField(_("章程核准日期"), null=True, blank=True)
+    charter_authority = models.CharField(_("章程核准机关"), max_length=100, blank=True)
+    charter_document_no = models.CharField(_("核准文号"), max_length=100, blank=True)
+    council_founded_on = models.DateField(_("理事会成立日期"), null=True, blank=True)
+    council_chair = models.CharField(_("理事长"), max_length=50, blank=True)
+    council_members = models.PositiveSmallIntegerField(_("理事会成员数"), null=True, blank=True)
     enterprise_members = models.PositiveSmallIntegerField(
-        "其中行业企业代表数", null=True, blank=True
+        _("其中行业企业代表数"), null=True, blank=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学校章程与理事会"
-        verbose_name_plural = "学校章程与理事会"
+        verbose_name = _("学校章程与理事会")
+        verbose_name_plural = _("学校章程与理事会")
         ordering = ["school__name"]
         constraints = [
             models.CheckConstraint(
@@ -807,7 +841,7 @@ class SchoolGovernance(models.Model):
                 | models.Q(council_members__isnull=True)
                 | models.Q(enterprise_members__lte=models.F("council_members")),
                 name="cooperation_council_members",
-                violation_error_message="行业企业代表数不能超过理事会成员数",
+                violation_error_message=_("行业企业代表数不能超过理事会成员数"),
             ),
         ]
 
@@ -820,39 +854,42 @@ class SanquanPilot(models.Model):
 
     school = models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
-    rank = models.CharField("级别", max_length=20, choices=PilotRank.choices)
-    approved_on = models.DateField("认定日期")
-    authority = models.CharField("认定机关", max_length=100)
-    document_no = models.CharField("文号", max_length=100, blank=True)
-    ended_on = models.DateField("终止日期", null=True, blank=True)
+    rank = models.CharField(_("级别"), max_length=20, choices=PilotRank.choices)
+    approved_on = models.DateField(_("认定日期"))
+    authority = models.CharField(_("认定机关"), max_length=100)
+    document_no = models.CharField(_("文号"), max_length=100, blank=True)
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "三全育人试点学校"
-        verbose_name_plural = "三全育人试点学校"
+        verbose_name = _("三全育人试点学校")
+        verbose_name_plural = _("三全育人试点学校")
         ordering = ["-approved_on", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "rank"],
                 name="cooperation_sanquan_once",
-                violation_error_message="该学校已登记同一级别的三全育人试点",
+                violation_error_message=_("该学校已登记同一级别的三全育人试点"),
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("approved_on")),
                 name="cooperation_sanquan_ends_after_approval",
-                violation_error_message="终止日期不能早于认定日期",
+                violation_error_message=_("终止日期不能早于认定日期"),
             ),
         ]
 
@@ -866,39 +903,42 @@ class IdeologyCase(models.Model):
 
     school = models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="+",
         limit_choices_to=SCHOOLS,
     )
-    kind = models.CharField("类别", max_length=20, choices=CaseKind.choices)
-    title = models.CharField("名称", max_length=200)
-    course = models.CharField("课程", max_length=100)
-    teachers = models.CharField("主讲或完成教师", max_length=200)
-    rank = models.CharField("认定级别", max_length=20, choices=PilotRank.choices)
-    year = models.PositiveSmallIntegerField("认定年度")
+    kind = models.CharField(_("类别"), max_length=20, choices=CaseKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    course = models.CharField(_("课程"), max_length=100)
+    teachers = models.CharField(_("主讲或完成教师"), max_length=200)
+    rank = models.CharField(_("认定级别"), max_length=20, choices=PilotRank.choices)
+    year = models.PositiveSmallIntegerField(_("认定年度"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "思政示范课堂与典型案例"
-        verbose_name_plural = "思政示范课堂与典型案例"
+        verbose_name = _("思政示范课堂与典型案例")
+        verbose_name_plural = _("思政示范课堂与典型案例")
         ordering = ["-year", "school__name", "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "kind", "title"],
                 name="cooperation_case_once",
-                violation_error_message="该学校已登记同名的同类案例",
+                violation_error_message=_("该学校已登记同名的同类案例"),
             ),
             models.CheckConstraint(
                 condition=models.Q(year__gte=2000, year__lte=2100),
                 name="cooperation_case_year_range",
-                violation_error_message="认定年度应为四位年份",
+                violation_error_message=_("认定年度应为四位年份"),
             ),
         ]
 

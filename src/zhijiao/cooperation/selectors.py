@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.plan import selectors as plan_selectors
@@ -120,25 +121,25 @@ def enterprise_records(unit: Unit, user: Any) -> list[dict[str, str]]:
     """The cooperation records an enterprise takes part in, among those the user may see."""
     rows: list[dict[str, str]] = []
     for project in FamousProject.objects.visible_to(user).filter(enterprises=unit):  # type: ignore[attr-defined]
-        rows.append({"kind": "名企名校合作项目", "name": project.name})
+        rows.append({"kind": _("名企名校合作项目"), "name": project.name})
     for cpe in IntegrationEnterprise.objects.visible_to(user).filter(enterprise=unit):  # type: ignore[attr-defined]
-        rows.append({"kind": "产教融合型企业", "name": cpe.get_level_display()})
+        rows.append({"kind": _("产教融合型企业"), "name": cpe.get_level_display()})
     for base in TrainingBase.objects.visible_to(user).filter(enterprises=unit):  # type: ignore[attr-defined]
-        rows.append({"kind": "实训基地", "name": base.name})
+        rows.append({"kind": _("实训基地"), "name": base.name})
     for programme in Apprenticeship.objects.visible_to(user).filter(enterprise=unit):  # type: ignore[attr-defined]
-        rows.append({"kind": "现代学徒制项目", "name": programme.name})
+        rows.append({"kind": _("现代学徒制项目"), "name": programme.name})
     groups = VocationalGroup.objects.visible_to(user).filter(  # type: ignore[attr-defined]
         members__unit=unit, members__left_on__isnull=True
     )
     for group in groups.distinct():
-        rows.append({"kind": "职教集团成员", "name": group.name})
+        rows.append({"kind": _("职教集团成员"), "name": group.name})
     return rows
 
 
 def school_plan_year(school: SchoolGovernance) -> str:
     """Whether the school filed its 一校一案 (kept in plan supervision, not duplicated here)."""
     year = plan_selectors.school_plan_first_years().get(school.school_id)
-    return f"已制定（{year}年）" if year else "尚未制定"
+    return _("已制定（{year}年）").format(year=year) if year else _("尚未制定")
 
 
 # ---------------------------------------------------------------- counts behind the targets

@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.codes import clean_credit_code
@@ -68,6 +70,9 @@ from .models import (
     XPilot,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Code = CooperationErrorCode
 
 
@@ -86,15 +91,15 @@ def _text(value: str | None) -> str:
 def _required(field: str, value: str, label: str, limit: int) -> str:
     text = _text(value)
     if not text:
-        raise _invalid(field, f"请填写{label}")
+        raise _invalid(field, _("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise _invalid(field, f"{label}不能超过 {limit} 个字")
+        raise _invalid(field, _("{label}不能超过 {limit} 个字").format(label=label, limit=limit))
     return text
 
 
 def _not_future(field: str, value: dt.date | None, label: str) -> None:
     if value is not None and value > timezone.localdate():
-        raise _invalid(field, f"{label}不能晚于今天")
+        raise _invalid(field, _("{label}不能晚于今天").format(label=label))
 
 
 def _not_before(field: str, value: dt.date | None, earlier: dt.date | None, message: str) -> None:
@@ -104,12 +109,12 @@ def _not_before(field: str, value: dt.date | None, earlier: dt.date | None, mess
 
 def _amount(field: str, value: Decimal | None, label: str) -> None:
     if value is not None and value < 0:
-        raise _invalid(field, f"{label}不能为负数")
+        raise _invalid(field, _("{label}不能为负数").format(label=label))
 
 
 def _kind(field: str, unit: Unit | None, kind: str, label: str) -> None:
     if unit is not None and unit.kind != kind:
-        raise _invalid(field, f"“{unit}”不是{label}")
+        raise _invalid(field, _("“{unit}”不是{label}").format(unit=unit, label=label))
 
 
 # ---------------------------------------------------------------- ownership and history
@@ -123,10 +128,10 @@ def _lock(user: User, model: type[models.Model], obj: Any, what: str) -> Any:
         if manager.visible_to(user).filter(pk=obj.pk).exists():
             raise _error(
                 Code.NOT_ALLOWED,
-                f"只有该{what}的牵头单位、主管部门、负责部门或工作专班可以修改",
+                _("只有该{what}的牵头单位、主管部门、负责部门或工作专班可以修改").format(what=what),
                 403,
             )
-        raise _error(Code.NOT_ALLOWED, f"未找到该{what}", 404)
+        raise _error(Code.NOT_ALLOWED, _("未找到该{what}").format(what=what), 404)
     return locked
 
 
@@ -136,7 +141,9 @@ def _ensure_owned(user: User, obj: Any, what: str) -> None:
     if not manager.editable_by(user).filter(pk=obj.pk).exists():
         raise _error(
             Code.NOT_ALLOWED,
-            f"只能登记本单位（或所辖学校）的{what}；由其他部门负责的，请将“负责部门”设为本部门",
+            _(
+                "只能登记本单位（或所辖学校）的{what}；由其他部门负责的，请将“负责部门”设为本部门"
+            ).format(what=what),
             403,
         )
 
@@ -234,12 +241,14 @@ def _update(
 
 
 def _manage(user: User, what: str) -> None:
-    require_capability(user, Capability.COOPERATION_MANAGE, f"您的角色不能登记或修改{what}")
+    require_capability(
+        user, Capability.COOPERATION_MANAGE, _("您的角色不能登记或修改{what}").format(what=what)
+    )
 
 
 def _enterprise(user: User, name: str, credit_code: str) -> Unit:
     """The enterprise with this 统一社会信用代码, registered if new (refused under another name)."""
-    name = _required("enterprise_name", name, "企业名称", 200)
+    name = _required("enterprise_name", name, _("企业名称"), 200)
 
     def register() -> Unit:
         try:
@@ -263,7 +272,10 @@ def _enterprise(user: User, name: str, credit_code: str) -> Unit:
         # finds that enterprise (and the record's own rules then apply to it).
         unit = register()
     if unit.kind != UnitKind.ENTERPRISE:
-        raise _invalid("enterprise_name", f"“{unit}”已登记为{unit.get_kind_display()}，不是企业")
+        raise _invalid(
+            "enterprise_name",
+            _("“{unit}”已登记为{kind}，不是企业").format(unit=unit, kind=unit.get_kind_display()),
+        )
     return unit
 
 
@@ -293,19 +305,19 @@ def _project_values(
     planned_end_on: dt.date | None = None,
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
     units = list(enterprises)
     if not units:
-        raise _invalid("enterprises", "请至少选择一家合作企业")
+        raise _invalid("enterprises", _("请至少选择一家合作企业"))
     for unit in units:
-        _kind("enterprises", unit, UnitKind.ENTERPRISE, "企业")
-    _not_future("started_on", started_on, "启动日期")
-    _not_before("planned_end_on", planned_end_on, started_on, "计划完成日期不能早于启动日期")
+        _kind("enterprises", unit, UnitKind.ENTERPRISE, _("企业"))
+    _not_future("started_on", started_on, _("启动日期"))
+    _not_before("planned_end_on", planned_end_on, started_on, _("计划完成日期不能早于启动日期"))
     return {
-        "name": _required("name", name, "项目名称", 200),
+        "name": _required("name", name, _("项目名称"), 200),
         "school": school,
         "industry": industry,
-        "content": _required("content", content, "合作内容", 5000),
+        "content": _required("content", content, _("合作内容"), 5000),
         "outputs": (outputs or "").strip()[:5000],
         "started_on": started_on,
         "planned_end_on": planned_end_on,
@@ -316,7 +328,7 @@ def _project_values(
 @transaction.atomic
 def project_create(*, user: User, enterprises: Iterable[Unit], **data: Any) -> FamousProject:
     """Registers a 名企名校 project led by a school with its partner enterprises."""
-    _manage(user, "合作项目")
+    _manage(user, _("合作项目"))
     units = list(enterprises)
     values = _project_values(enterprises=units, **data)
     project = FamousProject(**values, created_by=user)
@@ -324,10 +336,12 @@ def project_create(*, user: User, enterprises: Iterable[Unit], **data: Any) -> F
         user=user,
         obj=project,
         sets={"enterprises": units},
-        what="名企名校合作项目",
+        what=_("名企名校合作项目"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的合作项目",
+        duplicate=_("{school}已登记名为“{name}”的合作项目").format(
+            school=values["school"], name=values["name"]
+        ),
         fields=PROJECT_FIELDS,
     )
 
@@ -336,22 +350,24 @@ def project_create(*, user: User, enterprises: Iterable[Unit], **data: Any) -> F
 def project_update(
     *, user: User, project: FamousProject, enterprises: Iterable[Unit], **data: Any
 ) -> list[str]:
-    _manage(user, "合作项目")
-    project = _lock(user, FamousProject, project, "合作项目")
+    _manage(user, _("合作项目"))
+    project = _lock(user, FamousProject, project, _("合作项目"))
     units = list(enterprises)
     values = _project_values(enterprises=units, **data)
     _not_before(
-        "started_on", project.terminated_on, values["started_on"], "启动日期不能晚于终止日期"
+        "started_on", project.terminated_on, values["started_on"], _("启动日期不能晚于终止日期")
     )
     return _update(
         user=user,
         obj=project,
         values=values,
         sets={"enterprises": units},
-        what="名企名校合作项目",
+        what=_("名企名校合作项目"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的合作项目",
+        duplicate=_("{school}已登记名为“{name}”的合作项目").format(
+            school=values["school"], name=values["name"]
+        ),
     )
 
 
@@ -360,13 +376,15 @@ def project_terminate(
     *, user: User, project: FamousProject, terminated_on: dt.date, reason: str
 ) -> FamousProject:
     """Ends a project early; it no longer counts from that day. The record stays."""
-    _manage(user, "合作项目")
-    project = _lock(user, FamousProject, project, "合作项目")
+    _manage(user, _("合作项目"))
+    project = _lock(user, FamousProject, project, _("合作项目"))
     if project.terminated_on is not None:
-        raise _error(Code.INVALID_INPUT, f"该项目已于 {project.terminated_on} 终止")
-    reason = _required("reason", reason, "终止原因", 300)
-    _not_future("terminated_on", terminated_on, "终止日期")
-    _not_before("terminated_on", terminated_on, project.started_on, "终止日期不能早于启动日期")
+        raise _error(
+            Code.INVALID_INPUT, _("该项目已于 {day} 终止").format(day=project.terminated_on)
+        )
+    reason = _required("reason", reason, _("终止原因"), 300)
+    _not_future("terminated_on", terminated_on, _("终止日期"))
+    _not_before("terminated_on", terminated_on, project.started_on, _("终止日期不能早于启动日期"))
     project.terminated_on = terminated_on
     project.termination_reason = reason
     project.updated_at = timezone.now()
@@ -395,9 +413,9 @@ def _group_values(
     description: str = "",
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _not_future("founded_on", founded_on, "成立日期")
+    _not_future("founded_on", founded_on, _("成立日期"))
     return {
-        "name": _required("name", name, "集团名称", 200),
+        "name": _required("name", name, _("集团名称"), 200),
         "lead": lead,
         "industry": industry,
         "founded_on": founded_on,
@@ -409,17 +427,17 @@ def _group_values(
 @transaction.atomic
 def group_create(*, user: User, **data: Any) -> VocationalGroup:
     """Registers a 职教集团; its lead unit joins as 理事长单位. Its level starts at 一般."""
-    _manage(user, "职教集团")
+    _manage(user, _("职教集团"))
     values = _group_values(**data)
     group = VocationalGroup(**values, created_by=user)
     _create(
         user=user,
         obj=group,
         sets={},
-        what="职教集团",
+        what=_("职教集团"),
         unique=("name",),
         field="name",
-        duplicate=f"已有名为“{values['name']}”的职教集团",
+        duplicate=_("已有名为“{name}”的职教集团").format(name=values["name"]),
         fields=GROUP_FIELDS,
     )
     GroupMember.objects.create(
@@ -434,21 +452,23 @@ def group_create(*, user: User, **data: Any) -> VocationalGroup:
 
 @transaction.atomic
 def group_update(*, user: User, group: VocationalGroup, **data: Any) -> list[str]:
-    _manage(user, "职教集团")
-    group = _lock(user, VocationalGroup, group, "职教集团")
+    _manage(user, _("职教集团"))
+    group = _lock(user, VocationalGroup, group, _("职教集团"))
     values = _group_values(**data)
     first_join = group.members.order_by("joined_on").values_list("joined_on", flat=True).first()
     if first_join is not None and values["founded_on"] > first_join:
-        raise _invalid("founded_on", f"成立日期不能晚于最早成员的加入日期（{first_join}）")
+        raise _invalid(
+            "founded_on", _("成立日期不能晚于最早成员的加入日期（{day}）").format(day=first_join)
+        )
     return _update(
         user=user,
         obj=group,
         values=values,
         sets={},
-        what="职教集团",
+        what=_("职教集团"),
         unique=("name",),
         field="name",
-        duplicate=f"已有名为“{values['name']}”的职教集团",
+        duplicate=_("已有名为“{name}”的职教集团").format(name=values["name"]),
     )
 
 
@@ -457,20 +477,25 @@ def member_add(
     *, user: User, group: VocationalGroup, unit: Unit, role: str, joined_on: dt.date
 ) -> GroupMember:
     """A unit joins a group; the same unit cannot be a current member twice."""
-    _manage(user, "职教集团成员")
-    group = _lock(user, VocationalGroup, group, "职教集团")
+    _manage(user, _("职教集团成员"))
+    group = _lock(user, VocationalGroup, group, _("职教集团"))
     if group.level == GroupLevel.DISSOLVED:
-        raise _error(Code.WRONG_LEVEL, f"该职教集团已于 {group.level_since} 撤销，不能登记新成员")
+        raise _error(
+            Code.WRONG_LEVEL,
+            _("该职教集团已于 {day} 撤销，不能登记新成员").format(day=group.level_since),
+        )
     if unit.kind in (UnitKind.GOVERNMENT, UnitKind.PARTY):
-        raise _invalid("unit", "党政部门不作为职教集团成员单位登记")
-    _not_future("joined_on", joined_on, "加入日期")
-    _not_before("joined_on", joined_on, group.founded_on, "加入日期不能早于集团成立日期")
+        raise _invalid("unit", _("党政部门不作为职教集团成员单位登记"))
+    _not_future("joined_on", joined_on, _("加入日期"))
+    _not_before("joined_on", joined_on, group.founded_on, _("加入日期不能早于集团成立日期"))
     member = GroupMember(group=group, unit=unit, role=role, joined_on=joined_on, recorded_by=user)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:
-        raise _invalid("unit", f"“{unit}”已是该集团的成员", Code.ALREADY_MEMBER) from exc
+        raise _invalid(
+            "unit", _("“{unit}”已是该集团的成员").format(unit=unit), Code.ALREADY_MEMBER
+        ) from exc
     audit.record(
         AuditAction.CREATE,
         obj=member,
@@ -490,8 +515,8 @@ def member_leave(
     *, user: User, group: VocationalGroup, member: GroupMember, left_on: dt.date
 ) -> GroupMember:
     """A member leaves; the lead unit cannot leave its own group."""
-    _manage(user, "职教集团成员")
-    group = _lock(user, VocationalGroup, group, "职教集团")
+    _manage(user, _("职教集团成员"))
+    group = _lock(user, VocationalGroup, group, _("职教集团"))
     locked = (
         GroupMember.objects.select_for_update()
         .filter(pk=member.pk, group=group, left_on__isnull=True)
@@ -499,11 +524,11 @@ def member_leave(
         .first()
     )
     if locked is None:
-        raise _invalid("member", "该单位不是集团的现有成员", Code.NOT_MEMBER)
+        raise _invalid("member", _("该单位不是集团的现有成员"), Code.NOT_MEMBER)
     if locked.unit_id == group.lead_id:
-        raise _invalid("member", "牵头单位不能退出本集团；如需更换牵头单位，请先修改集团信息")
-    _not_future("left_on", left_on, "退出日期")
-    _not_before("left_on", left_on, locked.joined_on, "退出日期不能早于加入日期")
+        raise _invalid("member", _("牵头单位不能退出本集团；如需更换牵头单位，请先修改集团信息"))
+    _not_future("left_on", left_on, _("退出日期"))
+    _not_before("left_on", left_on, locked.joined_on, _("退出日期不能早于加入日期"))
     locked.left_on = left_on
     locked.save(update_fields=["left_on"])
     audit.record(
@@ -527,17 +552,20 @@ def activity_record(
     participants: int | None = None,
     summary: str = "",
 ) -> GroupActivity:
-    _manage(user, "职教集团活动")
-    group = _lock(user, VocationalGroup, group, "职教集团")
-    _not_future("held_on", held_on, "活动日期")
-    _not_before("held_on", held_on, group.founded_on, "活动日期不能早于集团成立日期")
+    _manage(user, _("职教集团活动"))
+    group = _lock(user, VocationalGroup, group, _("职教集团"))
+    _not_future("held_on", held_on, _("活动日期"))
+    _not_before("held_on", held_on, group.founded_on, _("活动日期不能早于集团成立日期"))
     if group.level == GroupLevel.DISSOLVED and held_on > (group.level_since or held_on):
-        raise _invalid("held_on", f"该职教集团已于 {group.level_since} 撤销，不能登记撤销后的活动")
+        raise _invalid(
+            "held_on",
+            _("该职教集团已于 {day} 撤销，不能登记撤销后的活动").format(day=group.level_since),
+        )
     activity = GroupActivity.objects.create(
         group=group,
         held_on=held_on,
         kind=kind,
-        title=_required("title", title, "活动名称", 200),
+        title=_required("title", title, _("活动名称"), 200),
         participants=participants,
         summary=(summary or "").strip()[:5000],
         recorded_by=user,
@@ -568,8 +596,8 @@ def _cpe_values(
     description: str = "",
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _not_future("applied_on", applied_on, "申报日期")
-    _amount("vet_investment", vet_investment, "职业教育投入")
+    _not_future("applied_on", applied_on, _("申报日期"))
+    _amount("vet_investment", vet_investment, _("职业教育投入"))
     return {
         "enterprise": _enterprise(user, enterprise_name, credit_code),
         "industry": industry,
@@ -581,21 +609,23 @@ def _cpe_values(
 
 
 def _cpe_duplicate(enterprise: Unit) -> str:
-    return f"“{enterprise}”（统一社会信用代码 {enterprise.credit_code}）已在产教融合型企业名单中"
+    return _("“{enterprise}”（统一社会信用代码 {credit_code}）已在产教融合型企业名单中").format(
+        enterprise=enterprise, credit_code=enterprise.credit_code
+    )
 
 
 @transaction.atomic
 def cpe_create(*, user: User, schools: Iterable[Unit] = (), **data: Any) -> IntegrationEnterprise:
     """Puts an enterprise on the 产教融合型企业 track (registering the enterprise if new, by its
     统一社会信用代码). The same enterprise cannot be on it twice; it starts as 已申报."""
-    _manage(user, "产教融合型企业")
+    _manage(user, _("产教融合型企业"))
     values = _cpe_values(user=user, **data)
     record = IntegrationEnterprise(**values, created_by=user)
     return _create(
         user=user,
         obj=record,
         sets={"schools": list(schools)},
-        what="产教融合型企业",
+        what=_("产教融合型企业"),
         unique=("enterprise",),
         field="credit_code",
         duplicate=_cpe_duplicate(values["enterprise"]),
@@ -607,21 +637,21 @@ def cpe_create(*, user: User, schools: Iterable[Unit] = (), **data: Any) -> Inte
 def cpe_update(
     *, user: User, record: IntegrationEnterprise, schools: Iterable[Unit] = (), **data: Any
 ) -> list[str]:
-    _manage(user, "产教融合型企业")
-    record = _lock(user, IntegrationEnterprise, record, "产教融合型企业")
+    _manage(user, _("产教融合型企业"))
+    record = _lock(user, IntegrationEnterprise, record, _("产教融合型企业"))
     values = _cpe_values(user=user, **data)
     _not_before(
         "applied_on",
         record.level_since,
         values["applied_on"],
-        "申报日期不能晚于已有的级别认定日期",
+        _("申报日期不能晚于已有的级别认定日期"),
     )
     return _update(
         user=user,
         obj=record,
         values=values,
         sets={"schools": list(schools)},
-        what="产教融合型企业",
+        what=_("产教融合型企业"),
         unique=("enterprise",),
         field="credit_code",
         duplicate=_cpe_duplicate(values["enterprise"]),
@@ -640,23 +670,25 @@ def incentive_record(
     amount: Decimal | None = None,
 ) -> IncentiveGrant:
     """Records an incentive applied to a 产教融合型企业 on the cultivation list or recognised."""
-    _manage(user, "激励政策落实")
-    record = _lock(user, IntegrationEnterprise, record, "产教融合型企业")
+    _manage(user, _("激励政策落实"))
+    record = _lock(user, IntegrationEnterprise, record, _("产教融合型企业"))
     if record.level in (EnterpriseLevel.CANDIDATE, EnterpriseLevel.REMOVED):
         raise _error(
             Code.WRONG_LEVEL,
-            f"该企业当前为“{record.get_level_display()}”，不能享受产教融合型企业激励政策",
+            _("该企业当前为“{level}”，不能享受产教融合型企业激励政策").format(
+                level=record.get_level_display()
+            ),
         )
-    _amount("amount", amount, "金额")
-    _not_future("granted_on", granted_on, "落实日期")
-    _not_before("granted_on", granted_on, record.applied_on, "落实日期不能早于申报日期")
+    _amount("amount", amount, _("金额"))
+    _not_future("granted_on", granted_on, _("落实日期"))
+    _not_before("granted_on", granted_on, record.applied_on, _("落实日期不能早于申报日期"))
     grant = IncentiveGrant.objects.create(
         record=record,
         policy=policy,
         amount=amount,
         granted_on=granted_on,
-        authority=_required("authority", authority, "实施部门", 100),
-        description=_required("description", description, "内容", 300),
+        authority=_required("authority", authority, _("实施部门"), 100),
+        description=_required("description", description, _("内容"), 300),
         recorded_by=user,
     )
     audit.record(
@@ -704,16 +736,16 @@ def _base_values(
     description: str = "",
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
     functions = [for_talent, for_research, for_production, for_staff, for_assessment]
     if not any(functions):
-        raise _invalid("for_talent", "请至少选择一项基地功能")
+        raise _invalid("for_talent", _("请至少选择一项基地功能"))
     if shared and sum(functions) < 2:
-        raise _invalid("shared", "资源共享型实训基地应至少具备两项功能（如人才培养与员工培训）")
-    _not_future("opened_on", opened_on, "建成日期")
-    _amount("investment", investment, "总投入")
+        raise _invalid("shared", _("资源共享型实训基地应至少具备两项功能（如人才培养与员工培训）"))
+    _not_future("opened_on", opened_on, _("建成日期"))
+    _amount("investment", investment, _("总投入"))
     return {
-        "name": _required("name", name, "基地名称", 200),
+        "name": _required("name", name, _("基地名称"), 200),
         "school": school,
         "industry": industry,
         "shared": shared,
@@ -735,20 +767,22 @@ def _base_values(
 def base_create(*, user: User, enterprises: Iterable[Unit] = (), **data: Any) -> TrainingBase:
     """Registers a training base of a school, with the enterprises that built it; its level
     starts at 校级 until the office recognises it."""
-    _manage(user, "实训基地")
+    _manage(user, _("实训基地"))
     values = _base_values(**data)
     units = list(enterprises)
     for unit in units:
-        _kind("enterprises", unit, UnitKind.ENTERPRISE, "企业")
+        _kind("enterprises", unit, UnitKind.ENTERPRISE, _("企业"))
     base = TrainingBase(**values, created_by=user)
     return _create(
         user=user,
         obj=base,
         sets={"enterprises": units},
-        what="实训基地",
+        what=_("实训基地"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的实训基地",
+        duplicate=_("{school}已登记名为“{name}”的实训基地").format(
+            school=values["school"], name=values["name"]
+        ),
         fields=BASE_FIELDS,
     )
 
@@ -757,22 +791,26 @@ def base_create(*, user: User, enterprises: Iterable[Unit] = (), **data: Any) ->
 def base_update(
     *, user: User, base: TrainingBase, enterprises: Iterable[Unit] = (), **data: Any
 ) -> list[str]:
-    _manage(user, "实训基地")
-    base = _lock(user, TrainingBase, base, "实训基地")
+    _manage(user, _("实训基地"))
+    base = _lock(user, TrainingBase, base, _("实训基地"))
     values = _base_values(**data)
     units = list(enterprises)
     for unit in units:
-        _kind("enterprises", unit, UnitKind.ENTERPRISE, "企业")
-    _not_before("opened_on", base.level_since, values["opened_on"], "建成日期不能晚于级别认定日期")
+        _kind("enterprises", unit, UnitKind.ENTERPRISE, _("企业"))
+    _not_before(
+        "opened_on", base.level_since, values["opened_on"], _("建成日期不能晚于级别认定日期")
+    )
     return _update(
         user=user,
         obj=base,
         values=values,
         sets={"enterprises": units},
-        what="实训基地",
+        what=_("实训基地"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的实训基地",
+        duplicate=_("{school}已登记名为“{name}”的实训基地").format(
+            school=values["school"], name=values["name"]
+        ),
     )
 
 
@@ -803,14 +841,14 @@ def _programme_values(
     description: str = "",
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
-    _not_future("started_on", started_on, "开班日期")
-    _not_before("ended_on", ended_on, started_on, "结束日期不能早于开班日期")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
+    _not_future("started_on", started_on, _("开班日期"))
+    _not_before("ended_on", ended_on, started_on, _("结束日期不能早于开班日期"))
     return {
-        "name": _required("name", name, "项目名称", 200),
+        "name": _required("name", name, _("项目名称"), 200),
         "school": school,
         "enterprise": _enterprise(user, enterprise_name, credit_code),
-        "major": _required("major", major, "专业", 100),
+        "major": _required("major", major, _("专业"), 100),
         "started_on": started_on,
         "ended_on": ended_on,
         "description": (description or "").strip()[:5000],
@@ -821,38 +859,44 @@ def _programme_values(
 @transaction.atomic
 def apprenticeship_create(*, user: User, **data: Any) -> Apprenticeship:
     """Registers a 现代学徒制 programme of a school and an enterprise (registered if new)."""
-    _manage(user, "现代学徒制项目")
+    _manage(user, _("现代学徒制项目"))
     values = _programme_values(user=user, **data)
     programme = Apprenticeship(**values, created_by=user)
     return _create(
         user=user,
         obj=programme,
         sets={},
-        what="现代学徒制项目",
+        what=_("现代学徒制项目"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的学徒制项目",
+        duplicate=_("{school}已登记名为“{name}”的学徒制项目").format(
+            school=values["school"], name=values["name"]
+        ),
         fields=PROGRAMME_FIELDS,
     )
 
 
 @transaction.atomic
 def apprenticeship_update(*, user: User, programme: Apprenticeship, **data: Any) -> list[str]:
-    _manage(user, "现代学徒制项目")
-    programme = _lock(user, Apprenticeship, programme, "现代学徒制项目")
+    _manage(user, _("现代学徒制项目"))
+    programme = _lock(user, Apprenticeship, programme, _("现代学徒制项目"))
     values = _programme_values(user=user, **data)
     first = programme.apprentices.order_by("signed_on").values_list("signed_on", flat=True).first()
     if first is not None and values["started_on"] > first:
-        raise _invalid("started_on", f"开班日期不能晚于最早的学徒签约日期（{first}）")
+        raise _invalid(
+            "started_on", _("开班日期不能晚于最早的学徒签约日期（{first}）").format(first=first)
+        )
     return _update(
         user=user,
         obj=programme,
         values=values,
         sets={},
-        what="现代学徒制项目",
+        what=_("现代学徒制项目"),
         unique=("school", "name"),
         field="name",
-        duplicate=f"{values['school']}已登记名为“{values['name']}”的学徒制项目",
+        duplicate=_("{school}已登记名为“{name}”的学徒制项目").format(
+            school=values["school"], name=values["name"]
+        ),
     )
 
 
@@ -866,19 +910,22 @@ def mentor_add(
     since: dt.date,
     qualification: str = "",
 ) -> Mentor:
-    _manage(user, "企业导师")
-    programme = _lock(user, Apprenticeship, programme, "现代学徒制项目")
-    _not_future("since", since, "聘任日期")
+    _manage(user, _("企业导师"))
+    programme = _lock(user, Apprenticeship, programme, _("现代学徒制项目"))
+    _not_future("since", since, _("聘任日期"))
     mentor = Mentor(
         programme=programme,
-        name=_required("name", name, "姓名", 50),
-        position=_required("position", position, "岗位或职务", 100),
+        name=_required("name", name, _("姓名"), 50),
+        position=_required("position", position, _("岗位或职务"), 100),
         qualification=_text(qualification)[:100],
         since=since,
         recorded_by=user,
     )
     _insert(
-        mentor, unique=("programme", "name"), field="name", message=f"该项目已有导师“{mentor.name}”"
+        mentor,
+        unique=("programme", "name"),
+        field="name",
+        message=_("该项目已有导师“{mentor}”").format(mentor=mentor.name),
     )
     audit.record(
         AuditAction.CREATE,
@@ -903,18 +950,23 @@ def _apprentice_values(
     left_on: dt.date | None = None,
 ) -> dict[str, Any]:
     if mentor is not None and mentor.programme_id != programme.pk:
-        raise _invalid("mentor", f"导师“{mentor.name}”不属于项目“{programme}”")
-    _not_future("signed_on", signed_on, "签订协议日期")
-    _not_before("signed_on", signed_on, programme.started_on, "签订协议日期不能早于项目开班日期")
-    _not_before("left_on", left_on, signed_on, "结业或退出日期不能早于签订协议日期")
+        raise _invalid(
+            "mentor",
+            _("导师“{mentor}”不属于项目“{programme}”").format(
+                mentor=mentor.name, programme=programme
+            ),
+        )
+    _not_future("signed_on", signed_on, _("签订协议日期"))
+    _not_before("signed_on", signed_on, programme.started_on, _("签订协议日期不能早于项目开班日期"))
+    _not_before("left_on", left_on, signed_on, _("结业或退出日期不能早于签订协议日期"))
     number = "".join((student_number or "").split())
     if not number:
-        raise _invalid("student_number", "请填写学号")
+        raise _invalid("student_number", _("请填写学号"))
     if len(number) > 30:
-        raise _invalid("student_number", "学号不能超过 30 个字符")
+        raise _invalid("student_number", _("学号不能超过 30 个字符"))
     return {
         "programme": programme,
-        "name": _required("name", name, "姓名", 50),
+        "name": _required("name", name, _("姓名"), 50),
         "student_number": number,
         "signed_on": signed_on,
         "mentor": mentor,
@@ -925,7 +977,7 @@ def _apprentice_values(
 def _own_programme(user: User, programme: Apprenticeship) -> Apprenticeship:
     manager: Any = Apprenticeship._default_manager
     if not manager.editable_by(user).filter(pk=programme.pk).exists():
-        raise _invalid("programme", "只能为本单位（或所辖学校）的学徒制项目登记学徒")
+        raise _invalid("programme", _("只能为本单位（或所辖学校）的学徒制项目登记学徒"))
     return programme
 
 
@@ -933,7 +985,7 @@ def _own_programme(user: User, programme: Apprenticeship) -> Apprenticeship:
 def apprentice_create(*, user: User, **data: Any) -> Apprentice:
     """Registers an apprentice of a programme the user owns; one student number once per
     programme."""
-    _manage(user, "学徒")
+    _manage(user, _("学徒"))
     values = _apprentice_values(**data)
     _own_programme(user, values["programme"])
     apprentice = Apprentice(**values, created_by=user)
@@ -941,7 +993,9 @@ def apprentice_create(*, user: User, **data: Any) -> Apprentice:
         apprentice,
         unique=("programme", "student_number"),
         field="student_number",
-        message=f"学号 {values['student_number']} 已登记为项目“{values['programme']}”的学徒",
+        message=_("学号 {number} 已登记为项目“{programme}”的学徒").format(
+            number=values["student_number"], programme=values["programme"]
+        ),
     )
     audit.record(
         AuditAction.CREATE,
@@ -955,8 +1009,8 @@ def apprentice_create(*, user: User, **data: Any) -> Apprentice:
 
 @transaction.atomic
 def apprentice_update(*, user: User, apprentice: Apprentice, **data: Any) -> list[str]:
-    _manage(user, "学徒")
-    apprentice = _lock(user, Apprentice, apprentice, "学徒")
+    _manage(user, _("学徒"))
+    apprentice = _lock(user, Apprentice, apprentice, _("学徒"))
     values = _apprentice_values(**data)
     _own_programme(user, values["programme"])
     return _update(
@@ -964,10 +1018,12 @@ def apprentice_update(*, user: User, apprentice: Apprentice, **data: Any) -> lis
         obj=apprentice,
         values=values,
         sets={},
-        what="学徒",
+        what=_("学徒"),
         unique=("programme", "student_number"),
         field="student_number",
-        duplicate=f"学号 {values['student_number']} 已登记为项目“{values['programme']}”的学徒",
+        duplicate=_("学号 {number} 已登记为项目“{programme}”的学徒").format(
+            number=values["student_number"], programme=values["programme"]
+        ),
     )
 
 
@@ -998,17 +1054,17 @@ def _pilot_values(
     certified: int | None = 0,
     department: Unit | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
     candidates, certified = candidates or 0, certified or 0
     if certified > candidates:
-        raise _invalid("certified", "取证人数不能超过参加考核人数")
-    _not_future("started_on", started_on, "试点开始日期")
+        raise _invalid("certified", _("取证人数不能超过参加考核人数"))
+    _not_future("started_on", started_on, _("试点开始日期"))
     return {
         "school": school,
-        "certificate": _required("certificate", certificate, "职业技能等级证书", 200),
+        "certificate": _required("certificate", certificate, _("职业技能等级证书"), 200),
         "certificate_level": certificate_level,
-        "organisation": _required("organisation", organisation, "培训评价组织", 200),
-        "major": _required("major", major, "试点专业", 100),
+        "organisation": _required("organisation", organisation, _("培训评价组织"), 200),
+        "major": _required("major", major, _("试点专业"), 100),
         "started_on": started_on,
         "candidates": candidates,
         "certified": certified,
@@ -1017,21 +1073,23 @@ def _pilot_values(
 
 
 def _pilot_duplicate(values: dict[str, Any]) -> str:
-    return f"{values['school']}已登记“{values['certificate']}”同一等级的试点"
+    return _("{school}已登记“{certificate}”同一等级的试点").format(
+        school=values["school"], certificate=values["certificate"]
+    )
 
 
 @transaction.atomic
 def pilot_create(*, user: User, **data: Any) -> XPilot:
     """Registers a school's 1+X pilot; it counts toward the target once the office selects it
     as a 示范项目."""
-    _manage(user, "1+X证书试点项目")
+    _manage(user, _("1+X证书试点项目"))
     values = _pilot_values(**data)
     pilot = XPilot(**values, created_by=user)
     return _create(
         user=user,
         obj=pilot,
         sets={},
-        what="1+X证书试点项目",
+        what=_("1+X证书试点项目"),
         unique=("school", "certificate", "certificate_level"),
         field="certificate",
         duplicate=_pilot_duplicate(values),
@@ -1041,20 +1099,20 @@ def pilot_create(*, user: User, **data: Any) -> XPilot:
 
 @transaction.atomic
 def pilot_update(*, user: User, pilot: XPilot, **data: Any) -> list[str]:
-    _manage(user, "1+X证书试点项目")
-    pilot = _lock(user, XPilot, pilot, "1+X证书试点项目")
+    _manage(user, _("1+X证书试点项目"))
+    pilot = _lock(user, XPilot, pilot, _("1+X证书试点项目"))
     values = _pilot_values(**data)
     if values["candidates"] < pilot.candidates or values["certified"] < pilot.certified:
-        raise _invalid("candidates", "参加考核人数和取证人数是累计数，不能比已登记的少")
+        raise _invalid("candidates", _("参加考核人数和取证人数是累计数，不能比已登记的少"))
     _not_before(
-        "started_on", pilot.level_since, values["started_on"], "试点开始日期不能晚于遴选日期"
+        "started_on", pilot.level_since, values["started_on"], _("试点开始日期不能晚于遴选日期")
     )
     return _update(
         user=user,
         obj=pilot,
         values=values,
         sets={},
-        what="1+X证书试点项目",
+        what=_("1+X证书试点项目"),
         unique=("school", "certificate", "certificate_level"),
         field="certificate",
         duplicate=_pilot_duplicate(values),
@@ -1066,18 +1124,30 @@ def pilot_update(*, user: User, pilot: XPilot, **data: Any) -> list[str]:
 
 LEVELS: dict[
     type[models.Model],
-    tuple[type[LevelDecision], type[models.TextChoices], dict[str, set[str]], str, str],
+    tuple[type[LevelDecision], type[models.TextChoices], dict[str, set[str]], str, StrOrPromise],
 ] = {
     IntegrationEnterprise: (
         EnterpriseLevelDecision,
         EnterpriseLevel,
         ENTERPRISE_STEPS,
         "applied_on",
-        "产教融合型企业",
+        gettext_lazy("产教融合型企业"),
     ),
-    VocationalGroup: (GroupLevelDecision, GroupLevel, GROUP_STEPS, "founded_on", "职教集团"),
-    TrainingBase: (BaseLevelDecision, BaseLevel, BASE_STEPS, "opened_on", "实训基地"),
-    XPilot: (PilotLevelDecision, PilotLevel, PILOT_STEPS, "started_on", "1+X证书试点"),
+    VocationalGroup: (
+        GroupLevelDecision,
+        GroupLevel,
+        GROUP_STEPS,
+        "founded_on",
+        gettext_lazy("职教集团"),
+    ),
+    TrainingBase: (BaseLevelDecision, BaseLevel, BASE_STEPS, "opened_on", gettext_lazy("实训基地")),
+    XPilot: (
+        PilotLevelDecision,
+        PilotLevel,
+        PILOT_STEPS,
+        "started_on",
+        gettext_lazy("1+X证书试点"),
+    ),
 }
 
 
@@ -1097,46 +1167,54 @@ def level_decide(
     One step at a time (see ``data.*_STEPS``), never back in time; the record's row is locked, so
     of two decisions made at once on the same record the second sees the first.
     """
-    require_capability(user, Capability.COOPERATION_DECIDE, "只有工作专班可以认定级别")
+    require_capability(user, Capability.COOPERATION_DECIDE, _("只有工作专班可以认定级别"))
     model = type(record)
     decision_model, choices, steps, start_field, what = LEVELS[model]
     manager: Any = model._default_manager
     locked = manager.visible_to(user).select_for_update(of=("self",)).filter(pk=record.pk).first()
     if locked is None:
-        raise _error(Code.NOT_ALLOWED, f"未找到该{what}", 404)
+        raise _error(Code.NOT_ALLOWED, _("未找到该{what}").format(what=what), 404)
     labels = dict(choices.choices)
     if level not in labels:
-        raise _invalid("level", "请选择级别")
+        raise _invalid("level", _("请选择级别"))
     current = locked.level
     if level == current:
-        raise _invalid("level", f"该{what}当前已是“{labels[current]}”", Code.WRONG_LEVEL)
-    if level not in steps[current]:
-        allowed = "、".join(labels[s] for s in choices.values if s in steps[current]) or "无"
         raise _invalid(
             "level",
-            f"不能从“{labels[current]}”直接调整为“{labels[level]}”；当前可调整为：{allowed}",
+            _("该{what}当前已是“{current}”").format(what=what, current=labels[current]),
             Code.WRONG_LEVEL,
         )
-    _not_future("decided_on", decided_on, "认定日期")
+    if level not in steps[current]:
+        allowed = "、".join(str(labels[s]) for s in choices.values if s in steps[current]) or _(
+            "无"
+        )
+        raise _invalid(
+            "level",
+            _("不能从“{current}”直接调整为“{target}”；当前可调整为：{allowed}").format(
+                current=labels[current], target=labels[level], allowed=allowed
+            ),
+            Code.WRONG_LEVEL,
+        )
+    _not_future("decided_on", decided_on, _("认定日期"))
     start = getattr(locked, start_field)
     _not_before(
         "decided_on",
         decided_on,
         start,
-        f"认定日期不能早于{locked._meta.get_field(start_field).verbose_name}",
+        _("认定日期不能早于{field}").format(field=locked._meta.get_field(start_field).verbose_name),
     )
     _not_before(
         "decided_on",
         decided_on,
         locked.level_since,
-        f"认定日期不能早于上一次认定日期（{locked.level_since}）",
+        _("认定日期不能早于上一次认定日期（{day}）").format(day=locked.level_since),
     )
     decision = decision_model.objects.create(  # type: ignore[attr-defined]
         record=locked,
         level=level,
         previous=current,
         decided_on=decided_on,
-        authority=_required("authority", authority, "认定机关", 100),
+        authority=_required("authority", authority, _("认定机关"), 100),
         document_no=_text(document_no)[:100],
         note=_text(note)[:300],
         decided_by=user,
@@ -1157,9 +1235,16 @@ def level_decide(
     if isinstance(locked, IntegrationEnterprise):
         notify(
             User.objects.filter(unit_id=locked.enterprise_id, is_active=True),
-            title=f"产教融合型企业认定：{labels[level]}",
-            body=f"{locked.enterprise}的产教融合型企业级别已由“{labels[current]}”调整为“{labels[level]}”"
-            f"（{decision.authority}，{decided_on}）。",
+            title=_("产教融合型企业认定：{level}").format(level=labels[level]),
+            body=_(
+                "{enterprise}的产教融合型企业级别已由“{current}”调整为“{target}”（{authority}，{decided_on}）。"
+            ).format(
+                enterprise=locked.enterprise,
+                current=labels[current],
+                target=labels[level],
+                authority=decision.authority,
+                decided_on=decided_on,
+            ),
             link=reverse("admin:cooperation-enterprises-detail", args=[locked.pk]),
         )
     return decision
@@ -1190,23 +1275,23 @@ def _governance_values(
     council_members: int | None = None,
     enterprise_members: int | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
-    _not_future("charter_approved_on", charter_approved_on, "章程核准日期")
-    _not_future("council_founded_on", council_founded_on, "理事会成立日期")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
+    _not_future("charter_approved_on", charter_approved_on, _("章程核准日期"))
+    _not_future("council_founded_on", council_founded_on, _("理事会成立日期"))
     if charter_approved_on is not None and not _text(charter_authority):
-        raise _invalid("charter_authority", "已核准的章程请填写核准机关")
+        raise _invalid("charter_authority", _("已核准的章程请填写核准机关"))
     if council_founded_on is not None and not council_members:
-        raise _invalid("council_members", "已成立理事会的，请填写理事会成员数")
+        raise _invalid("council_members", _("已成立理事会的，请填写理事会成员数"))
     if council_founded_on is None and (
         council_members or enterprise_members or _text(council_chair)
     ):
-        raise _invalid("council_founded_on", "请填写理事会成立日期")
+        raise _invalid("council_founded_on", _("请填写理事会成立日期"))
     if (
         enterprise_members is not None
         and council_members is not None
         and enterprise_members > council_members
     ):
-        raise _invalid("enterprise_members", "行业企业代表数不能超过理事会成员数")
+        raise _invalid("enterprise_members", _("行业企业代表数不能超过理事会成员数"))
     return {
         "school": school,
         "charter_approved_on": charter_approved_on,
@@ -1222,35 +1307,39 @@ def _governance_values(
 @transaction.atomic
 def governance_create(*, user: User, **data: Any) -> SchoolGovernance:
     """Records a school's charter and council; one record per school."""
-    _manage(user, "学校章程与理事会")
+    _manage(user, _("学校章程与理事会"))
     values = _governance_values(**data)
     record = SchoolGovernance(**values, created_by=user)
     return _create(
         user=user,
         obj=record,
         sets={},
-        what="学校章程与理事会",
+        what=_("学校章程与理事会"),
         unique=("school",),
         field="school",
-        duplicate=f"{values['school']}的章程与理事会已登记，请在原记录上修改",
+        duplicate=_("{school}的章程与理事会已登记，请在原记录上修改").format(
+            school=values["school"]
+        ),
         fields=GOVERNANCE_FIELDS,
     )
 
 
 @transaction.atomic
 def governance_update(*, user: User, record: SchoolGovernance, **data: Any) -> list[str]:
-    _manage(user, "学校章程与理事会")
-    record = _lock(user, SchoolGovernance, record, "学校章程与理事会")
+    _manage(user, _("学校章程与理事会"))
+    record = _lock(user, SchoolGovernance, record, _("学校章程与理事会"))
     values = _governance_values(**data)
     return _update(
         user=user,
         obj=record,
         values=values,
         sets={},
-        what="学校章程与理事会",
+        what=_("学校章程与理事会"),
         unique=("school",),
         field="school",
-        duplicate=f"{values['school']}的章程与理事会已登记，请在原记录上修改",
+        duplicate=_("{school}的章程与理事会已登记，请在原记录上修改").format(
+            school=values["school"]
+        ),
     )
 
 
@@ -1266,14 +1355,14 @@ def _sanquan_values(
     document_no: str = "",
     ended_on: dt.date | None = None,
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
-    _not_future("approved_on", approved_on, "认定日期")
-    _not_before("ended_on", ended_on, approved_on, "终止日期不能早于认定日期")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
+    _not_future("approved_on", approved_on, _("认定日期"))
+    _not_before("ended_on", ended_on, approved_on, _("终止日期不能早于认定日期"))
     return {
         "school": school,
         "rank": rank,
         "approved_on": approved_on,
-        "authority": _required("authority", authority, "认定机关", 100),
+        "authority": _required("authority", authority, _("认定机关"), 100),
         "document_no": _text(document_no)[:100],
         "ended_on": ended_on,
     }
@@ -1282,35 +1371,37 @@ def _sanquan_values(
 @transaction.atomic
 def sanquan_create(*, user: User, **data: Any) -> SanquanPilot:
     """Records that a school became a 三全育人 comprehensive-reform pilot."""
-    _manage(user, "三全育人试点学校")
+    _manage(user, _("三全育人试点学校"))
     values = _sanquan_values(**data)
     pilot = SanquanPilot(**values, created_by=user)
     return _create(
         user=user,
         obj=pilot,
         sets={},
-        what="三全育人试点学校",
+        what=_("三全育人试点学校"),
         unique=("school", "rank"),
         field="rank",
-        duplicate=f"{values['school']}已登记为{PilotRank(values['rank']).label}三全育人试点",
+        duplicate=_("{school}已登记为{label}三全育人试点").format(
+            school=values["school"], label=PilotRank(values["rank"]).label
+        ),
         fields=SANQUAN_FIELDS,
     )
 
 
 @transaction.atomic
 def sanquan_update(*, user: User, pilot: SanquanPilot, **data: Any) -> list[str]:
-    _manage(user, "三全育人试点学校")
-    pilot = _lock(user, SanquanPilot, pilot, "三全育人试点学校")
+    _manage(user, _("三全育人试点学校"))
+    pilot = _lock(user, SanquanPilot, pilot, _("三全育人试点学校"))
     values = _sanquan_values(**data)
     return _update(
         user=user,
         obj=pilot,
         values=values,
         sets={},
-        what="三全育人试点学校",
+        what=_("三全育人试点学校"),
         unique=("school", "rank"),
         field="rank",
-        duplicate=f"{values['school']}已登记同一级别的三全育人试点",
+        duplicate=_("{school}已登记同一级别的三全育人试点").format(school=values["school"]),
     )
 
 
@@ -1320,15 +1411,17 @@ CASE_FIELDS = ("school", "kind", "title", "course", "teachers", "rank", "year")
 def _case_values(
     *, school: Unit, kind: str, title: str, course: str, teachers: str, rank: str, year: int
 ) -> dict[str, Any]:
-    _kind("school", school, UnitKind.SCHOOL, "学校")
+    _kind("school", school, UnitKind.SCHOOL, _("学校"))
     if not 2000 <= year <= timezone.localdate().year:
-        raise _invalid("year", f"认定年度应在 2000 至 {timezone.localdate().year} 年之间")
+        raise _invalid(
+            "year", _("认定年度应在 2000 至 {year} 年之间").format(year=timezone.localdate().year)
+        )
     return {
         "school": school,
         "kind": kind,
-        "title": _required("title", title, "名称", 200),
-        "course": _required("course", course, "课程", 100),
-        "teachers": _required("teachers", teachers, "主讲或完成教师", 200),
+        "title": _required("title", title, _("名称"), 200),
+        "course": _required("course", course, _("课程"), 100),
+        "teachers": _required("teachers", teachers, _("主讲或完成教师"), 200),
         "rank": rank,
         "year": year,
     }
@@ -1337,35 +1430,39 @@ def _case_values(
 @transaction.atomic
 def case_create(*, user: User, **data: Any) -> IdeologyCase:
     """Records a 思政教育示范课堂 or 课程思政典型案例 of a school."""
-    _manage(user, "思政示范课堂与典型案例")
+    _manage(user, _("思政示范课堂与典型案例"))
     values = _case_values(**data)
     case = IdeologyCase(**values, created_by=user)
     return _create(
         user=user,
         obj=case,
         sets={},
-        what="思政示范课堂与典型案例",
+        what=_("思政示范课堂与典型案例"),
         unique=("school", "kind", "title"),
         field="title",
-        duplicate=f"{values['school']}已登记同名的同类案例“{values['title']}”",
+        duplicate=_("{school}已登记同名的同类案例“{title}”").format(
+            school=values["school"], title=values["title"]
+        ),
         fields=CASE_FIELDS,
     )
 
 
 @transaction.atomic
 def case_update(*, user: User, case: IdeologyCase, **data: Any) -> list[str]:
-    _manage(user, "思政示范课堂与典型案例")
-    case = _lock(user, IdeologyCase, case, "思政示范课堂与典型案例")
+    _manage(user, _("思政示范课堂与典型案例"))
+    case = _lock(user, IdeologyCase, case, _("思政示范课堂与典型案例"))
     values = _case_values(**data)
     return _update(
         user=user,
         obj=case,
         values=values,
         sets={},
-        what="思政示范课堂与典型案例",
+        what=_("思政示范课堂与典型案例"),
         unique=("school", "kind", "title"),
         field="title",
-        duplicate=f"{values['school']}已登记同名的同类案例“{values['title']}”",
+        duplicate=_("{school}已登记同名的同类案例“{title}”").format(
+            school=values["school"], title=values["title"]
+        ),
     )
 
 
@@ -1376,8 +1473,8 @@ def case_update(*, user: User, case: IdeologyCase, **data: Any) -> list[str]:
 def enterprise_add(*, user: User, name: str, credit_code: str, short_name: str = "") -> Unit:
     """Registers an enterprise by its 统一社会信用代码 (GB 32100). An enterprise already
     registered — the same code — is refused, naming the record that exists."""
-    _manage(user, "企业")
-    name = _required("name", name, "企业名称", 200)
+    _manage(user, _("企业"))
+    name = _required("name", name, _("企业名称"), 200)
     try:
         code = clean_credit_code(credit_code)
     except ServiceError as error:
@@ -1386,7 +1483,9 @@ def enterprise_add(*, user: User, name: str, credit_code: str, short_name: str =
     if existing is not None:
         raise _invalid(
             "credit_code",
-            f"该企业已登记：“{existing}”（统一社会信用代码 {code}）",
+            _("该企业已登记：“{existing}”（统一社会信用代码 {code}）").format(
+                existing=existing, code=code
+            ),
             Code.DUPLICATE_ENTERPRISE,
         )
     try:
@@ -1403,9 +1502,12 @@ def enterprise_add(*, user: User, name: str, credit_code: str, short_name: str =
         # Registered by someone else meanwhile: the unique code decided.
         raise _invalid(
             "credit_code",
-            f"统一社会信用代码 {code} 刚被登记，请刷新后查看",
+            _("统一社会信用代码 {code} 刚被登记，请刷新后查看").format(code=code),
             Code.DUPLICATE_ENTERPRISE,
         ) from exc
     if unit.kind != UnitKind.ENTERPRISE:
-        raise _invalid("name", f"“{unit}”已登记为{unit.get_kind_display()}，不是企业")
+        raise _invalid(
+            "name",
+            _("“{unit}”已登记为{kind}，不是企业").format(unit=unit, kind=unit.get_kind_display()),
+        )
     return unit

@@ -8,8 +8,12 @@ from here fails that test.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from zhijiao.orgs.roles import Capability, Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ALL = frozenset(Role)
 OFFICE = frozenset({Role.PLAN_OFFICE})
@@ -25,7 +29,7 @@ JOBS = frozenset(
 class MenuItem:
     """An entry of a module's sidebar group, shown to roles holding the capability."""
 
-    title: str
+    title: StrOrPromise
     icon: str  # a Material Symbols name, as Unfold uses
     page: str  # the page's URL name
     capability: Capability
@@ -133,7 +137,7 @@ MODULES = (
     "zhijiao.creditbank",
     "zhijiao.evaluation",
 )
-MENUS: list[tuple[str, list[MenuItem]]] = []
+MENUS: list[tuple[StrOrPromise, list[MenuItem]]] = []
 
 
 def merge_modules() -> None:
@@ -157,7 +161,7 @@ def merge_modules() -> None:
 
 def render_markdown() -> str:
     roles = list(Role)
-    head = "| 页面或接口 | 方法 | " + " | ".join(r.label for r in roles) + " |"
+    head = "| 页面或接口 | 方法 | " + " | ".join(str(r.label) for r in roles) + " |"
     rule = "|---|---|" + "---|" * len(roles)
 
     def row(name: str, access: Access, methods: str) -> str:

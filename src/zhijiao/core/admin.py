@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.orgs.roles import Capability
 
@@ -18,17 +20,17 @@ from .excel import Column, xlsx_write
 from .models import AuditAction, AuditEvent
 
 EXPORT_COLUMNS = [
-    Column("时间", 20),
-    Column("账号", 14),
-    Column("所属单位", 18),
-    Column("地址", 16),
-    Column("操作", 10),
-    Column("结果", 6),
-    Column("对象类型", 12),
-    Column("对象编号", 10),
-    Column("对象", 30, wrap=True),
-    Column("说明", 40, wrap=True),
-    Column("变更内容", 50, wrap=True),
+    Column(gettext_lazy("时间"), 20),
+    Column(gettext_lazy("账号"), 14),
+    Column(gettext_lazy("所属单位"), 18),
+    Column(gettext_lazy("地址"), 16),
+    Column(gettext_lazy("操作"), 10),
+    Column(gettext_lazy("结果"), 6),
+    Column(gettext_lazy("对象类型"), 12),
+    Column(gettext_lazy("对象编号"), 10),
+    Column(gettext_lazy("对象"), 30, wrap=True),
+    Column(gettext_lazy("说明"), 40, wrap=True),
+    Column(gettext_lazy("变更内容"), 50, wrap=True),
 ]
 
 
@@ -54,16 +56,16 @@ class AuditEventAdmin(ScopedModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     actions = ["export_xlsx"]
 
-    @admin.action(description="导出所选审计记录（Excel）")
+    @admin.action(description=gettext_lazy("导出所选审计记录（Excel）"))
     def export_xlsx(self, request: HttpRequest, queryset: Any) -> HttpResponse:
         rows = [
             [
                 timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_username or "系统（命令行）",
+                e.actor_username or _("系统（命令行）"),
                 e.actor_unit,
                 e.address or "",
                 e.get_action_display(),
-                "成功" if e.succeeded else "失败",
+                _("成功") if e.succeeded else _("失败"),
                 self.object_kind(e),
                 e.object_id,
                 e.object_repr,
@@ -73,7 +75,7 @@ class AuditEventAdmin(ScopedModelAdmin):
             for e in queryset.order_by("occurred_at", "id").iterator(chunk_size=2000)
         ]
         stream = io.BytesIO()
-        xlsx_write(stream, columns=EXPORT_COLUMNS, rows=rows, title="审计记录")
+        xlsx_write(stream, columns=EXPORT_COLUMNS, rows=rows, title=_("审计记录"))
         audit.record(
             AuditAction.EXPORT,
             object_type="core.AuditEvent",
@@ -84,15 +86,16 @@ class AuditEventAdmin(ScopedModelAdmin):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=f"审计记录（{timezone.localdate():%Y%m%d}）.xlsx"
+            as_attachment=True,
+            filename=_("审计记录（{day:%Y%m%d}）.xlsx").format(day=timezone.localdate()),
         )
         return response
 
-    @admin.display(description="账号", ordering="actor_username")
+    @admin.display(description=gettext_lazy("账号"), ordering="actor_username")
     def who(self, obj: AuditEvent) -> str:
-        return obj.actor_username or "系统（命令行）"
+        return obj.actor_username or _("系统（命令行）")
 
-    @admin.display(description="对象类型", ordering="object_type")
+    @admin.display(description=gettext_lazy("对象类型"), ordering="object_type")
     def object_kind(self, obj: AuditEvent) -> str:
         try:
             return str(apps.get_model(obj.object_type)._meta.verbose_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from unfold.admin import ModelAdmin
 
 from zhijiao.core import audit
@@ -68,5 +69,5 @@ class ScopedModelAdmin(ModelAdmin):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             # Missing and out of scope look the same: not found.
-            raise Http404("未找到")
+            raise Http404(_("未找到"))
         return obj

@@ -43,6 +43,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.client import DatabaseClient as PostgresClient
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 
 from . import audit
 from .errors import ServiceError
@@ -166,23 +167,27 @@ def backup_create(
     if vendor not in DATABASE_MEMBERS:
         raise BackupError(
             BackupErrorCode.UNSUPPORTED_DATABASE,
-            f"不支持备份 {vendor} 数据库：只支持 PostgreSQL 和 SQLite",
+            _("不支持备份 {vendor} 数据库：只支持 PostgreSQL 和 SQLite").format(vendor=vendor),
         )
     if keep is not None and keep < 1:
-        raise BackupError(BackupErrorCode.BAD_OUTPUT, "--keep 至少为 1")
+        raise BackupError(BackupErrorCode.BAD_OUTPUT, _("--keep 至少为 1"))
     output_dir = output_dir.resolve()
     media_root = Path(settings.MEDIA_ROOT).resolve()
     if output_dir == media_root or media_root in output_dir.parents:
         raise BackupError(
             BackupErrorCode.BAD_OUTPUT,
-            f"备份目录 {output_dir} 在上传文件目录之内，备份会把旧备份也装进去：请换一个目录",
+            _("备份目录 {path} 在上传文件目录之内，备份会把旧备份也装进去：请换一个目录").format(
+                path=output_dir
+            ),
         )
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     now = dt.datetime.now(SHANGHAI)
     final = output_dir / f"zhijiao-{now:%Y%m%d-%H%M%S}.tar.gz"
     if final.exists():
-        raise BackupError(BackupErrorCode.NAME_TAKEN, f"{final.name} 已存在：请一秒后再试")
+        raise BackupError(
+            BackupErrorCode.NAME_TAKEN, _("{final} 已存在：请一秒后再试").format(final=final.name)
+        )
 
     staging = Path(tempfile.mkdtemp(prefix=".zhijiao-backup-", dir=output_dir))
     partial = output_dir / f".{final.name}.partial"
@@ -356,8 +361,9 @@ def pg_tool(name: str) -> str:
         return str(newest)
     raise BackupError(
         BackupErrorCode.TOOL_MISSING,
-        f"找不到 {name}：请安装 PostgreSQL 客户端（Debian/Ubuntu：apt-get install postgresql-client，"
-        f"版本不低于数据库服务器），或把 {name} 所在目录加入 PATH",
+        _(
+            "找不到 {name}：请安装 PostgreSQL 客户端（Debian/Ubuntu：apt-get install postgresql-client，版本不低于数据库服务器），或把 {name} 所在目录加入 PATH"
+        ).format(name=name),
     )
 
 
@@ -381,8 +387,12 @@ def _run(command: list[str], *, env: dict[str, str], what: str) -> str:
         command, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        detail = done.stderr.strip()[-2000:] or f"退出码 {done.returncode}"
-        raise BackupError(BackupErrorCode.TOOL_FAILED, f"{what}失败：{detail}")
+        detail = done.stderr.strip()[-2000:] or _("退出码 {returncode}").format(
+            returncode=done.returncode
+        )
+        raise BackupError(
+            BackupErrorCode.TOOL_FAILED, _("{what}失败：{detail}").format(what=what, detail=detail)
+        )
     return done.stdout
 
 
@@ -396,7 +406,7 @@ def _dump_postgresql(connection: BaseDatabaseWrapper, target: Path) -> None:
             f"--dbname={settings_dict['NAME']}",
         ],
         env=_pg_env(settings_dict),
-        what="导出数据库（pg_dump）",
+        what=_("导出数据库（pg_dump）"),
     )
 
 
@@ -422,8 +432,9 @@ def _refuse_if_busy(connection: BaseDatabaseWrapper) -> None:
     if busy:
         raise BackupError(
             BackupErrorCode.DATABASE_BUSY,
-            f"数据库中还有 {busy} 个连接正在执行操作（网站、后台任务或其他客户端）：请先停止网站和"
-            "后台任务进程再恢复，未做任何更改",
+            _(
+                "数据库中还有 {busy} 个连接正在执行操作（网站、后台任务或其他客户端）：请先停止网站和后台任务进程再恢复，未做任何更改"
+            ).format(busy=busy),
         )
 
 
@@ -431,7 +442,7 @@ def _restore_postgresql(connection: BaseDatabaseWrapper, dump: Path) -> None:
     settings_dict = connection.settings_dict
     env = _pg_env(settings_dict)
     restore = pg_tool("pg_restore")
-    listing = _run([restore, "--list", str(dump)], env=env, what="读取数据库备份（pg_restore）")
+    listing = _run([restore, "--list", str(dump)], env=env, what=_("读取数据库备份（pg_restore）"))
     in_archive: set[tuple[str, str]] = set()
     for line in listing.splitlines():
         match = _TOC_RELATION.match(line)
@@ -471,11 +482,14 @@ def _restore_postgresql(connection: BaseDatabaseWrapper, dump: Path) -> None:
                 str(dump),
             ],
             env=env,
-            what="恢复数据库（pg_restore）",
+            what=_("恢复数据库（pg_restore）"),
         )
     except BackupError as exc:
         raise BackupError(
-            exc.code, f"{exc.message}\n恢复在一个事务中进行，已整体撤销：数据库仍是恢复前的数据"
+            exc.code,
+            _("{message}\n恢复在一个事务中进行，已整体撤销：数据库仍是恢复前的数据").format(
+                message=exc.message
+            ),
         ) from exc
 
 
@@ -489,7 +503,8 @@ def _sqlite_path(connection: BaseDatabaseWrapper, *, must_exist: bool = True) ->
     exists = path.is_file() if must_exist else path.parent.is_dir() and not path.is_dir()
     if not exists or name.startswith(":memory:") or "mode=memory" in name:
         raise BackupError(
-            BackupErrorCode.UNSUPPORTED_DATABASE, f"SQLite 数据库文件 {name} 不存在或在内存中"
+            BackupErrorCode.UNSUPPORTED_DATABASE,
+            _("SQLite 数据库文件 {name} 不存在或在内存中").format(name=name),
         )
     return path
 
@@ -521,7 +536,7 @@ def _restore_sqlite(connection: BaseDatabaseWrapper, copy: Path) -> None:
     except sqlite3.OperationalError as exc:
         raise BackupError(
             BackupErrorCode.TOOL_FAILED,
-            f"恢复数据库失败（{exc}）：请先停止网站和后台任务进程再恢复",
+            _("恢复数据库失败（{exc}）：请先停止网站和后台任务进程再恢复").format(exc=exc),
         ) from exc
     finally:
         source.close()
@@ -548,16 +563,19 @@ def archive_open(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Verif
         if archive.vendor != connection.vendor:
             raise BackupError(
                 BackupErrorCode.WRONG_VENDOR,
-                f"这是 {VENDOR_NAMES.get(archive.vendor, archive.vendor)} 数据库的备份，"
-                f"当前配置的是 {VENDOR_NAMES.get(connection.vendor, connection.vendor)}：不能恢复",
+                _("这是 {archive} 数据库的备份，当前配置的是 {current}：不能恢复").format(
+                    archive=VENDOR_NAMES.get(archive.vendor, archive.vendor),
+                    current=VENDOR_NAMES.get(connection.vendor, connection.vendor),
+                ),
             )
         newer = _unknown_to_code(manifest["migrations"])
         if newer:
             raise BackupError(
                 BackupErrorCode.NEWER_MIGRATIONS,
-                "备份来自较新的程序版本，含本程序没有的数据库迁移（"
-                + "、".join(newer[:5])
-                + "）：请先安装相应版本的程序再恢复",
+                _(
+                    "备份来自较新的程序版本，含本程序没有的数据库迁移（{migrations}）："
+                    "请先安装相应版本的程序再恢复"
+                ).format(migrations="、".join(newer[:5])),
             )
         if archive.vendor == "sqlite":
             _check_sqlite_copy(archive.database_file)
@@ -567,7 +585,10 @@ def archive_open(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Iterator[Verif
 
 
 def _damaged(detail: str) -> BackupError:
-    return BackupError(BackupErrorCode.DAMAGED, f"备份文件已损坏或不完整（{detail}），未做任何更改")
+    return BackupError(
+        BackupErrorCode.DAMAGED,
+        _("备份文件已损坏或不完整（{detail}），未做任何更改").format(detail=detail),
+    )
 
 
 def _safe_member(name: str) -> PurePosixPath:
@@ -578,7 +599,7 @@ def _safe_member(name: str) -> PurePosixPath:
         or any(part in ("", ".", "..") for part in name.split("/"))
         or not (name == MANIFEST or name.startswith(("database/", MEDIA_PREFIX)))
     ):
-        raise _damaged(f"不应出现的成员 {name!r}")
+        raise _damaged(_("不应出现的成员 {name!r}").format(name=name))
     return path
 
 
@@ -589,7 +610,9 @@ def _unpack(path: Path, directory: Path) -> dict[str, Any]:
             for member in tar:
                 relative = _safe_member(member.name)
                 if not member.isfile() or member.name in found:
-                    raise _damaged(f"成员 {member.name} 不是普通文件或重复出现")
+                    raise _damaged(
+                        _("成员 {member} 不是普通文件或重复出现").format(member=member.name)
+                    )
                 stream = tar.extractfile(member)
                 assert stream is not None  # a regular file always has a stream
                 target = directory.joinpath(*relative.parts)
@@ -603,16 +626,18 @@ def _unpack(path: Path, directory: Path) -> dict[str, Any]:
                         out.write(chunk)
                 found[member.name] = (size, digest.hexdigest())
     except FileNotFoundError as exc:
-        raise BackupError(BackupErrorCode.ARCHIVE_MISSING, f"备份文件 {path} 不存在") from exc
+        raise BackupError(
+            BackupErrorCode.ARCHIVE_MISSING, _("备份文件 {path} 不存在").format(path=path)
+        ) from exc
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise _damaged(str(exc) or type(exc).__name__) from exc
     except OSError as exc:
         raise BackupError(
-            BackupErrorCode.UNREADABLE, f"读取备份文件失败（{exc}），未做任何更改"
+            BackupErrorCode.UNREADABLE, _("读取备份文件失败（{exc}），未做任何更改").format(exc=exc)
         ) from exc
 
     if MANIFEST not in found:
-        raise _damaged("缺少 manifest.json")
+        raise _damaged(_("缺少 manifest.json"))
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())
         database = manifest["database"]["file"]
@@ -627,24 +652,26 @@ def _unpack(path: Path, directory: Path) -> dict[str, Any]:
             )
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _damaged("manifest.json 无法读取") from exc
+        raise _damaged(_("manifest.json 无法读取")) from exc
     if not well_formed:
-        raise _damaged("manifest.json 无法读取")
+        raise _damaged(_("manifest.json 无法读取"))
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise _damaged(
-            f"不认识的备份格式 {manifest.get('format')} {manifest.get('format_version')}"
+            _("不认识的备份格式 {format} {version}").format(
+                format=manifest.get("format"), version=manifest.get("format_version")
+            )
         )
     del found[MANIFEST]
     if not database.startswith("database/") or database not in expected:
-        raise _damaged("缺少数据库文件")
+        raise _damaged(_("缺少数据库文件"))
     for name, (size, sha256) in expected.items():
         if name not in found:
-            raise _damaged(f"缺少 {name}")
+            raise _damaged(_("缺少 {name}").format(name=name))
         if found[name] != (size, sha256):
-            raise _damaged(f"{name} 的校验值与清单不符")
+            raise _damaged(_("{name} 的校验值与清单不符").format(name=name))
     extra = sorted(set(found) - set(expected))
     if extra:
-        raise _damaged(f"清单之外的成员 {extra[0]}")
+        raise _damaged(_("清单之外的成员 {extra}").format(extra=extra[0]))
     return dict(manifest)
 
 
@@ -656,9 +683,9 @@ def _check_sqlite_copy(path: Path) -> None:
         finally:
             copy.close()
     except sqlite3.DatabaseError as exc:
-        raise _damaged(f"数据库文件：{exc}") from exc
+        raise _damaged(_("数据库文件：{exc}").format(exc=exc)) from exc
     if result != "ok":
-        raise _damaged(f"数据库文件：{result}")
+        raise _damaged(_("数据库文件：{result}").format(result=result))
 
 
 def _unknown_to_code(migrations: dict[str, list[str]]) -> list[str]:
@@ -682,7 +709,7 @@ def archive_restore(archive: VerifiedArchive, *, using: str = DEFAULT_DB_ALIAS) 
     connection = connections[using]
     if connection.in_atomic_block:
         raise BackupError(
-            BackupErrorCode.IN_TRANSACTION, "不能在数据库事务中恢复：恢复会替换整个数据库"
+            BackupErrorCode.IN_TRANSACTION, _("不能在数据库事务中恢复：恢复会替换整个数据库")
         )
     database_file = archive.database_file
     if archive.vendor == "postgresql":
@@ -720,7 +747,7 @@ def _restore_media(archive: VerifiedArchive) -> tuple[int, int]:
         if path.relative_to(media_root).as_posix() not in wanted:
             path.unlink()
             removed += 1
-    for directory in sorted((d for d, _, _ in os.walk(media_root)), reverse=True):
+    for directory in sorted((entry[0] for entry in os.walk(media_root)), reverse=True):
         if Path(directory) != media_root and not os.listdir(directory):
             os.rmdir(directory)
     staged = archive.directory / "media"

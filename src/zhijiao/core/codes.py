@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from .errors import ServiceError
@@ -26,15 +27,15 @@ def clean_credit_code(value: str) -> str:
     """A 统一社会信用代码, upper-cased without spaces; a Chinese error naming what is wrong."""
     text = "".join(value.split()).upper()
     if len(text) != 18:
-        message = f"统一社会信用代码应为 18 位，现在是 {len(text)} 位"
+        message = _("统一社会信用代码应为 18 位，现在是 {count} 位").format(count=len(text))
     elif not text[2:8].isdigit():
-        message = "统一社会信用代码第 3–8 位应为登记机关行政区划码（数字）"
+        message = _("统一社会信用代码第 3–8 位应为登记机关行政区划码（数字）")
     elif bad := sorted({ch for ch in text if ch not in _ALPHABET}):
-        message = (
-            f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z 及小写字母）"
-        )
+        message = _(
+            "统一社会信用代码含有不允许的字符：{items}（不使用 I、O、S、V、Z 及小写字母）"
+        ).format(items="、".join(bad))
     elif uscc.calc_check_digit(text[:17]) != text[17]:
-        message = "统一社会信用代码校验位不正确，请核对最后一位"
+        message = _("统一社会信用代码校验位不正确，请核对最后一位")
     else:
         return text
     raise ServiceError(CodeErrorCode.BAD_CREDIT_CODE, message)

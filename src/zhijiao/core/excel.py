@@ -17,9 +17,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -30,13 +33,16 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from .errors import ServiceError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, and password-protected .xlsx
-LISTS_SHEET = "下拉选项"
-OLD_EXCEL_MESSAGE = (
+LISTS_SHEET = gettext_lazy("下拉选项")
+OLD_EXCEL_MESSAGE = gettext_lazy(
     "这是旧版 Excel（.xls）文件或加密的工作簿，请在 Excel 中另存为 .xlsx 格式（不加密码）后再上传"
 )
 # Extra empty rows below the data that still get the drop-down lists, for rows a user adds.
@@ -67,12 +73,15 @@ class RowError:
     """One problem in one row of an upload; ``column`` is a header, or "" for the whole row."""
 
     row: int
-    column: str
+    column: StrOrPromise
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" + (f"“{self.column}”" if self.column else "")
-        return f"{where}：{self.message}"
+        if self.column:
+            return _("第 {row} 行“{column}”：{message}").format(
+                row=self.row, column=self.column, message=self.message
+            )
+        return _("第 {row} 行：{message}").format(row=self.row, message=self.message)
 
 
 class ImportRejected(ServiceError):
@@ -96,7 +105,9 @@ def reject_if_errors(errors: Sequence[RowError], *, code: StrEnum) -> None:
         rows = len({e.row for e in errors})
         raise ImportRejected(
             code,
-            f"导入失败：{rows} 行共 {len(errors)} 处错误，未保存任何数据。请按提示修改后重新上传。",
+            _(
+                "导入失败：{rows} 行共 {count} 处错误，未保存任何数据。请按提示修改后重新上传。"
+            ).format(rows=rows, count=len(errors)),
             errors=errors,
         )
 
@@ -112,15 +123,17 @@ class Column:
     a drop-down list; ``to_fill`` marks a column the recipient fills in (its header is highlighted).
     """
 
-    header: str
+    header: StrOrPromise
     width: float = 12
     wrap: bool = False
-    choices: Sequence[str] = ()
+    choices: Sequence[StrOrPromise] = ()
     to_fill: bool = False
     number_format: str = ""
 
 
 def _safe(value: Any) -> Any:
+    if isinstance(value, Promise):
+        value = str(value)  # a label marked for translation, in the active language
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
@@ -144,7 +157,7 @@ def sheet_write(
     if title:
         ws.title = title[:31]
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=column.header)
+        cell = ws.cell(row=1, column=index, value=str(column.header))
         cell.font = HEADER_FONT
         cell.fill = TO_FILL_FILL if column.to_fill else HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -159,7 +172,8 @@ def sheet_write(
     for count, values in enumerate(rows, start=1):
         row = count + 1
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = ws.cell(row=row, column=index, value=_safe(value))
+            value = _safe(value)
+            cell = ws.cell(row=row, column=index, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula
             cell.alignment = wrap if column.wrap else top
@@ -175,23 +189,25 @@ def sheet_write(
 
 
 def _add_choices(ws: Worksheet, index: int, column: Column, *, last_row: int) -> None:
-    inline = ",".join(column.choices)
-    if len(inline) <= 250 and not any("," in c or '"' in c for c in column.choices):
+    choices = [str(c) for c in column.choices]
+    inline = ",".join(choices)
+    if len(inline) <= 250 and not any("," in c or '"' in c for c in choices):
         formula = f'"{inline}"'
     else:
         # Excel limits an inline list to 255 characters: long lists live on a hidden sheet.
         wb = ws.parent
-        lists = wb[LISTS_SHEET] if LISTS_SHEET in wb.sheetnames else wb.create_sheet(LISTS_SHEET)
+        sheet = str(LISTS_SHEET)
+        lists = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
         lists.sheet_state = "hidden"
         # Each list takes the next free column, starting in row 1.
         list_col = get_column_letter(sum(1 for c in lists[1] if c.value is not None) + 1)
-        for i, choice in enumerate(column.choices, start=1):
+        for i, choice in enumerate(choices, start=1):
             lists[f"{list_col}{i}"] = choice
             lists[f"{list_col}{i}"].data_type = "s"
-        formula = f"{quote_sheetname(LISTS_SHEET)}!${list_col}$1:${list_col}${len(column.choices)}"
+        formula = f"{quote_sheetname(sheet)}!${list_col}$1:${list_col}${len(column.choices)}"
     validation = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False)
-    validation.error = f"请从下拉列表中选择{column.header}"
-    validation.errorTitle = "输入有误"
+    validation.error = _("请从下拉列表中选择{header}").format(header=column.header)
+    validation.errorTitle = _("输入有误")
     validation.showErrorMessage = True
     letter = get_column_letter(index)
     validation.add(f"{letter}2:{letter}{last_row}")
@@ -222,9 +238,9 @@ class SheetRow:
     """A data row of an upload: its row number as Excel shows it, and its values by header."""
 
     number: int
-    values: dict[str, Any]
+    values: dict[Any, Any]  # by the headers asked for (text, or marked for translation)
 
-    def text(self, header: str) -> str:
+    def text(self, header: StrOrPromise) -> str:
         return cell_text(self.values.get(header))
 
 
@@ -233,7 +249,7 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
@@ -249,17 +265,17 @@ def cell_int(value: Any) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise ValueError("不是整数")
+        raise ValueError(_("不是整数"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValueError("不是整数")
+        raise ValueError(_("不是整数"))
     text = str(value).strip().rstrip("%％").strip()
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
         return int(float(text))
-    raise ValueError("不是整数")
+    raise ValueError(_("不是整数"))
 
 
 def normalize_header(text: Any) -> str:
@@ -289,10 +305,12 @@ def xlsx_content(
     if name and not name.lower().endswith(".xlsx"):
         suffix = Path(name).suffix.lower()
         if suffix == ".xls":
-            raise ExcelError(ExcelErrorCode.FILE_TYPE, OLD_EXCEL_MESSAGE)
+            raise ExcelError(ExcelErrorCode.FILE_TYPE, str(OLD_EXCEL_MESSAGE))
         raise ExcelError(
             ExcelErrorCode.FILE_TYPE,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 Excel 工作簿（.xlsx）",
+            _("不支持的文件类型“{suffix}”，请上传 Excel 工作簿（.xlsx）").format(
+                suffix=suffix or _("无扩展名")
+            ),
         )
     size = getattr(upload, "size", None)
     if isinstance(size, int) and size > limit:
@@ -306,12 +324,12 @@ def xlsx_content(
     if len(content) > limit:
         raise _too_large(len(content), limit)
     if not content:
-        raise ExcelError(ExcelErrorCode.FILE_EMPTY, "文件是空的，请重新选择文件")
+        raise ExcelError(ExcelErrorCode.FILE_EMPTY, _("文件是空的，请重新选择文件"))
     if content.startswith(OLE_MAGIC):
-        raise ExcelError(ExcelErrorCode.FILE_TYPE, OLD_EXCEL_MESSAGE)
+        raise ExcelError(ExcelErrorCode.FILE_TYPE, str(OLD_EXCEL_MESSAGE))
     if not content.startswith(ZIP_MAGIC):
         raise ExcelError(
-            ExcelErrorCode.FILE_TYPE, "文件不是 Excel 工作簿（.xlsx），请检查后重新上传"
+            ExcelErrorCode.FILE_TYPE, _("文件不是 Excel 工作簿（.xlsx），请检查后重新上传")
         )
     _refuse_zip_bomb(content, limit)
     return content
@@ -325,20 +343,24 @@ def _refuse_zip_bomb(content: bytes, limit: int) -> None:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise ExcelError(
-            ExcelErrorCode.FILE_TYPE, "文件可能已损坏，无法作为 Excel 工作簿打开，请重新导出后上传"
+            ExcelErrorCode.FILE_TYPE,
+            _("文件可能已损坏，无法作为 Excel 工作簿打开，请重新导出后上传"),
         ) from exc
     if total > unpacked_limit:
         raise ExcelError(
             ExcelErrorCode.FILE_TOO_LARGE,
-            f"文件解压后过大（{total / 1048576:.0f} MB），超过 {unpacked_limit / 1048576:.0f} MB 的上限，"
-            "可能不是正常的 Excel 工作簿",
+            _(
+                "文件解压后过大（{size:.0f} MB），超过 {limit:.0f} MB 的上限，可能不是正常的 Excel 工作簿"
+            ).format(size=total / 1048576, limit=unpacked_limit / 1048576),
         )
 
 
 def _too_large(size: int, limit: int) -> ExcelError:
     return ExcelError(
         ExcelErrorCode.FILE_TOO_LARGE,
-        f"文件过大（{size / 1048576:.1f} MB），不能超过 {limit / 1048576:.0f} MB",
+        _("文件过大（{size:.1f} MB），不能超过 {limit:.0f} MB").format(
+            size=size / 1048576, limit=limit / 1048576
+        ),
     )
 
 
@@ -359,17 +381,18 @@ def xlsx_rows(
             if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
         ]
         if not sheets:
-            raise ExcelError(ExcelErrorCode.FILE_EMPTY, "工作簿中没有可读取的工作表")
+            raise ExcelError(ExcelErrorCode.FILE_EMPTY, _("工作簿中没有可读取的工作表"))
         rows = workbook.get_sheet_by_name(sheets[0]).to_python(
             skip_empty_area=False, nrows=max_rows + 2
         )
     except CalamineError as exc:
         raise ExcelError(
-            ExcelErrorCode.FILE_TYPE, "无法读取该文件，它可能已损坏或不是 Excel 工作簿（.xlsx）"
+            ExcelErrorCode.FILE_TYPE, _("无法读取该文件，它可能已损坏或不是 Excel 工作簿（.xlsx）")
         ) from exc
     if len(rows) > max_rows + 1:
         raise ExcelError(
-            ExcelErrorCode.TOO_MANY_ROWS, f"数据行过多，一次最多导入 {max_rows} 行，请分批上传"
+            ExcelErrorCode.TOO_MANY_ROWS,
+            _("数据行过多，一次最多导入 {max_rows} 行，请分批上传").format(max_rows=max_rows),
         )
     return rows
 
@@ -385,8 +408,8 @@ def _find_header(rows: list[list[Any]], needed: list[str]) -> tuple[int, dict[st
 def xlsx_table(
     upload: IO[bytes] | bytes,
     *,
-    columns: Sequence[str],
-    required: Sequence[str] = (),
+    columns: Sequence[StrOrPromise],
+    required: Sequence[StrOrPromise] = (),
     max_bytes: int | None = None,
     name: str = "",
     max_rows: int = DEFAULT_MAX_ROWS,
@@ -406,7 +429,10 @@ def xlsx_table(
         present = {normalize_header(v) for v in (rows[0] if rows else [])}
         missing = [c for c in (required or columns) if normalize_header(c) not in present]
         raise ExcelError(
-            ExcelErrorCode.BAD_HEADER, f"表头缺少“{'”“'.join(missing)}”列，请使用系统导出的模板填写"
+            ExcelErrorCode.BAD_HEADER,
+            _("表头缺少“{columns}”列，请使用系统导出的模板填写").format(
+                columns="”“".join(str(c) for c in missing)
+            ),
         )
     header_index, positions = found
     index = {wanted[n]: i for n, i in positions.items() if n in wanted}

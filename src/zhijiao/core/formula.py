@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 REF_RE = re.compile(r"#\{\s*(?P<code>[A-Za-z][A-Za-z0-9_]*)(?:\.(?P<option>[A-Za-z0-9_]+))?\s*\}")
 
 
@@ -61,9 +63,11 @@ class Formula:
         try:
             return _eval(self._tree.body, names)
         except (ZeroDivisionError, DivisionByZero) as exc:
-            raise FormulaZeroDivision(f"公式“{self.text}”的分母为零") from exc
+            raise FormulaZeroDivision(_("公式“{text}”的分母为零").format(text=self.text)) from exc
         except InvalidOperation as exc:
-            raise FormulaZeroDivision(f"公式“{self.text}”无法计算（0 除以 0）") from exc
+            raise FormulaZeroDivision(
+                _("公式“{text}”无法计算（0 除以 0）").format(text=self.text)
+            ) from exc
 
 
 _ALLOWED_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div)
@@ -73,7 +77,7 @@ def formula_parse(text: str) -> Formula:
     """Parses a formula; raises :class:`FormulaError` with a Chinese message."""
     source = (text or "").strip()
     if not source:
-        raise FormulaError("公式不能为空")
+        raise FormulaError(_("公式不能为空"))
     refs: list[Ref] = []
 
     def substitute(match: re.Match[str]) -> str:
@@ -84,30 +88,42 @@ def formula_parse(text: str) -> Formula:
 
     python = REF_RE.sub(substitute, source.replace("×", "*").replace("÷", "/"))
     if re.search(r"[#{}]", python):
-        raise FormulaError(f"公式“{source}”中的引用写法不正确，应写作 #{{编码}} 或 #{{编码.分类}}")
+        raise FormulaError(
+            _("公式“{source}”中的引用写法不正确，应写作 #{{编码}} 或 #{{编码.分类}}").format(
+                source=source
+            )
+        )
     if re.search(r"[^\W\d]", REF_RE.sub("0", source)):
         # Outside references only numbers and operators: no names, not even our placeholders.
         raise FormulaError(
-            f"公式“{source}”含有不允许的内容（只能使用加、减、乘、除和括号连接数字与引用）"
+            _(
+                "公式“{source}”含有不允许的内容（只能使用加、减、乘、除和括号连接数字与引用）"
+            ).format(source=source)
         )
     try:
         tree = ast.parse(python, mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"公式“{source}”不是有效的算式") from exc
+        raise FormulaError(_("公式“{source}”不是有效的算式").format(source=source)) from exc
     for node in ast.walk(tree):
         if isinstance(node, ast.Expression | ast.Load | ast.operator | ast.unaryop):
             if isinstance(node, ast.operator) and not isinstance(node, _ALLOWED_BINARY):
-                raise FormulaError(f"公式“{source}”只能使用加、减、乘、除和括号")
+                raise FormulaError(
+                    _("公式“{source}”只能使用加、减、乘、除和括号").format(source=source)
+                )
             continue
         if isinstance(node, ast.BinOp | ast.UnaryOp):
             if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.USub | ast.UAdd):
-                raise FormulaError(f"公式“{source}”只能使用加、减、乘、除和括号")
+                raise FormulaError(
+                    _("公式“{source}”只能使用加、减、乘、除和括号").format(source=source)
+                )
             continue
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
             continue
         if isinstance(node, ast.Name) and re.fullmatch(r"_r\d+", node.id):
             continue
-        raise FormulaError(f"公式“{source}”含有不允许的内容，只能使用数字、引用和加减乘除")
+        raise FormulaError(
+            _("公式“{source}”含有不允许的内容，只能使用数字、引用和加减乘除").format(source=source)
+        )
     return Formula(source, tuple(refs), tree)
 
 
@@ -130,7 +146,7 @@ def _eval(node: ast.AST, names: Mapping[str, Decimal]) -> Decimal:
         if right == 0:
             raise ZeroDivisionError
         return left / right
-    raise FormulaError("公式含有不允许的内容")  # unreachable after formula_parse's check
+    raise FormulaError(_("公式含有不允许的内容"))  # unreachable after formula_parse's check
 
 
 def formula_refs(text: str) -> tuple[Ref, ...]:

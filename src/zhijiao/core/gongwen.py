@@ -17,8 +17,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
@@ -30,6 +31,9 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ PPR_AFTER_PBDR = (
 
 def date_text(day: dt.date) -> str:
     """成文日期 as GB/T 9704-2012 writes it: Arabic numerals, no leading zeros — 2026年11月28日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _("{year}年{month}月{day}日").format(year=day.year, month=day.month, day=day.day)
 
 
 def chinese_numeral(number: int) -> str:
@@ -427,7 +431,7 @@ class GongwenDocument:
 
     def blank_line(self, count: int = 1) -> None:
         """Empty lines on the body's line pitch."""
-        for _ in range(count):
+        for _line in range(count):
             self._new_paragraph()
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
@@ -465,7 +469,7 @@ class GongwenDocument:
 
     def table(
         self,
-        headers: Sequence[str],
+        headers: Sequence[StrOrPromise],
         rows: Iterable[Sequence[Any] | GroupRow],
         *,
         widths_mm: Sequence[float] | None = None,

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 Check = Callable[[], tuple[bool, str]]
 
 _CHECKS: dict[str, Check] = {}
@@ -43,6 +45,6 @@ def run_all() -> list[Outcome]:
         try:
             passed, message = check()
         except Exception as exc:  # noqa: BLE001 - a broken check is reported, never fatal
-            passed, message = False, f"无法完成校验：{exc}"
+            passed, message = False, _("无法完成校验：{exc}").format(exc=exc)
         outcomes.append(Outcome(name, passed, message))
     return outcomes

@@ -28,6 +28,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks.base import Task
 
 from .errors import ServiceError
@@ -36,8 +38,8 @@ from .models import Job, JobStatus
 logger = logging.getLogger(__name__)
 
 JOBS_DIR = "jobs"
-UNEXPECTED_FAILURE = "处理失败：系统内部错误，已记录日志，请稍后重试或联系系统管理员"
-ENQUEUE_FAILURE = "任务未能进入后台队列，请稍后重试或联系系统管理员"
+UNEXPECTED_FAILURE = gettext_lazy("处理失败：系统内部错误，已记录日志，请稍后重试或联系系统管理员")
+ENQUEUE_FAILURE = gettext_lazy("任务未能进入后台队列，请稍后重试或联系系统管理员")
 
 
 def job_start(
@@ -56,7 +58,7 @@ def job_start(
             task_func.enqueue(job_id=job_id, **params)
         except Exception:  # the queue is down: say so on the job rather than lose it silently
             logger.exception("Could not enqueue job %s (%s)", job_id, kind)
-            job_fail(job_id, ENQUEUE_FAILURE)
+            job_fail(job_id, str(ENQUEUE_FAILURE))
 
     transaction.on_commit(enqueue)
     return job
@@ -81,8 +83,9 @@ def job_result_path(job_id: int, suffix: str) -> Path:
     return folder / f"job-{job_id}-{secrets.token_hex(8)}{suffix}"
 
 
-def job_succeed(job_id: int, path: Path | str, filename: str, message: str = "已完成") -> None:
+def job_succeed(job_id: int, path: Path | str, filename: str, message: str = "") -> None:
     """Marks a job done with its result file (a path under MEDIA_ROOT/jobs/) and download name."""
+    message = message or _("已完成")
     root = Path(settings.MEDIA_ROOT).resolve()
     resolved = Path(path).resolve()
     if not resolved.is_relative_to(root / JOBS_DIR):
@@ -109,12 +112,12 @@ def job_running(job_id: int) -> Iterator[None]:
     A :class:`ServiceError` is the user's to read and ends the job quietly with its message;
     anything else is logged and re-raised so the task backend records the traceback too.
     """
-    job_progress(job_id, 0, "开始处理")
+    job_progress(job_id, 0, _("开始处理"))
     try:
         yield
     except ServiceError as exc:
         job_fail(job_id, exc.message)
     except Exception:
         logger.exception("Job %s failed", job_id)
-        job_fail(job_id, UNEXPECTED_FAILURE)
+        job_fail(job_id, str(UNEXPECTED_FAILURE))
         raise

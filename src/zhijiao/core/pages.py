@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.orgs.models import User
 from zhijiao.orgs.roles import Capability
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AuthedRequest(HttpRequest):
@@ -24,18 +28,18 @@ def require(request: HttpRequest, *capabilities: Capability) -> None:
     """Refuses the request unless the user holds one of the capabilities."""
     user = request.user
     if not user.is_authenticated or not any(user.can(c) for c in capabilities):  # type: ignore[union-attr]
-        raise PermissionDenied("您没有访问此页面的权限")
+        raise PermissionDenied(_("您没有访问此页面的权限"))
 
 
 def require_unit(request: AuthedRequest) -> int:
     """The id of the requesting user's unit; accounts that belong to no unit cannot report."""
     if request.user.unit_id is None:
-        raise PermissionDenied("您的账号未关联单位，请联系系统管理员")
+        raise PermissionDenied(_("您的账号未关联单位，请联系系统管理员"))
     return request.user.unit_id
 
 
 def render_page(
-    request: HttpRequest, template: str, title: str, **context: Any
+    request: HttpRequest, template: str, title: StrOrPromise, **context: Any
 ) -> TemplateResponse:
     return TemplateResponse(
         request, template, {**admin.site.each_context(request), "title": title, **context}

@@ -21,19 +21,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .dates import add_months, month_end
 
 
 class PeriodType(models.TextChoices):
-    YEAR = "year", "年度"
-    SCHOOL_YEAR = "school_year", "学年"
-    SEMESTER = "semester", "学期"
-    QUARTER = "quarter", "季度"
-    MONTH = "month", "月度"
+    YEAR = "year", gettext_lazy("年度")
+    SCHOOL_YEAR = "school_year", gettext_lazy("学年")
+    SEMESTER = "semester", gettext_lazy("学期")
+    QUARTER = "quarter", gettext_lazy("季度")
+    MONTH = "month", gettext_lazy("月度")
 
 
-QUARTER_NAMES = "一二三四"
+QUARTER_NAMES = "一二三四"  # as written in labels people type in (parsed back to codes)
+QUARTER_LABELS = (
+    gettext_lazy("{year}年第一季度"),
+    gettext_lazy("{year}年第二季度"),
+    gettext_lazy("{year}年第三季度"),
+    gettext_lazy("{year}年第四季度"),
+)
 SCHOOL_YEAR_START_MONTH = 9
 
 
@@ -95,15 +103,21 @@ def period_parse(period_type: str, code: str) -> Period:
         text = _code_from_label(kind, str(code).strip())
         match = _PATTERNS[kind].fullmatch(text) if text else None
     if match is None:
-        raise PeriodError(f"“{code}”不是有效的{kind.label}周期，应写作如 {period_example(kind)}")
+        raise PeriodError(
+            _("“{code}”不是有效的{kind}周期，应写作如 {example}").format(
+                code=code, kind=kind.label, example=period_example(kind)
+            )
+        )
     groups = [int(g) for g in match.groups()]
     try:
         start = _start(kind, groups)
     except ValueError as exc:
-        raise PeriodError(f"“{code}”不是有效的{kind.label}周期") from exc
+        raise PeriodError(
+            _("“{code}”不是有效的{kind}周期").format(code=code, kind=kind.label)
+        ) from exc
     period = period_for_date(kind, start)
     if period.code != text:
-        raise PeriodError(f"“{code}”不是有效的{kind.label}周期")
+        raise PeriodError(_("“{code}”不是有效的{kind}周期").format(code=code, kind=kind.label))
     return period
 
 
@@ -178,18 +192,20 @@ def periods_between(period_type: str, first: dt.date, last: dt.date) -> Iterator
 def period_label(period_type: str, code: str) -> str:
     kind = PeriodType(period_type)
     if kind == PeriodType.YEAR:
-        return f"{code}年"
+        return _("{year}年").format(year=code)
     if kind == PeriodType.SCHOOL_YEAR:
         a, b = code.split("-")
-        return f"{a}—{b}学年"
+        return _("{first}—{second}学年").format(first=a, second=b)
     if kind == PeriodType.SEMESTER:
         a, b, s = code.split("-")
-        return f"{a}—{b}学年第{'一' if s == '1' else '二'}学期"
+        if s == "1":
+            return _("{first}—{second}学年第一学期").format(first=a, second=b)
+        return _("{first}—{second}学年第二学期").format(first=a, second=b)
     if kind == PeriodType.QUARTER:
         y, q = code.split("Q")
-        return f"{y}年第{QUARTER_NAMES[int(q) - 1]}季度"
+        return str(QUARTER_LABELS[int(q) - 1]).format(year=y)
     y, m = code.split("-")
-    return f"{y}年{int(m)}月"
+    return _("{year}年{month}月").format(year=y, month=int(m))
 
 
 def period_example(period_type: str) -> str:

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import ric
 
 from .errors import ServiceError
@@ -156,15 +157,15 @@ def clean_id_number(value: str) -> str:
     """
     text = normalise(value).replace("Ｘ", "X").replace("x", "X")
     if len(text) != 18:
-        message = f"身份证号应为 18 位，现在是 {len(text)} 位"
+        message = gettext("身份证号应为 18 位，现在是 {count} 位").format(count=len(text))
     elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
-        message = "身份证号前 17 位应为数字，最后一位为数字或 X"
+        message = gettext("身份证号前 17 位应为数字，最后一位为数字或 X")
     elif text[:2] not in _PROVINCES:
-        message = "身份证号前两位不是有效的省级行政区划代码"
+        message = gettext("身份证号前两位不是有效的省级行政区划代码")
     elif not _birth_date_valid(text[6:14]):
-        message = "身份证号中的出生日期不正确"
+        message = gettext("身份证号中的出生日期不正确")
     elif ric.calc_check_digit(text) != text[17]:
-        message = "身份证号校验位不正确，请核对最后一位"
+        message = gettext("身份证号校验位不正确，请核对最后一位")
     else:
         return text
     raise ServiceError(PersonalErrorCode.BAD_ID_NUMBER, message)
@@ -183,7 +184,7 @@ def clean_phone(value: str) -> str:
     if len(text) == 13 and text.startswith("86"):
         text = text[2:]
     if len(text) != 11 or not text.startswith("1"):
-        raise ServiceError(PersonalErrorCode.BAD_PHONE, "手机号应为以 1 开头的 11 位数字")
+        raise ServiceError(PersonalErrorCode.BAD_PHONE, gettext("手机号应为以 1 开头的 11 位数字"))
     return text
 
 
@@ -253,7 +254,9 @@ def unmask(*, user: Any, obj: models.Model, field: str, capability: Any, reason:
             message=f"查看完整{label}被拒绝",
         )
         raise ServiceError(
-            PersonalErrorCode.NOT_ALLOWED, f"您没有查看完整{label}的权限", status_code=403
+            PersonalErrorCode.NOT_ALLOWED,
+            gettext("您没有查看完整{label}的权限").format(label=label),
+            status_code=403,
         )
     audit.record(
         AuditAction.UNMASK,

@@ -81,7 +81,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django import forms
 from django.contrib import messages
@@ -95,6 +95,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from ninja import Schema
 
@@ -125,6 +126,9 @@ from zhijiao.orgs.roles import (
     Role,
     require_capability,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Getter = str | Callable[[Any], Any]
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -193,7 +197,7 @@ def display(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
@@ -210,7 +214,7 @@ def _sheet_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, dt.date | int | float | Decimal):
@@ -240,7 +244,7 @@ def model_value(obj: models.Model, name: str) -> Any:
 class Column:
     """A list column or a detail row: its label and the value shown (see :func:`resolve`)."""
 
-    label: str
+    label: StrOrPromise
     value: Getter
     link: bool = False  # list: the cell links to the record's detail page
     num: bool = False  # right-aligned figures
@@ -250,8 +254,8 @@ class Filter(ABC):
     """A filter of the list and the API list: a query parameter and what it keeps."""
 
     name: str
-    label: str
-    placeholder: str = ""
+    label: StrOrPromise
+    placeholder: StrOrPromise = ""
 
     def options(self, user: Any) -> list[tuple[str, str]] | None:
         """The choices offered (an empty list hides the filter); None: a free-text field."""
@@ -269,7 +273,7 @@ class Filter(ABC):
     def apply(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]: ...
 
     def describe(self) -> str:
-        return self.label
+        return str(self.label)
 
 
 def _through(queryset: QuerySet[Any], q: Q) -> QuerySet[Any]:
@@ -282,7 +286,7 @@ class ChoiceFilter(Filter):
     """One of fixed choices; ``q`` turns a choice into a condition (default: ``name=value``)."""
 
     name: str
-    label: str
+    label: StrOrPromise
     choices: Sequence[tuple[Any, Any]]
     q: Callable[[str], Q] | None = None
 
@@ -301,13 +305,16 @@ class YearFilter(Filter):
     """A calendar year, from ``first`` to this year; ``q`` says what a year keeps."""
 
     name: str
-    label: str
+    label: StrOrPromise
     q: Callable[[int], Q]
     first: int = 2021
 
     def options(self, user: Any) -> list[tuple[str, str]] | None:
         this_year = timezone.localdate().year
-        return [(str(y), f"{y}年") for y in range(this_year, self.first - 1, -1)]
+        return [
+            (str(y), gettext("{year}年").format(year=y))
+            for y in range(this_year, self.first - 1, -1)
+        ]
 
     def clean(self, raw: str, user: Any) -> str:
         value = (raw or "").strip()
@@ -327,7 +334,7 @@ class UnitFilter(Filter):
     Hidden when the user's scope holds a single unit."""
 
     name: str
-    label: str
+    label: StrOrPromise
     lookups: tuple[str, ...]
     units: Callable[[Any], QuerySet[Any]]
 
@@ -354,9 +361,9 @@ class SearchFilter(Filter):
     """Free text matched against any of ``lookups`` (e.g. ``name__icontains``)."""
 
     name: str
-    label: str
+    label: StrOrPromise
     lookups: tuple[str, ...]
-    placeholder: str = ""
+    placeholder: StrOrPromise = ""
 
     def apply(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
         q = Q()
@@ -377,7 +384,7 @@ class ExcelColumn:
     exported value (default: the model attribute ``field``).
     """
 
-    header: str
+    header: StrOrPromise
     field: str = ""
     export: Getter = ""
     required: bool = False
@@ -389,10 +396,10 @@ class ExcelColumn:
 class Section:
     """A table of related records on the detail page, optionally with an action's form below."""
 
-    title: str
+    title: StrOrPromise
     rows: Callable[[Any, Any], Iterable[Any]]  # (record, user) → rows; scope them to the user
     columns: Sequence[Column]
-    empty: str = "暂无记录。"
+    empty: StrOrPromise = gettext_lazy("暂无记录。")
     action: str = ""  # the name of an Action whose form is shown under the table
 
 
@@ -405,11 +412,11 @@ class Action:
     """
 
     name: str
-    title: str
+    title: StrOrPromise
     capability: Capability
     form: type[ActionForm]
     run: ActionService
-    done: str
+    done: StrOrPromise
     show: Callable[[Any], bool] = lambda obj: True
 
 
@@ -501,7 +508,7 @@ class ActionForm(_ScopedFormMixin, forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
 
 
 def form_errors(form: forms.BaseForm) -> str:
@@ -530,7 +537,7 @@ def parse_date(value: Any) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a date, no time
         except ValueError:
             continue
-    raise ValueError(f"日期“{text}”无法识别，请写成 2021-09-01 的形式")
+    raise ValueError(gettext("日期“{text}”无法识别，请写成 2021-09-01 的形式").format(text=text))
 
 
 def choice_pairs(form_field: forms.Field) -> list[tuple[str, str]]:
@@ -555,7 +562,7 @@ def _keys_of(obj: Any) -> tuple[list[str], list[str]]:
 class CellReader:
     """Turns a cell into a form value according to the form field it fills."""
 
-    def __init__(self, form_field: forms.Field, header: str) -> None:
+    def __init__(self, form_field: forms.Field, header: StrOrPromise) -> None:
         self.field = form_field
         self.header = header
         self._objects: dict[str, set[Any]] | None = None
@@ -587,18 +594,34 @@ class CellReader:
         value = by_text.get(normalize_header(text))
         if value is None:
             labels = "、".join(label for _, label in pairs)
-            raise ValueError(f"未知的{self.header}“{text}”，应为：{labels}")
+            raise ValueError(
+                gettext("未知的{header}“{text}”，应为：{labels}").format(
+                    header=self.header, text=text, labels=labels
+                )
+            )
         return value
 
     def _object(self, text: str) -> Any:
         objects = self._lookup()
         pks = objects.get(normalize_header(text))
         if not pks:
-            raise ValueError(f"找不到{self.header}“{text}”，或不在您可以选择的范围内")
+            raise ValueError(
+                gettext("找不到{header}“{text}”，或不在您可以选择的范围内").format(
+                    header=self.header, text=text
+                )
+            )
         if len(pks) > 1:
             shown = "、".join(h for h in (self._unique_name(pk) for pk in sorted(pks)) if h)
+            if shown:
+                raise ValueError(
+                    gettext("有多个{header}名为“{text}”，请写明是哪一个：{names}").format(
+                        header=self.header, text=text, names=shown
+                    )
+                )
             raise ValueError(
-                f"有多个{self.header}名为“{text}”，请写明是哪一个" + (f"：{shown}" if shown else "")
+                gettext("有多个{header}名为“{text}”，请写明是哪一个").format(
+                    header=self.header, text=text
+                )
             )
         return next(iter(pks))
 
@@ -622,11 +645,11 @@ class CellReader:
             date = parse_date(value)
             return date.isoformat() if date else ""
         if isinstance(f, forms.BooleanField):
-            if text in ("", "否", "0", "false", "False", "FALSE", "无"):
+            if text in ("", "否", "0", "false", "False", "FALSE", "无", gettext("否")):
                 return False
-            if text in ("是", "1", "true", "True", "TRUE", "有"):
+            if text in ("是", "1", "true", "True", "TRUE", "有", gettext("是")):
                 return True
-            raise ValueError(f"{self.header}请填写“是”或“否”")
+            raise ValueError(gettext("{header}请填写“是”或“否”").format(header=self.header))
         return text
 
     def template_choices(self) -> list[str]:
@@ -643,7 +666,7 @@ class CellReader:
         if isinstance(f, forms.ChoiceField) and not isinstance(f, forms.MultipleChoiceField):
             return [label for _, label in choice_pairs(f)]
         if isinstance(f, forms.BooleanField):
-            return ["是", "否"]
+            return [gettext("是"), gettext("否")]
         return []
 
 
@@ -734,7 +757,7 @@ def capability_first(capability: Capability, *, any_of: Sequence[Capability] = (
             user: Any = request.user
             if user.is_authenticated and not any(user.can(c) for c in wanted):
                 error = ServiceError(
-                    AccessErrorCode.NOT_ALLOWED, "您没有执行此操作的权限", status_code=403
+                    AccessErrorCode.NOT_ALLOWED, gettext("您没有执行此操作的权限"), status_code=403
                 )
                 response: HttpResponse = run.__self__.api.on_exception(request, error)
                 return response
@@ -766,9 +789,9 @@ class Registry:
 
     key: str  # URL-name prefix, e.g. "cooperation-projects"
     path: str  # URL path under the shell and the API, e.g. "cooperation/projects"
-    title: str  # the list's title and menu entry, e.g. "名企名校合作项目"
-    item: str  # one record, e.g. "合作项目"
-    counter: str = "条"  # the measure word in "共 12 个"
+    title: StrOrPromise  # the list's title and menu entry, e.g. "名企名校合作项目"
+    item: StrOrPromise  # one record, e.g. "合作项目"
+    counter: StrOrPromise = gettext_lazy("条")  # the measure word in "共 12 个"
     model: type[models.Model]
     view: Capability
     manage: Capability
@@ -786,15 +809,15 @@ class Registry:
     prefetch: tuple[Any, ...] = ()
     ordering: tuple[str, ...] = ("-pk",)
     excel: Sequence[ExcelColumn] = ()
-    import_help: str = ""
+    import_help: StrOrPromise = ""
     import_max_rows: int = 2000
     sections: Sequence[Section] = ()
     actions: Sequence[Action] = ()
     api: Sequence[ApiField] = ()
     api_tag: str = ""
     icon: str = "list"
-    empty: str = ""  # the empty state for users who may add records: what to do
-    empty_readonly: str = ""  # the empty state for those who may only look
+    empty: StrOrPromise = ""  # the empty state for users who may add records: what to do
+    empty_readonly: StrOrPromise = ""  # the empty state for those who may only look
     page_size: int = 50
     module: str = ""  # the declaring module (default: the model's), which its views are named by
 
@@ -839,7 +862,7 @@ class Registry:
         """The registry's entries in the permission matrix."""
         viewers, managers = roles_with(self.view), roles_with(self.manage)
         pages = {
-            self.list_name: Access(self.title, viewers, scoped=True),
+            self.list_name: Access(str(self.title), viewers, scoped=True),
             self.detail_name: Access(f"{self.item}详情", viewers, scoped=True),
             self.export_name: Access(f"导出{self.title}", viewers, scoped=True),
         }
@@ -869,7 +892,7 @@ class Registry:
         viewers, managers = roles_with(self.view), roles_with(self.manage)
         base = f"{prefix}/{self.path}"
         routes = {
-            ("GET", base): Access(self.title, viewers, scoped=True),
+            ("GET", base): Access(str(self.title), viewers, scoped=True),
             ("GET", f"{base}/item"): Access(f"{self.item}详情", viewers, scoped=True),
         }
         if self.writable:
@@ -944,7 +967,7 @@ class Registry:
         try:
             return self.visible(user).get(pk=pk)
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-            raise Http404(f"未找到该{self.item}") from exc
+            raise Http404(gettext("未找到该{item}").format(item=self.item)) from exc
 
     def filter_values(self, user: Any, params: Mapping[str, Any]) -> dict[str, str]:
         values = {}
@@ -977,7 +1000,7 @@ class Registry:
     def _import_columns(self) -> list[ExcelColumn]:
         return [c for c in self.excel if c.field]
 
-    def _readers(self, user: Any) -> dict[str, CellReader]:
+    def _readers(self, user: Any) -> dict[StrOrPromise, CellReader]:
         assert self.form is not None
         probe = self.form(user=user)
         return {
@@ -1006,11 +1029,11 @@ class Registry:
                 )
             )
         stream = io.BytesIO()
-        xlsx_write(stream, columns=columns, rows=[], title=self.title)
+        xlsx_write(stream, columns=columns, rows=[], title=str(self.title))
         return stream.getvalue()
 
     def _row_data(
-        self, row: SheetRow, readers: Mapping[str, CellReader]
+        self, row: SheetRow, readers: Mapping[StrOrPromise, CellReader]
     ) -> tuple[dict[str, Any], list[RowError]]:
         data: dict[str, Any] = {}
         errors: list[RowError] = []
@@ -1030,7 +1053,9 @@ class Registry:
         problem by row and column. Returns the number of records created.
         """
         assert self.form is not None and self.create is not None
-        require_capability(user, self.manage, f"您的角色不能导入{self.title}")
+        require_capability(
+            user, self.manage, gettext("您的角色不能导入{title}").format(title=self.title)
+        )
         columns = self._import_columns()
         rows = xlsx_table(
             upload,
@@ -1041,7 +1066,8 @@ class Registry:
         )
         if not rows:
             reject_if_errors(
-                [RowError(2, "", f"表中没有{self.item}数据")], code=RegistryErrorCode.IMPORT_FAILED
+                [RowError(2, "", gettext("表中没有{item}数据").format(item=self.item))],
+                code=RegistryErrorCode.IMPORT_FAILED,
             )
         readers = self._readers(user)
         header_of = {c.field: c.header for c in columns}
@@ -1081,7 +1107,9 @@ class Registry:
 
     def export_bytes(self, *, user: Any, params: Mapping[str, Any] | None = None) -> bytes:
         """The records the user may see, kept by the filters in ``params``, as .xlsx; audited."""
-        require_capability(user, self.view, f"您的角色不能导出{self.title}")
+        require_capability(
+            user, self.view, gettext("您的角色不能导出{title}").format(title=self.title)
+        )
         qs, values = self.filtered(user, params or {})
         columns = [
             SheetColumn(c.header, c.width, number_format=self._number_format(c)) for c in self.excel
@@ -1091,7 +1119,7 @@ class Registry:
             for obj in qs.iterator(chunk_size=1000)  # prefetches each chunk's relations
         )
         stream = io.BytesIO()
-        count = xlsx_write(stream, columns=columns, rows=rows, title=self.title)
+        count = xlsx_write(stream, columns=columns, rows=rows, title=str(self.title))
         described = "；".join(f"{k}={v}" for k, v in values.items())
         audit.record(
             AuditAction.EXPORT,
@@ -1148,14 +1176,18 @@ class Registry:
         actions = []
         if can_manage:
             actions.append(
-                {"title": f"登记{self.item}", "url": self._url(self.new_name), "primary": True}
+                {
+                    "title": gettext("登记{item}").format(item=self.item),
+                    "url": self._url(self.new_name),
+                    "primary": True,
+                }
             )
             if self.importable:
-                actions.append({"title": "Excel 导入", "url": self._url(self.import_name)})
+                actions.append({"title": gettext("Excel 导入"), "url": self._url(self.import_name)})
         if self.excel:
             actions.append(
                 {
-                    "title": "导出 Excel",
+                    "title": gettext("导出 Excel"),
                     "url": self._url(self.export_name) + (f"?{query}" if query else ""),
                 }
             )
@@ -1219,8 +1251,8 @@ class Registry:
         ]
         buttons = []
         if self.can_edit(user, obj):
-            buttons.append({"title": "修改", "url": self._url(self.edit_name, obj.pk)})
-        buttons.append({"title": "返回列表", "url": self._url(self.list_name)})
+            buttons.append({"title": gettext("修改"), "url": self._url(self.edit_name, obj.pk)})
+        buttons.append({"title": gettext("返回列表"), "url": self._url(self.list_name)})
         response = render_page(
             request,
             "core/registry/detail.html",
@@ -1285,14 +1317,16 @@ class Registry:
                 form, request, lambda: create(user=request.user, data=form.cleaned_data)
             )
             if ok:
-                messages.success(request, f"已登记{self.item}：{obj}")
+                messages.success(
+                    request, gettext("已登记{item}：{record}").format(item=self.item, record=obj)
+                )
                 return redirect(self._url(self.detail_name, obj.pk))
-        return self._form_page(request, form, f"登记{self.item}")
+        return self._form_page(request, form, gettext("登记{item}").format(item=self.item))
 
     def _editable_or_403(self, request: AuthedRequest, pk: int) -> Any:
         obj = self.get(request.user, pk)
         if self.editable is not None and not self.editable(request.user).filter(pk=pk).exists():
-            raise PermissionDenied(f"只能修改本单位负责的{self.item}")
+            raise PermissionDenied(gettext("只能修改本单位负责的{item}").format(item=self.item))
         return obj
 
     def edit_view(self, request: AuthedRequest, pk: int) -> HttpResponse:
@@ -1308,11 +1342,18 @@ class Registry:
                 lambda: update(user=request.user, obj=obj, data=form.cleaned_data),
             )
             if ok:
-                messages.success(request, "已保存" if changed else "没有需要保存的修改")
+                messages.success(
+                    request, gettext("已保存") if changed else gettext("没有需要保存的修改")
+                )
                 return redirect(self._url(self.detail_name, obj.pk))
         # The instance a failed form was validated into may carry the rejected values.
         shown = self.get(request.user, pk)
-        return self._form_page(request, form, f"修改{self.item} · {shown}", shown)
+        return self._form_page(
+            request,
+            form,
+            gettext("修改{item} · {record}").format(item=self.item, record=shown),
+            shown,
+        )
 
     def action_view(self, request: AuthedRequest, pk: int, *, action: Action) -> HttpResponse:
         require(request, action.capability)
@@ -1332,7 +1373,10 @@ class Registry:
     def import_view(self, request: AuthedRequest) -> HttpResponse:
         require(request, self.manage)
         if request.GET.get("template") == "xlsx":
-            return _download(self.template_bytes(request.user), f"{self.title}导入模板.xlsx")
+            return _download(
+                self.template_bytes(request.user),
+                gettext("{title}导入模板.xlsx").format(title=self.title),
+            )
         row_errors: list[RowError] = []
         form = UploadForm(request.POST or None, request.FILES or None)
         status = 200
@@ -1348,12 +1392,17 @@ class Registry:
                 report_error(request, exc)
                 status = exc.status_code
             else:
-                messages.success(request, f"导入成功：登记{self.item} {created} {self.counter}")
+                messages.success(
+                    request,
+                    gettext("导入成功：登记{item} {count} {counter}").format(
+                        item=self.item, count=created, counter=self.counter
+                    ),
+                )
                 return redirect(self._url(self.list_name))
         response = render_page(
             request,
             "core/registry/import.html",
-            f"导入{self.title}",
+            gettext("导入{title}").format(title=self.title),
             registry=self,
             form=form,
             required=[c.header for c in self._import_columns() if c.required],
@@ -1387,7 +1436,7 @@ class Registry:
 
         base = f"/{self.path}"
         stem = "".join(part.title() for part in re.split(r"[-/_]", self.key))
-        tags = [self.api_tag or self.title]
+        tags = [str(self.api_tag or self.title)]
         errors: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
         out_fields: dict[str, Any] = {"id": (int, ...)}
         for f in self.api:
@@ -1427,7 +1476,7 @@ class Registry:
         op = router.get(
             base,
             response={200: list[Out], **errors},
-            summary=self.title,
+            summary=str(self.title),
             description=f"您可见的{self.title}（与页面相同的数据范围与筛选），limit 最大 {API_MAX_LIMIT}。",
             operation_id=f"{stem}_list",
             tags=tags,
@@ -1492,7 +1541,7 @@ class Registry:
                 400,
                 {
                     "code": RegistryErrorCode.INVALID_INPUT,
-                    "message": "输入有误：" + form_errors(form),
+                    "message": gettext("输入有误：{errors}").format(errors=form_errors(form)),
                     "errors": {k: [str(m) for m in v] for k, v in form.errors.items()},
                 },
             )
@@ -1543,7 +1592,7 @@ class Registry:
                 if self.editable is not None and not self.editable(user).filter(pk=id).exists():
                     raise ServiceError(
                         AccessErrorCode.NOT_ALLOWED,
-                        f"只能修改本单位负责的{self.item}",
+                        gettext("只能修改本单位负责的{item}").format(item=self.item),
                         status_code=403,
                     )
                 current = form_class(instance=obj, user=user)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from zhijiao.orgs.models import User
@@ -40,4 +41,4 @@ def get_visible_or_404(queryset: ScopedQuerySet[M], user: Any, **lookup: Any) ->
     try:
         return queryset.visible_to(user).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到") from exc
+        raise Http404(_("未找到")) from exc

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 
 from zhijiao.core.access import MENUS
 from zhijiao.orgs.roles import Capability, Role
@@ -15,7 +16,7 @@ from zhijiao.orgs.roles import Capability, Role
 
 def environment_callback(request: HttpRequest) -> list[str] | None:
     if settings.ZHIJIAO_DEMO:
-        return ["演示环境 · 数据为虚构", "warning"]
+        return [_("演示环境 · 数据为虚构"), "warning"]
     return None
 
 
@@ -32,56 +33,56 @@ def _can(capability: Capability):  # type: ignore[no-untyped-def]
 
 def _notifications_title(request: HttpRequest) -> str:
     if not request.user.is_authenticated:
-        return "站内通知"
+        return _("站内通知")
     count = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
-    return f"站内通知（{count} 条未读）" if count else "站内通知"
+    return _("站内通知（{count} 条未读）").format(count=count) if count else _("站内通知")
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The sidebar: each group and item appears only for roles holding its capability."""
-    groups = [
+    groups: list[dict[str, Any]] = [
         {
-            "title": "督查督办",
+            "title": _("督查督办"),
             "items": [
                 {
-                    "title": "督查总览",
+                    "title": _("督查总览"),
                     "icon": "monitoring",
                     "link": reverse_lazy("admin:plan-dashboard"),
                     "permission": _can(Capability.PLAN_VIEW_ALL),
                     "active": lambda r: r.path == reverse("admin:plan-dashboard"),
                 },
                 {
-                    "title": "我的工作台",
+                    "title": _("我的工作台"),
                     "icon": "assignment_ind",
                     "link": reverse_lazy("admin:plan-workspace"),
                     "permission": _can(Capability.PLAN_REPORT),
                 },
                 {
-                    "title": "任务清单",
+                    "title": _("任务清单"),
                     "icon": "checklist",
                     "link": reverse_lazy("admin:plan-tasks"),
                     "permission": _can(Capability.PLAN_VIEW),
                 },
                 {
-                    "title": "待审核",
+                    "title": _("待审核"),
                     "icon": "fact_check",
                     "link": reverse_lazy("admin:plan-review"),
                     "permission": _can(Capability.PLAN_REVIEW),
                 },
                 {
-                    "title": "督查通报",
+                    "title": _("督查通报"),
                     "icon": "description",
                     "link": reverse_lazy("admin:plan-bulletins"),
                     "permission": _can(Capability.PLAN_BULLETIN),
                 },
                 {
-                    "title": "导入进展",
+                    "title": _("导入进展"),
                     "icon": "upload_file",
                     "link": reverse_lazy("admin:plan-import"),
                     "permission": _can(Capability.PLAN_REPORT),
                 },
                 {
-                    "title": "一校一案",
+                    "title": _("一校一案"),
                     "icon": "school",
                     "link": reverse_lazy("admin:plan-school-plan"),
                     "permission": lambda r: (
@@ -89,7 +90,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     ),
                 },
                 {
-                    "title": "督办规则",
+                    "title": _("督办规则"),
                     "icon": "rule",
                     "link": reverse_lazy("admin:plan-rules"),
                     "permission": _can(Capability.PLAN_MANAGE),
@@ -97,22 +98,22 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ],
         },
         {
-            "title": "目标监测",
+            "title": _("目标监测"),
             "items": [
                 {
-                    "title": "目标总览",
+                    "title": _("目标总览"),
                     "icon": "flag",
                     "link": reverse_lazy("admin:indicators-overview"),
                     "permission": _can(Capability.TARGETS_VIEW),
                 },
                 {
-                    "title": "数据填报",
+                    "title": _("数据填报"),
                     "icon": "edit_note",
                     "link": reverse_lazy("admin:indicators-entry"),
                     "permission": _can(Capability.DATA_ENTER),
                 },
                 {
-                    "title": "数据审核",
+                    "title": _("数据审核"),
                     "icon": "approval",
                     "link": reverse_lazy("admin:indicators-approvals"),
                     "permission": lambda r: (
@@ -120,25 +121,25 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     ),
                 },
                 {
-                    "title": "报送及时性",
+                    "title": _("报送及时性"),
                     "icon": "schedule",
                     "link": reverse_lazy("admin:indicators-timeliness"),
                     "permission": _can(Capability.TARGETS_VIEW),
                 },
                 {
-                    "title": "延期填报",
+                    "title": _("延期填报"),
                     "icon": "more_time",
                     "link": reverse_lazy("admin:indicators-extensions"),
                     "permission": _can(Capability.INDICATORS_MANAGE),
                 },
                 {
-                    "title": "目标与指标配置",
+                    "title": _("目标与指标配置"),
                     "icon": "tune",
                     "link": reverse_lazy("admin:indicators_target_changelist"),
                     "permission": _can(Capability.INDICATORS_MANAGE),
                 },
                 {
-                    "title": "数据集与数据项",
+                    "title": _("数据集与数据项"),
                     "icon": "dataset",
                     "link": reverse_lazy("admin:indicators_dataset_changelist"),
                     "permission": _can(Capability.INDICATORS_MANAGE),
@@ -161,22 +162,22 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             for title, items in MENUS
         ),
         {
-            "title": "平台管理",
+            "title": _("平台管理"),
             "items": [
                 {
-                    "title": "单位",
+                    "title": _("单位"),
                     "icon": "apartment",
                     "link": reverse_lazy("admin:orgs_unit_changelist"),
                     "permission": _can(Capability.ORGS_MANAGE),
                 },
                 {
-                    "title": "单位组",
+                    "title": _("单位组"),
                     "icon": "workspaces",
                     "link": reverse_lazy("admin:orgs_unitgroup_changelist"),
                     "permission": _can(Capability.ORGS_MANAGE),
                 },
                 {
-                    "title": "用户",
+                    "title": _("用户"),
                     "icon": "group",
                     "link": reverse_lazy("admin:orgs_user_changelist"),
                     "permission": lambda r: (
@@ -184,13 +185,13 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     ),
                 },
                 {
-                    "title": "API 令牌",
+                    "title": _("API 令牌"),
                     "icon": "key",
                     "link": reverse_lazy("admin:orgs_apitoken_changelist"),
                     "permission": _can(Capability.SECURITY_MANAGE),
                 },
                 {
-                    "title": "审计日志",
+                    "title": _("审计日志"),
                     "icon": "policy",
                     "link": reverse_lazy("admin:core_auditevent_changelist"),
                     "permission": _can(Capability.AUDIT_VIEW),
@@ -198,7 +199,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             ],
         },
         {
-            "title": "我的",
+            "title": _("我的"),
             "items": [
                 {
                     "title": _notifications_title(request),
@@ -206,7 +207,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     "link": reverse_lazy("admin:notifications"),
                 },
                 {
-                    "title": "后台任务",
+                    "title": _("后台任务"),
                     "icon": "pending_actions",
                     "link": reverse_lazy("admin:jobs"),
                     "permission": _can(Capability.JOBS_VIEW),

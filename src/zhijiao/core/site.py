@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 from django.urls import URLPattern
+from django.utils.translation import gettext_lazy
 from unfold.sites import UnfoldAdminSite
 
 
 class ZhijiaoAdminSite(UnfoldAdminSite):
-    site_header = "江阴职教"
-    site_title = "职教平台"
-    index_title = "首页"
+    site_header = gettext_lazy("江阴职教")
+    site_title = gettext_lazy("职教平台")
+    index_title = gettext_lazy("首页")
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

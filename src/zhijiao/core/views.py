@@ -9,6 +9,8 @@ from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.orgs.roles import Capability
@@ -22,30 +24,30 @@ def job_list(request: AuthedRequest) -> HttpResponse:
     jobs = Job.objects.filter(started_by=request.user)[:50]
     running = any(j.status in (JobStatus.QUEUED, JobStatus.RUNNING) for j in jobs)
     template = "core/job_rows.html" if request.htmx else "core/job_list.html"  # type: ignore[attr-defined]
-    return render_page(request, template, "后台任务", jobs=jobs, running=running)
+    return render_page(request, template, _("后台任务"), jobs=jobs, running=running)
 
 
 def job_download(request: AuthedRequest, pk: int) -> FileResponse:
     require(request, Capability.JOBS_VIEW)
     job = Job.objects.filter(pk=pk, started_by=request.user, status=JobStatus.SUCCEEDED).first()
     if job is None or not job.result_file:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     path = (Path(settings.MEDIA_ROOT) / job.result_file).resolve()
     if not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) or not path.exists():
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)
 
 
 def notification_list(request: AuthedRequest) -> HttpResponse:
     items = Notification.objects.filter(recipient=request.user)[:100]
-    return render_page(request, "core/notifications.html", "站内通知", items=items)
+    return render_page(request, "core/notifications.html", _("站内通知"), items=items)
 
 
 @require_POST
 def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     item = Notification.objects.filter(pk=pk, recipient=request.user).first()
     if item is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     if item.read_at is None:
         item.read_at = timezone.now()
         item.save(update_fields=["read_at"])
@@ -69,27 +71,29 @@ def notification_read_all(request: AuthedRequest) -> HttpResponse:
 # tests/core/test_privacy.py keeps it in step with the models that hold encrypted personal data.
 PERSONAL_DATA_INVENTORY = [
     (
-        "平台账号",
-        "用户名、姓名、所在单位、电子邮箱、登录记录和访问地址",
-        "登录、权限控制、安全审计",
+        gettext_lazy("平台账号"),
+        gettext_lazy("用户名、姓名、所在单位、电子邮箱、登录记录和访问地址"),
+        gettext_lazy("登录、权限控制、安全审计"),
         ["orgs.User"],
     ),
     (
-        "教师",
-        "姓名、身份证号、手机号、性别、出生年份、职称、技能等级、任教类别、双师型认定及佐证、企业实践",
-        "教师队伍登记，双师型教师比例等目标监测",
+        gettext_lazy("教师"),
+        gettext_lazy(
+            "姓名、身份证号、手机号、性别、出生年份、职称、技能等级、任教类别、双师型认定及佐证、企业实践"
+        ),
+        gettext_lazy("教师队伍登记，双师型教师比例等目标监测"),
         ["people.Teacher"],
     ),
     (
-        "学生",
-        "姓名、身份证号、学校、专业、年级，竞赛获奖和技能雏鹰推荐材料",
-        "竞赛获奖登记、技能雏鹰评选与公示",
+        gettext_lazy("学生"),
+        gettext_lazy("姓名、身份证号、学校、专业、年级，竞赛获奖和技能雏鹰推荐材料"),
+        gettext_lazy("竞赛获奖登记、技能雏鹰评选与公示"),
         ["people.Student"],
     ),
     (
-        "学分银行学习者",
-        "姓名、身份证号、手机号、学习成果（证书、课程、培训、获奖）及佐证",
-        "开户、成果认定与学分转换、成绩单及其核验",
+        gettext_lazy("学分银行学习者"),
+        gettext_lazy("姓名、身份证号、手机号、学习成果（证书、课程、培训、获奖）及佐证"),
+        gettext_lazy("开户、成果认定与学分转换、成绩单及其核验"),
         ["creditbank.Learner"],
     ),
 ]

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from zhijiao.core import audit
@@ -38,7 +40,9 @@ def _formula(value: str) -> str:
     known = set(DataElement.objects.values_list("code", flat=True))
     unknown = [r.code for r in parsed.refs if r.code not in known]
     if unknown:
-        raise forms.ValidationError(f"引用的数据项不存在：{'、'.join(unknown)}")
+        raise forms.ValidationError(
+            gettext("引用的数据项不存在：{codes}").format(codes="、".join(unknown))
+        )
     return value
 
 
@@ -71,7 +75,7 @@ class CategoryAdmin(ConfigAdmin):
 
 
 class DataElementForm(forms.ModelForm):
-    source = forms.ChoiceField(label="数据来源", required=False, choices=[])
+    source = forms.ChoiceField(label=_("数据来源"), required=False, choices=[])
 
     class Meta:
         model = DataElement

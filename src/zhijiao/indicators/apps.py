@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IndicatorsConfig(AppConfig):
     name = "zhijiao.indicators"
     label = "indicators"
-    verbose_name = "目标监测"
+    verbose_name = _("目标监测")
 
     def ready(self) -> None:
         # The figures this installation can compute from records; other apps add theirs in their

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 
 class IndicatorErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
@@ -40,7 +42,7 @@ class TargetStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return TARGET_STATUS_LABELS[self]
+        return str(TARGET_STATUS_LABELS[self])  # in the active language
 
     @property
     def variant(self) -> str:
@@ -48,11 +50,11 @@ class TargetStatus(StrEnum):
 
 
 TARGET_STATUS_LABELS = {
-    TargetStatus.MET: "已达成",
-    TargetStatus.ON_TRACK: "进展正常",
-    TargetStatus.AT_RISK: "有风险",
-    TargetStatus.NOT_MET: "未达成",
-    TargetStatus.NO_DATA: "暂无数据",
+    TargetStatus.MET: gettext_lazy("已达成"),
+    TargetStatus.ON_TRACK: gettext_lazy("进展正常"),
+    TargetStatus.AT_RISK: gettext_lazy("有风险"),
+    TargetStatus.NOT_MET: gettext_lazy("未达成"),
+    TargetStatus.NO_DATA: gettext_lazy("暂无数据"),
 }
 TARGET_STATUS_VARIANTS = {
     TargetStatus.MET: "success",

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx.table import Table
 
 from zhijiao.core.excel import Column, xlsx_write
@@ -24,8 +26,8 @@ from .data import TargetProgress, TargetStatus, Timeliness
 from .models import Comparator, TargetScope
 from .selectors import format_number
 
-REPORT_ISSUER = "江阴市推进职业教育改革创新工作专班"
-REPORT_TITLE = "江阴市职业教育改革创新\n目标监测进展报告"
+REPORT_ISSUER = gettext_lazy("江阴市推进职业教育改革创新工作专班")
+REPORT_TITLE = gettext_lazy("江阴市职业教育改革创新\n目标监测进展报告")
 DASH = "—"
 
 # The order the overview counts statuses in.
@@ -39,15 +41,35 @@ SUMMARY_ORDER = [
 # Targets that get a section of their own.
 ATTENTION = (TargetStatus.AT_RISK, TargetStatus.NOT_MET)
 
-TARGET_HEADERS = ["序号", "目标", "目标值", "最新值\n（年度）", "差距", "状态", "期限"]
+TARGET_HEADERS = [
+    gettext_lazy("序号"),
+    gettext_lazy("目标"),
+    gettext_lazy("目标值"),
+    gettext_lazy("最新值\n（年度）"),
+    gettext_lazy("差距"),
+    gettext_lazy("状态"),
+    gettext_lazy("期限"),
+]
 # At 小四 (4.2 mm a character, digits half) each of these holds on one line: 序号; 逐年增长;
 # 100.0% above 2025年; 进展正常; 至2025年. Cells break lines where the text says.
 TARGET_WIDTHS_MM = [11, 45, 19, 20, 21, 19, 21]
 TARGET_ALIGN = ["center", "left", "center", "center", "center", "center", "center"]
-TIMELINESS_HEADERS = ["数据集", "周期", "应报", "已报", "按时", "导入"]
+TIMELINESS_HEADERS = [
+    gettext_lazy("数据集"),
+    gettext_lazy("周期"),
+    gettext_lazy("应报"),
+    gettext_lazy("已报"),
+    gettext_lazy("按时"),
+    gettext_lazy("导入"),
+]
 TIMELINESS_WIDTHS_MM = [58, 38, 15, 15, 15, 15]
 TIMELINESS_ALIGN = ["left", "center", "center", "center", "center", "center"]
-SCHOOL_HEADERS = ["序号", "学校", "最新值", "状态"]
+SCHOOL_HEADERS = [
+    gettext_lazy("序号"),
+    gettext_lazy("学校"),
+    gettext_lazy("最新值"),
+    gettext_lazy("状态"),
+]
 SCHOOL_WIDTHS_MM = [14, 70, 40, 32]
 SCHOOL_ALIGN = ["center", "left", "center", "center"]
 
@@ -86,7 +108,9 @@ def latest_text(progress: TargetProgress) -> str:
     """The latest value above its year."""
     if progress.value is None:
         return DASH
-    return f"{amount(progress.value, progress)}\n{progress.value_year}年"
+    return _("{amount}\n{year}年").format(
+        amount=amount(progress.value, progress), year=progress.value_year
+    )
 
 
 def _previous(progress: TargetProgress) -> Decimal | None:
@@ -105,19 +129,25 @@ def gap_text(progress: TargetProgress) -> str:
             return DASH
         change = format_number(progress.value - previous, progress.decimals)
         sign = "" if change.startswith("-") else "+"
-        return f"较上年\n{sign}{change}{progress.unit_of_measure}"
+        return _("较上年\n{sign}{change}{unit}").format(
+            sign=sign, change=change, unit=progress.unit_of_measure
+        )
     if progress.scope == TargetScope.EACH_SCHOOL and progress.units:
         # The city figure may meet the target while a school does not: count the schools.
         short = sum(1 for u in progress.units if u.status != TargetStatus.MET)
-        return f"{short}所\n未达标" if short else amount(progress.gap, progress)
+        return (
+            _("{short}所\n未达标").format(short=short) if short else amount(progress.gap, progress)
+        )
     return amount(progress.gap, progress)
 
 
 def deadline_text(progress: TargetProgress) -> str:
     """2025年 for a deadline at the end of a year (as the plan words it), else the full date."""
     day = progress.deadline
-    end = f"{day.year}年" if (day.month, day.day) == (12, 31) else date_text(day)
-    return f"每年\n至{end}" if progress.recurring else end
+    end = (
+        _("{year}年").format(year=day.year) if (day.month, day.day) == (12, 31) else date_text(day)
+    )
+    return _("每年\n至{end}").format(end=end) if progress.recurring else end
 
 
 def _percent(part: int, whole: int) -> str:
@@ -138,10 +168,13 @@ def targets_report_build(
     school's value); 四、数据报送情况 (per data set and period: expected, reported, on time,
     imported).
     """
-    doc = GongwenDocument(title=REPORT_TITLE, issuer=REPORT_ISSUER, date=today, mark=REPORT_ISSUER)
+    doc = GongwenDocument(
+        title=str(REPORT_TITLE), issuer=str(REPORT_ISSUER), date=today, mark=str(REPORT_ISSUER)
+    )
     doc.paragraph(
-        f"为掌握职业教育改革创新各项量化目标的完成情况，工作专班依据各单位报送的监测数据，对截至"
-        f"{date_text(today)}的目标进展进行了分析。现将有关情况报告如下："
+        _(
+            "为掌握职业教育改革创新各项量化目标的完成情况，工作专班依据各单位报送的监测数据，对截至{today}的目标进展进行了分析。现将有关情况报告如下："
+        ).format(today=date_text(today))
     )
     _overview(doc, progress, today)
     _targets_table(doc, progress)
@@ -154,32 +187,40 @@ def targets_report_build(
 
 
 def _overview(doc: GongwenDocument, progress: list[TargetProgress], today: dt.date) -> None:
-    doc.heading("一、总体情况", 1)
+    doc.heading(_("一、总体情况"), 1)
     if not progress:
-        doc.paragraph("尚未设定量化目标。")
+        doc.paragraph(_("尚未设定量化目标。"))
         return
     counts = Counter(p.status for p in progress)
-    parts = [f"{status.label} {counts[status]} 项" for status in SUMMARY_ORDER if counts[status]]
+    parts = [
+        _("{status} {count} 项").format(status=status.label, count=counts[status])
+        for status in SUMMARY_ORDER
+        if counts[status]
+    ]
     doc.paragraph(
-        f"实施方案确定的量化目标共 {len(progress)} 项。截至{date_text(today)}，{'、'.join(parts)}。"
+        _("实施方案确定的量化目标共 {count} 项。截至{today}，{items}。").format(
+            count=len(progress), today=date_text(today), items="、".join(parts)
+        )
     )
     attention = [p for p in progress if p.status in ATTENTION]
     if attention:
         names = "；".join(f"“{p.name}”（{p.status_label}）" for p in attention)
-        doc.paragraph(f"需要重点关注的目标：{names}，具体情况见第三部分。")
+        doc.paragraph(_("需要重点关注的目标：{names}，具体情况见第三部分。").format(names=names))
     doc.paragraph(
-        "目标进展按各单位已报送的数据（含审核中的数据）计算；全市比例类指标按全市合计数计算，"
-        "不是各单位比例的平均数。尚未达成且期限未到的目标，按历年数据的线性趋势推算至期限，"
-        "推算值达到目标的为“进展正常”，达不到的为“有风险”。"
+        _(
+            "目标进展按各单位已报送的数据（含审核中的数据）计算；全市比例类指标按全市合计数计算，"
+            "不是各单位比例的平均数。尚未达成且期限未到的目标，按历年数据的线性趋势推算至期限，"
+            "推算值达到目标的为“进展正常”，达不到的为“有风险”。"
+        )
     )
 
 
 def _targets_table(doc: GongwenDocument, progress: list[TargetProgress]) -> None:
-    doc.heading("二、各项目标进展", 1)
+    doc.heading(_("二、各项目标进展"), 1)
     if not progress:
-        doc.paragraph("无。")
+        doc.paragraph(_("无。"))
         return
-    doc.paragraph("各项目标的最新进展见下表。").paragraph_format.keep_with_next = True
+    doc.paragraph(_("各项目标的最新进展见下表。")).paragraph_format.keep_with_next = True
     rows = []
     for number, p in enumerate(progress, start=1):
         name = p.name + (f"\n（{tight(p.note)}）" if p.note else "")
@@ -198,30 +239,45 @@ def _targets_table(doc: GongwenDocument, progress: list[TargetProgress]) -> None
 
 
 def _attention(doc: GongwenDocument, progress: list[TargetProgress]) -> None:
-    doc.heading("三、有风险和未达成的目标", 1)
+    doc.heading(_("三、有风险和未达成的目标"), 1)
     attention = [p for p in progress if p.status in ATTENTION]
     if not attention:
-        doc.paragraph("目前没有有风险或未达成的目标。")
+        doc.paragraph(_("目前没有有风险或未达成的目标。"))
         return
     for number, p in enumerate(attention, start=1):
         doc.heading(f"（{chinese_numeral(number)}）{p.name}", 2)
-        facts = f"目标为{target_text(p)}，期限为{deadline_text(p).replace(chr(10), '')}。"
+        facts = _("目标为{target}，期限为{deadline}。").format(
+            target=target_text(p), deadline=deadline_text(p).replace(chr(10), "")
+        )
         if p.value is not None:
-            facts += f"最新值为{amount(p.value, p)}（{p.value_year}年）"
+            facts += _("最新值为{amount}（{year}年）").format(
+                amount=amount(p.value, p), year=p.value_year
+            )
             facts += _gap_phrase(p) + "，"
-        facts += f"目前{p.status_label}" + (f"（{tight(p.note)}）。" if p.note else "。")
+        if p.note:
+            facts += _("目前{status}（{note}）。").format(status=p.status_label, note=tight(p.note))
+        else:
+            facts += _("目前{status}。").format(status=p.status_label)
         doc.paragraph(facts)
-        series = [f"{year}年{amount(value, p)}" for year, value in p.series if value is not None]
+        series = [
+            _("{year}年{amount}").format(year=year, amount=amount(value, p))
+            for year, value in p.series
+            if value is not None
+        ]
         if series:
-            doc.paragraph(f"{'，'.join(series)}。", lead="历年数值：")
-        doc.paragraph(tight(p.projection.method), lead="趋势推算：")
-        where = [f"方案出处为{p.source_text}"] if p.source_text else []
+            doc.paragraph(f"{'，'.join(series)}。", lead=_("历年数值："))
+        doc.paragraph(tight(p.projection.method), lead=_("趋势推算："))
+        where = [_("方案出处为{source}").format(source=p.source_text)] if p.source_text else []
         if p.tasks:
-            where.append(f"相关任务为任务{'、'.join(str(t) for t in p.tasks)}")
+            where.append(
+                _("相关任务为任务{items}").format(items="、".join(str(t) for t in p.tasks))
+            )
         if where:
             doc.paragraph("；".join(where) + "。")
         if p.scope == TargetScope.EACH_SCHOOL and p.units:
-            intro = doc.paragraph(f"本目标要求{p.scope_label}均达到，各校情况如下：")
+            intro = doc.paragraph(
+                _("本目标要求{scope}均达到，各校情况如下：").format(scope=p.scope_label)
+            )
             intro.paragraph_format.keep_with_next = True
             table = doc.table(
                 SCHOOL_HEADERS,
@@ -242,11 +298,11 @@ def _gap_phrase(progress: TargetProgress) -> str:
         if progress.value is None or previous is None:
             return ""
         change = progress.value - previous
-        verb = "增加" if change > 0 else ("减少" if change < 0 else "持平")
+        verb = _("增加") if change > 0 else (_("减少") if change < 0 else _("持平"))
         size = amount(abs(change), progress) if change else ""
-        return f"，较上年{verb}{size}"
+        return _("，较上年{verb}{size}").format(verb=verb, size=size)
     gap = gap_text(progress).replace("\n", "")
-    return f"，差距{gap}" if gap != DASH else ""
+    return _("，差距{gap}").format(gap=gap) if gap != DASH else ""
 
 
 def _keep_together(table: Table) -> None:
@@ -258,9 +314,9 @@ def _keep_together(table: Table) -> None:
 
 
 def _reporting(doc: GongwenDocument, rows: list[Timeliness], today: dt.date) -> None:
-    doc.heading("四、数据报送情况", 1)
+    doc.heading(_("四、数据报送情况"), 1)
     if not rows:
-        doc.paragraph("暂无应报送的监测数据。")
+        doc.paragraph(_("暂无应报送的监测数据。"))
         return
     due = [r for r in rows if r.due < today]
     if due:
@@ -269,12 +325,22 @@ def _reporting(doc: GongwenDocument, rows: list[Timeliness], today: dt.date) -> 
         on_time = sum(r.on_time for r in due)
         imported = sum(r.imported for r in due)
         doc.paragraph(
-            f"截至{date_text(today)}，已过报送截止日期的监测数据应报 {expected} 份，已报 "
-            f"{received} 份（完整率 {_percent(received, expected)}），其中按时报送 {on_time} 份"
-            f"（及时率 {_percent(on_time, expected)}），通过 Excel 导入 {imported} 份。"
+            _(
+                "截至{today}，已过报送截止日期的监测数据应报 {expected} 份，已报 {received} 份（完整率 {complete}），其中按时报送 {on_time} 份（及时率 {timely}），通过 Excel 导入 {imported} 份。"
+            ).format(
+                today=date_text(today),
+                expected=expected,
+                received=received,
+                complete=_percent(received, expected),
+                on_time=on_time,
+                timely=_percent(on_time, expected),
+                imported=imported,
+            )
         )
     else:
-        doc.paragraph(f"截至{date_text(today)}，各数据集尚无已过报送截止日期的周期。")
+        doc.paragraph(
+            _("截至{today}，各数据集尚无已过报送截止日期的周期。").format(today=date_text(today))
+        )
     # Who is still missing, for each data set's latest period already past its due date.
     latest: dict[str, Timeliness] = {}
     for r in due:
@@ -287,17 +353,17 @@ def _reporting(doc: GongwenDocument, rows: list[Timeliness], today: dt.date) -> 
                 f"{r.data_set_name}{r.period_label}：{'、'.join(r.missing_units)}" for r in missing
             )
             + "。",
-            lead="尚未报送：",
+            lead=_("尚未报送："),
         )
     doc.paragraph(
-        "各数据集分周期的报送情况见下表（“导入”为通过 Excel 模板导入的份数）。"
+        _("各数据集分周期的报送情况见下表（“导入”为通过 Excel 模板导入的份数）。")
     ).paragraph_format.keep_with_next = True
     doc.table(
         TIMELINESS_HEADERS,
         [
             [
                 r.data_set_name,
-                r.period_label + ("" if r.due < today else "\n（报送中）"),
+                r.period_label + ("" if r.due < today else _("\n（报送中）")),
                 r.expected,
                 r.received,
                 r.on_time,
@@ -314,23 +380,23 @@ def _reporting(doc: GongwenDocument, rows: list[Timeliness], today: dt.date) -> 
 
 
 TARGET_COLUMNS = [
-    Column("序号", 6),
-    Column("目标", 40, wrap=True),
-    Column("范围", 14),
-    Column("比较", 10),
-    Column("目标值", 10),
-    Column("计量单位", 10),
-    Column("最新值", 10),
-    Column("年度", 8),
-    Column("差距", 10),
-    Column("状态", 10),
-    Column("期限", 12, number_format="yyyy-mm-dd"),
-    Column("每年考核", 10),
-    Column("推算值", 10),
-    Column("推算方法", 50, wrap=True),
-    Column("说明", 24, wrap=True),
-    Column("方案出处", 24, wrap=True),
-    Column("相关任务", 12),
+    Column(gettext_lazy("序号"), 6),
+    Column(gettext_lazy("目标"), 40, wrap=True),
+    Column(gettext_lazy("范围"), 14),
+    Column(gettext_lazy("比较"), 10),
+    Column(gettext_lazy("目标值"), 10),
+    Column(gettext_lazy("计量单位"), 10),
+    Column(gettext_lazy("最新值"), 10),
+    Column(gettext_lazy("年度"), 8),
+    Column(gettext_lazy("差距"), 10),
+    Column(gettext_lazy("状态"), 10),
+    Column(gettext_lazy("期限"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("每年考核"), 10),
+    Column(gettext_lazy("推算值"), 10),
+    Column(gettext_lazy("推算方法"), 50, wrap=True),
+    Column(gettext_lazy("说明"), 24, wrap=True),
+    Column(gettext_lazy("方案出处"), 24, wrap=True),
+    Column(gettext_lazy("相关任务"), 12),
 ]
 
 
@@ -340,7 +406,7 @@ def targets_xlsx(progress: Sequence[TargetProgress]) -> bytes:
     stream = io.BytesIO()
     xlsx_write(
         stream,
-        title="目标进展",
+        title=_("目标进展"),
         columns=TARGET_COLUMNS,
         rows=(
             [
@@ -355,7 +421,7 @@ def targets_xlsx(progress: Sequence[TargetProgress]) -> bytes:
                 _plain(p.gap, p.decimals),
                 p.status_label,
                 p.deadline,
-                "是" if p.recurring else "否",
+                _("是") if p.recurring else _("否"),
                 _plain(p.projection.value, p.decimals),
                 p.projection.method,
                 p.note or None,
@@ -369,17 +435,17 @@ def targets_xlsx(progress: Sequence[TargetProgress]) -> bytes:
 
 
 TIMELINESS_COLUMNS = [
-    Column("数据集", 26, wrap=True),
-    Column("周期", 22),
-    Column("报送截止", 12, number_format="yyyy-mm-dd"),
-    Column("应报", 8),
-    Column("已报", 8),
-    Column("按时", 8),
-    Column("导入", 8),
-    Column("完整率(%)", 10, number_format="0.0"),
-    Column("及时率(%)", 10, number_format="0.0"),
-    Column("逾期报送单位", 30, wrap=True),
-    Column("未报送单位", 30, wrap=True),
+    Column(gettext_lazy("数据集"), 26, wrap=True),
+    Column(gettext_lazy("周期"), 22),
+    Column(gettext_lazy("报送截止"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("应报"), 8),
+    Column(gettext_lazy("已报"), 8),
+    Column(gettext_lazy("按时"), 8),
+    Column(gettext_lazy("导入"), 8),
+    Column(gettext_lazy("完整率(%)"), 10, number_format="0.0"),
+    Column(gettext_lazy("及时率(%)"), 10, number_format="0.0"),
+    Column(gettext_lazy("逾期报送单位"), 30, wrap=True),
+    Column(gettext_lazy("未报送单位"), 30, wrap=True),
 ]
 
 
@@ -389,7 +455,7 @@ def timeliness_xlsx(rows: Sequence[Timeliness]) -> bytes:
     stream = io.BytesIO()
     xlsx_write(
         stream,
-        title="报送情况",
+        title=_("报送情况"),
         columns=TIMELINESS_COLUMNS,
         rows=(
             [

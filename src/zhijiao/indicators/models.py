@@ -9,23 +9,24 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core.periods import PeriodType, period_label
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.orgs.models import Unit, UnitGroup, User
 
 CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z][A-Z0-9_]*$", "编码只能由大写字母、数字和下划线组成，并以字母开头"
+    r"^[A-Z][A-Z0-9_]*$", gettext_lazy("编码只能由大写字母、数字和下划线组成，并以字母开头")
 )
 
 
 class ValueType(models.TextChoices):
-    INTEGER = "integer", "整数"
-    NUMBER = "number", "数值"
-    PERCENTAGE = "percentage", "百分比"
-    BOOLEAN = "boolean", "是/否"
-    TEXT = "text", "文本"
-    FILE = "file", "文件"
+    INTEGER = "integer", gettext_lazy("整数")
+    NUMBER = "number", gettext_lazy("数值")
+    PERCENTAGE = "percentage", gettext_lazy("百分比")
+    BOOLEAN = "boolean", gettext_lazy("是/否")
+    TEXT = "text", gettext_lazy("文本")
+    FILE = "file", gettext_lazy("文件")
 
 
 NUMERIC_TYPES = frozenset(
@@ -34,20 +35,22 @@ NUMERIC_TYPES = frozenset(
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "求和"
-    AVERAGE = "average", "平均"
-    LATEST = "latest", "取最新值"
+    SUM = "sum", gettext_lazy("求和")
+    AVERAGE = "average", gettext_lazy("平均")
+    LATEST = "latest", gettext_lazy("取最新值")
 
 
 class Category(models.Model):
     """A disaggregation, e.g. 培训对象 with options 就业困难人员, 退役军人 …"""
 
-    code = models.CharField("编码", max_length=40, unique=True, validators=[CODE_VALIDATOR])
-    name = models.CharField("名称", max_length=100)
+    code = models.CharField(
+        gettext_lazy("编码"), max_length=40, unique=True, validators=[CODE_VALIDATOR]
+    )
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
 
     class Meta:
-        verbose_name = "分类"
-        verbose_name_plural = "分类"
+        verbose_name = gettext_lazy("分类")
+        verbose_name_plural = gettext_lazy("分类")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -56,15 +59,18 @@ class Category(models.Model):
 
 class CategoryOption(models.Model):
     category = models.ForeignKey(
-        Category, verbose_name="分类", on_delete=models.CASCADE, related_name="options"
+        Category,
+        verbose_name=gettext_lazy("分类"),
+        on_delete=models.CASCADE,
+        related_name="options",
     )
-    code = models.CharField("编码", max_length=40, validators=[CODE_VALIDATOR])
-    name = models.CharField("名称", max_length=100)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
+    code = models.CharField(gettext_lazy("编码"), max_length=40, validators=[CODE_VALIDATOR])
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
+    position = models.PositiveSmallIntegerField(gettext_lazy("顺序"), default=0)
 
     class Meta:
-        verbose_name = "分类选项"
-        verbose_name_plural = "分类选项"
+        verbose_name = gettext_lazy("分类选项")
+        verbose_name_plural = gettext_lazy("分类选项")
         ordering = ["category", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["category", "code"], name="category_option_unique"),
@@ -78,41 +84,48 @@ class CategoryOption(models.Model):
 class DataElement(models.Model):
     """One figure collected per unit and period, e.g. 专业课教师数 (人)."""
 
-    code = models.CharField("编码", max_length=40, unique=True, validators=[CODE_VALIDATOR])
-    name = models.CharField("名称", max_length=100)
-    unit_of_measure = models.CharField("计量单位", max_length=20, blank=True)
+    code = models.CharField(
+        gettext_lazy("编码"), max_length=40, unique=True, validators=[CODE_VALIDATOR]
+    )
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
+    unit_of_measure = models.CharField(gettext_lazy("计量单位"), max_length=20, blank=True)
     value_type = models.CharField(
-        "值类型", max_length=12, choices=ValueType.choices, default=ValueType.INTEGER
+        gettext_lazy("值类型"), max_length=12, choices=ValueType.choices, default=ValueType.INTEGER
     )
     aggregation = models.CharField(
-        "汇总方式", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+        gettext_lazy("汇总方式"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
     )
     category = models.ForeignKey(
         Category,
-        verbose_name="分类（细分）",
+        verbose_name=gettext_lazy("分类（细分）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="elements",
     )
     min_value = models.DecimalField(
-        "最小值", max_digits=20, decimal_places=4, null=True, blank=True
+        gettext_lazy("最小值"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     max_value = models.DecimalField(
-        "最大值", max_digits=20, decimal_places=4, null=True, blank=True
+        gettext_lazy("最大值"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     source = models.CharField(
-        "数据来源",
+        gettext_lazy("数据来源"),
         max_length=60,
         blank=True,
-        help_text="留空表示由单位填报；填写来源编码表示由其他模块的登记数据自动计算。",
+        help_text=gettext_lazy(
+            "留空表示由单位填报；填写来源编码表示由其他模块的登记数据自动计算。"
+        ),
     )
-    description = models.TextField("说明", blank=True)
-    is_active = models.BooleanField("启用", default=True)
+    description = models.TextField(gettext_lazy("说明"), blank=True)
+    is_active = models.BooleanField(gettext_lazy("启用"), default=True)
 
     class Meta:
-        verbose_name = "数据项"
-        verbose_name_plural = "数据项"
+        verbose_name = gettext_lazy("数据项")
+        verbose_name_plural = gettext_lazy("数据项")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -136,42 +149,53 @@ class DataElement(models.Model):
 class DataSet(models.Model):
     """Elements collected together from the same units for the same periods."""
 
-    code = models.CharField("编码", max_length=40, unique=True, validators=[CODE_VALIDATOR])
-    name = models.CharField("名称", max_length=100)
+    code = models.CharField(
+        gettext_lazy("编码"), max_length=40, unique=True, validators=[CODE_VALIDATOR]
+    )
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
     period_type = models.CharField(
-        "周期类型", max_length=12, choices=PeriodType.choices, default=PeriodType.YEAR
+        gettext_lazy("周期类型"), max_length=12, choices=PeriodType.choices, default=PeriodType.YEAR
     )
     elements = models.ManyToManyField(
-        DataElement, verbose_name="数据项", through="DataSetElement", related_name="data_sets"
+        DataElement,
+        verbose_name=gettext_lazy("数据项"),
+        through="DataSetElement",
+        related_name="data_sets",
     )
     units = models.ManyToManyField(
-        Unit, verbose_name="填报单位", blank=True, related_name="data_sets"
+        Unit, verbose_name=gettext_lazy("填报单位"), blank=True, related_name="data_sets"
     )
     unit_groups = models.ManyToManyField(
-        UnitGroup, verbose_name="填报单位组", blank=True, related_name="data_sets"
+        UnitGroup, verbose_name=gettext_lazy("填报单位组"), blank=True, related_name="data_sets"
     )
     first_period = models.CharField(
-        "起始周期", max_length=20, help_text="从该周期起需要填报，如 2021、2021-2022、2021Q1"
+        gettext_lazy("起始周期"),
+        max_length=20,
+        help_text=gettext_lazy("从该周期起需要填报，如 2021、2021-2022、2021Q1"),
     )
     opens_before_end_days = models.PositiveSmallIntegerField(
-        "周期结束前开放天数", default=31, help_text="周期结束前多少天开始可以填报。"
+        gettext_lazy("周期结束前开放天数"),
+        default=31,
+        help_text=gettext_lazy("周期结束前多少天开始可以填报。"),
     )
     due_days = models.PositiveSmallIntegerField(
-        "报送期限（天）", default=31, help_text="周期结束后多少天内完成报送算按时。"
+        gettext_lazy("报送期限（天）"),
+        default=31,
+        help_text=gettext_lazy("周期结束后多少天内完成报送算按时。"),
     )
     expiry_days = models.PositiveSmallIntegerField(
-        "关闭期限（天）",
+        gettext_lazy("关闭期限（天）"),
         null=True,
         blank=True,
         default=120,
-        help_text="周期结束后多少天关闭填报（单位可申请延期）；留空表示不关闭。",
+        help_text=gettext_lazy("周期结束后多少天关闭填报（单位可申请延期）；留空表示不关闭。"),
     )
-    description = models.TextField("说明", blank=True)
-    is_active = models.BooleanField("启用", default=True)
+    description = models.TextField(gettext_lazy("说明"), blank=True)
+    is_active = models.BooleanField(gettext_lazy("启用"), default=True)
 
     class Meta:
-        verbose_name = "数据集"
-        verbose_name_plural = "数据集"
+        verbose_name = gettext_lazy("数据集")
+        verbose_name_plural = gettext_lazy("数据集")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -181,14 +205,17 @@ class DataSet(models.Model):
 class DataSetElement(models.Model):
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="members")
     element = models.ForeignKey(
-        DataElement, verbose_name="数据项", on_delete=models.PROTECT, related_name="memberships"
+        DataElement,
+        verbose_name=gettext_lazy("数据项"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    required = models.BooleanField("必填", default=True)
+    position = models.PositiveSmallIntegerField(gettext_lazy("顺序"), default=0)
+    required = models.BooleanField(gettext_lazy("必填"), default=True)
 
     class Meta:
-        verbose_name = "数据集中的数据项"
-        verbose_name_plural = "数据集中的数据项"
+        verbose_name = gettext_lazy("数据集中的数据项")
+        verbose_name_plural = gettext_lazy("数据集中的数据项")
         ordering = ["data_set", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["data_set", "element"], name="dataset_element_unique")
@@ -203,19 +230,22 @@ class DataSetExtension(models.Model):
 
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="extensions")
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="data_extensions"
+        Unit,
+        verbose_name=gettext_lazy("单位"),
+        on_delete=models.CASCADE,
+        related_name="data_extensions",
     )
-    period_code = models.CharField("周期", max_length=20)
-    until = models.DateField("延期至")
-    reason = models.CharField("理由", max_length=300)
+    period_code = models.CharField(gettext_lazy("周期"), max_length=20)
+    until = models.DateField(gettext_lazy("延期至"))
+    reason = models.CharField(gettext_lazy("理由"), max_length=300)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("批准人"), on_delete=models.PROTECT
     )
-    granted_at = models.DateTimeField("批准时间", default=timezone.now)
+    granted_at = models.DateTimeField(gettext_lazy("批准时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "填报延期"
-        verbose_name_plural = "填报延期"
+        verbose_name = gettext_lazy("填报延期")
+        verbose_name_plural = gettext_lazy("填报延期")
         ordering = ["-granted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -228,11 +258,11 @@ class DataSetExtension(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
-    OPEN = "open", "填报中"
-    RETURNED = "returned", "已退回"
-    AWAITING_BUREAU = "awaiting_bureau", "待主管部门审核"
-    AWAITING_OFFICE = "awaiting_office", "待工作专班审定"
-    APPROVED = "approved", "已审定"
+    OPEN = "open", gettext_lazy("填报中")
+    RETURNED = "returned", gettext_lazy("已退回")
+    AWAITING_BUREAU = "awaiting_bureau", gettext_lazy("待主管部门审核")
+    AWAITING_OFFICE = "awaiting_office", gettext_lazy("待工作专班审定")
+    APPROVED = "approved", gettext_lazy("已审定")
 
 
 # Values of submissions in these states count in indicators (reported, possibly not yet approved).
@@ -245,9 +275,9 @@ EDITABLE_STATUSES = (SubmissionStatus.OPEN, SubmissionStatus.RETURNED)
 
 
 class ValueSource(models.TextChoices):
-    WEB = "web", "网页填报"
-    EXCEL = "excel", "Excel 导入"
-    API = "api", "接口"
+    WEB = "web", gettext_lazy("网页填报")
+    EXCEL = "excel", gettext_lazy("Excel 导入")
+    API = "api", gettext_lazy("接口")
 
 
 class SubmissionQuerySet(ScopedQuerySet["Submission"]):
@@ -260,38 +290,50 @@ class Submission(models.Model):
     """One unit's data for one data set and period, and where it stands in approval."""
 
     data_set = models.ForeignKey(
-        DataSet, verbose_name="数据集", on_delete=models.PROTECT, related_name="submissions"
+        DataSet,
+        verbose_name=gettext_lazy("数据集"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="submissions"
+        Unit,
+        verbose_name=gettext_lazy("单位"),
+        on_delete=models.PROTECT,
+        related_name="submissions",
     )
-    period_code = models.CharField("周期", max_length=20)
-    period_start = models.DateField("周期开始")
-    period_end = models.DateField("周期结束")
+    period_code = models.CharField(gettext_lazy("周期"), max_length=20)
+    period_start = models.DateField(gettext_lazy("周期开始"))
+    period_end = models.DateField(gettext_lazy("周期结束"))
     status = models.CharField(
-        "状态", max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.OPEN
+        gettext_lazy("状态"),
+        max_length=20,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.OPEN,
     )
     source = models.CharField(
-        "最近数据来源", max_length=10, choices=ValueSource.choices, default=ValueSource.WEB
+        gettext_lazy("最近数据来源"),
+        max_length=10,
+        choices=ValueSource.choices,
+        default=ValueSource.WEB,
     )
-    first_completed_at = models.DateTimeField("首次报送时间", null=True, blank=True)
-    completed_at = models.DateTimeField("报送时间", null=True, blank=True)
+    first_completed_at = models.DateTimeField(gettext_lazy("首次报送时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(gettext_lazy("报送时间"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="报送人",
+        verbose_name=gettext_lazy("报送人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    approved_at = models.DateTimeField("审定时间", null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    approved_at = models.DateTimeField(gettext_lazy("审定时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), default=timezone.now)
 
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "数据报送"
-        verbose_name_plural = "数据报送"
+        verbose_name = gettext_lazy("数据报送")
+        verbose_name_plural = gettext_lazy("数据报送")
         ordering = ["data_set", "-period_start", "unit"]
         constraints = [
             models.UniqueConstraint(
@@ -313,30 +355,37 @@ class Submission(models.Model):
 
 
 class SubmissionAction(models.TextChoices):
-    SAVE = "save", "保存"
-    IMPORT = "import", "导入"
-    COMPLETE = "complete", "报送"
-    APPROVE = "approve", "审核通过"
-    RETURN = "return", "退回"
-    UNAPPROVE = "unapprove", "撤销审定"
+    SAVE = "save", gettext_lazy("保存")
+    IMPORT = "import", gettext_lazy("导入")
+    COMPLETE = "complete", gettext_lazy("报送")
+    APPROVE = "approve", gettext_lazy("审核通过")
+    RETURN = "return", gettext_lazy("退回")
+    UNAPPROVE = "unapprove", gettext_lazy("撤销审定")
 
 
 class SubmissionEvent(models.Model):
     """The history of a submission: every save, import, step of approval, with comments."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=12, choices=SubmissionAction.choices)
+    action = models.CharField(gettext_lazy("操作"), max_length=12, choices=SubmissionAction.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    from_status = models.CharField("原状态", max_length=20, choices=SubmissionStatus.choices)
-    to_status = models.CharField("新状态", max_length=20, choices=SubmissionStatus.choices)
-    comment = models.TextField("意见", blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    from_status = models.CharField(
+        gettext_lazy("原状态"), max_length=20, choices=SubmissionStatus.choices
+    )
+    to_status = models.CharField(
+        gettext_lazy("新状态"), max_length=20, choices=SubmissionStatus.choices
+    )
+    comment = models.TextField(gettext_lazy("意见"), blank=True)
+    at = models.DateTimeField(gettext_lazy("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "报送记录"
-        verbose_name_plural = "报送记录"
+        verbose_name = gettext_lazy("报送记录")
+        verbose_name_plural = gettext_lazy("报送记录")
         ordering = ["submission", "at", "pk"]
 
     def __str__(self) -> str:
@@ -355,17 +404,19 @@ class DataValue(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
-    option_code = models.CharField("分类选项", max_length=40, blank=True, default="")
-    number = models.DecimalField("数值", max_digits=20, decimal_places=4, null=True, blank=True)
-    text = models.TextField("文本", blank=True)
-    file = models.FileField("文件", upload_to="indicators/", blank=True)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    option_code = models.CharField(gettext_lazy("分类选项"), max_length=40, blank=True, default="")
+    number = models.DecimalField(
+        gettext_lazy("数值"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    text = models.TextField(gettext_lazy("文本"), blank=True)
+    file = models.FileField(gettext_lazy("文件"), upload_to="indicators/", blank=True)
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), default=timezone.now)
 
     objects = DataValueQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "数据值"
-        verbose_name_plural = "数据值"
+        verbose_name = gettext_lazy("数据值")
+        verbose_name_plural = gettext_lazy("数据值")
         constraints = [
             models.UniqueConstraint(
                 fields=["submission", "element", "option_code"], name="data_value_unique"
@@ -377,37 +428,37 @@ class DataValue(models.Model):
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", "错误"
-    WARNING = "warning", "提醒"
+    ERROR = "error", gettext_lazy("错误")
+    WARNING = "warning", gettext_lazy("提醒")
 
 
 class Operator(models.TextChoices):
-    EQ = "==", "等于"
-    NE = "!=", "不等于"
-    GT = ">", "大于"
-    GE = ">=", "大于等于"
-    LT = "<", "小于"
-    LE = "<=", "小于等于"
+    EQ = "==", gettext_lazy("等于")
+    NE = "!=", gettext_lazy("不等于")
+    GT = ">", gettext_lazy("大于")
+    GE = ">=", gettext_lazy("大于等于")
+    LT = "<", gettext_lazy("小于")
+    LE = "<=", gettext_lazy("小于等于")
 
 
 class ValidationRule(models.Model):
     """left operator right, checked on each submission; an error blocks reporting."""
 
     data_set = models.ForeignKey(
-        DataSet, verbose_name="数据集", on_delete=models.CASCADE, related_name="rules"
+        DataSet, verbose_name=gettext_lazy("数据集"), on_delete=models.CASCADE, related_name="rules"
     )
-    name = models.CharField("名称", max_length=100)
-    left = models.CharField("左侧表达式", max_length=500)
-    operator = models.CharField("比较", max_length=2, choices=Operator.choices)
-    right = models.CharField("右侧表达式", max_length=500)
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
+    left = models.CharField(gettext_lazy("左侧表达式"), max_length=500)
+    operator = models.CharField(gettext_lazy("比较"), max_length=2, choices=Operator.choices)
+    right = models.CharField(gettext_lazy("右侧表达式"), max_length=500)
     severity = models.CharField(
-        "严重程度", max_length=10, choices=Severity.choices, default=Severity.ERROR
+        gettext_lazy("严重程度"), max_length=10, choices=Severity.choices, default=Severity.ERROR
     )
-    message = models.CharField("提示", max_length=300)
+    message = models.CharField(gettext_lazy("提示"), max_length=300)
 
     class Meta:
-        verbose_name = "校验规则"
-        verbose_name_plural = "校验规则"
+        verbose_name = gettext_lazy("校验规则")
+        verbose_name_plural = gettext_lazy("校验规则")
         ordering = ["data_set", "pk"]
 
     def __str__(self) -> str:
@@ -417,18 +468,20 @@ class ValidationRule(models.Model):
 class Indicator(models.Model):
     """A figure computed from elements: factor × numerator ÷ denominator, per unit and year."""
 
-    code = models.CharField("编码", max_length=40, unique=True, validators=[CODE_VALIDATOR])
-    name = models.CharField("名称", max_length=100)
-    numerator = models.CharField("分子", max_length=500)
-    denominator = models.CharField("分母", max_length=500, default="1")
-    factor = models.DecimalField("系数", max_digits=12, decimal_places=4, default=1)
-    unit_of_measure = models.CharField("计量单位", max_length=20, blank=True)
-    decimals = models.PositiveSmallIntegerField("小数位数", default=0)
-    description = models.TextField("说明", blank=True)
+    code = models.CharField(
+        gettext_lazy("编码"), max_length=40, unique=True, validators=[CODE_VALIDATOR]
+    )
+    name = models.CharField(gettext_lazy("名称"), max_length=100)
+    numerator = models.CharField(gettext_lazy("分子"), max_length=500)
+    denominator = models.CharField(gettext_lazy("分母"), max_length=500, default="1")
+    factor = models.DecimalField(gettext_lazy("系数"), max_digits=12, decimal_places=4, default=1)
+    unit_of_measure = models.CharField(gettext_lazy("计量单位"), max_length=20, blank=True)
+    decimals = models.PositiveSmallIntegerField(gettext_lazy("小数位数"), default=0)
+    description = models.TextField(gettext_lazy("说明"), blank=True)
 
     class Meta:
-        verbose_name = "指标"
-        verbose_name_plural = "指标"
+        verbose_name = gettext_lazy("指标")
+        verbose_name_plural = gettext_lazy("指标")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -436,42 +489,45 @@ class Indicator(models.Model):
 
 
 class Comparator(models.TextChoices):
-    GE = ">=", "不低于"
-    LE = "<=", "不高于"
-    EQ = "==", "等于"
-    INCREASE = "increase", "逐年增长"
+    GE = ">=", gettext_lazy("不低于")
+    LE = "<=", gettext_lazy("不高于")
+    EQ = "==", gettext_lazy("等于")
+    INCREASE = "increase", gettext_lazy("逐年增长")
 
 
 class TargetScope(models.TextChoices):
-    CITY = "city", "全市"
-    EACH_SCHOOL = "each_school", "每所职业院校"
+    CITY = "city", gettext_lazy("全市")
+    EACH_SCHOOL = "each_school", gettext_lazy("每所职业院校")
 
 
 class Target(models.Model):
     """A quantitative target of the plan, bound to an indicator."""
 
-    key = models.SlugField("标识", max_length=60, unique=True)
-    name = models.CharField("目标", max_length=200)
+    key = models.SlugField(gettext_lazy("标识"), max_length=60, unique=True)
+    name = models.CharField(gettext_lazy("目标"), max_length=200)
     indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets"
+        Indicator,
+        verbose_name=gettext_lazy("指标"),
+        on_delete=models.PROTECT,
+        related_name="targets",
     )
-    comparator = models.CharField("比较", max_length=10, choices=Comparator.choices)
-    value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
-    deadline = models.DateField("期限")
-    recurring = models.BooleanField("每年考核", default=False)
+    comparator = models.CharField(gettext_lazy("比较"), max_length=10, choices=Comparator.choices)
+    value = models.DecimalField(gettext_lazy("目标值"), max_digits=20, decimal_places=4)
+    deadline = models.DateField(gettext_lazy("期限"))
+    recurring = models.BooleanField(gettext_lazy("每年考核"), default=False)
     scope = models.CharField(
-        "范围", max_length=12, choices=TargetScope.choices, default=TargetScope.CITY
+        gettext_lazy("范围"), max_length=12, choices=TargetScope.choices, default=TargetScope.CITY
     )
-    first_year = models.PositiveSmallIntegerField("起始年度", default=2021)
-    source_text = models.CharField("方案出处", max_length=200, blank=True)
+    first_year = models.PositiveSmallIntegerField(gettext_lazy("起始年度"), default=2021)
+    source_text = models.CharField(gettext_lazy("方案出处"), max_length=200, blank=True)
     tasks = models.ManyToManyField(
-        "plan.Task", verbose_name="相关任务", blank=True, related_name="targets"
+        "plan.Task", verbose_name=gettext_lazy("相关任务"), blank=True, related_name="targets"
     )
-    position = models.PositiveSmallIntegerField("顺序", default=0)
+    position = models.PositiveSmallIntegerField(gettext_lazy("顺序"), default=0)
 
     class Meta:
-        verbose_name = "目标"
-        verbose_name_plural = "目标"
+        verbose_name = gettext_lazy("目标")
+        verbose_name_plural = gettext_lazy("目标")
         ordering = ["position", "key"]
 
     def __str__(self) -> str:

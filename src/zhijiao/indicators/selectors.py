@@ -25,6 +25,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core.cache import until_change
 from zhijiao.core.dates import local_date
@@ -130,13 +132,21 @@ def entry_window(data_set: DataSet, period: Period, unit_id: int | None = None) 
     )
 
 
+# "So far this year" for a quarterly running total, after the first, second or third quarter.
+QUARTERS_SO_FAR = (gettext_lazy("第一季度"), gettext_lazy("第二季度"), gettext_lazy("第三季度"))
+
+
 def period_of(data_set: DataSet, code: str) -> Period:
     """The data set's period for a code or label; raises PeriodError (Chinese) when it is not
     one, or is before the data set's first period."""
     period = period_parse(data_set.period_type, code)
     first = period_parse(data_set.period_type, data_set.first_period)
     if period.start < first.start:
-        raise PeriodError(f"{data_set.name}从{first.label}起填报，没有{period.label}的数据")
+        raise PeriodError(
+            _("{data_set}从{first}起填报，没有{period}的数据").format(
+                data_set=data_set.name, first=first.label, period=period.label
+            )
+        )
     return period
 
 
@@ -212,7 +222,7 @@ def value_display(element: DataElement, value: DataValue | None) -> str:
     if value is None:
         return ""
     if element.value_type == "boolean":
-        return "是" if value.number else "否"
+        return _("是") if value.number else _("否")
     if element.is_numeric and value.number is not None:
         return format_number(value.number)
     return _raw(element, value)
@@ -290,7 +300,15 @@ def rules_check(
             continue
         except FormulaError as exc:
             results.append(
-                RuleResult(rule.pk, rule.name, rule.severity, False, f"规则有误：{exc}", None, None)
+                RuleResult(
+                    rule.pk,
+                    rule.name,
+                    rule.severity,
+                    False,
+                    _("规则有误：{error}").format(error=exc),
+                    None,
+                    None,
+                )
             )
             continue
         if left is None or right is None:
@@ -537,19 +555,33 @@ def project(
     """The least-squares line through the yearly values, read at ``year``; with its explanation."""
     points = [(y, v) for y, v in series if v is not None]
     if not points:
-        return Projection(None, "尚无数据，无法推算。")
+        return Projection(None, _("尚无数据，无法推算。"))
     fit = trend_fit(points)
     if fit is None:
         return Projection(
-            None, f"仅有 {points[0][0]} 年 1 个年度值，至少需要 2 个年度才能推算趋势。"
+            None,
+            _("仅有 {year} 年 1 个年度值，至少需要 2 个年度才能推算趋势。").format(
+                year=points[0][0]
+            ),
         )
     slope, intercept = fit
     value = intercept + slope * year
     first, last = points[0][0], points[-1][0]
     return Projection(
         value,
-        f"按 {first}—{last} 年 {len(points)} 个年度值的线性趋势（最小二乘法）外推："
-        f"每年约 {slope:+.{decimals}f}{unit}，预计 {year} 年为 {value:.{decimals}f}{unit}。",
+        _(
+            "按 {first}—{last} 年 {count} 个年度值的线性趋势（最小二乘法）外推："
+            "每年约 {slope:+.{decimals}f}{unit}，预计 {year} 年为 {value:.{decimals}f}{unit}。"
+        ).format(
+            first=first,
+            last=last,
+            count=len(points),
+            slope=slope,
+            decimals=decimals,
+            unit=unit,
+            year=year,
+            value=value,
+        ),
     )
 
 
@@ -574,21 +606,34 @@ def _status_of(
             first = next(
                 (y for y, v in known if _meets(target.comparator, v, target.value, None)), year
             )
-            timing = "按期" if first <= target.deadline.year else "逾期"
-            projection = Projection(None, f"{first} 年达到目标（{timing}），最新为 {year} 年数据。")
+            if first <= target.deadline.year:
+                note = _("{first} 年达到目标（按期），最新为 {year} 年数据。")
+            else:
+                note = _("{first} 年达到目标（逾期），最新为 {year} 年数据。")
+            projection = Projection(None, note.format(first=first, year=year))
         return TargetStatus.MET, value, year, projection
     if target.recurring and year == today.year and pace is not None:
         # This year is not over and the figure is a running total (a sum of quarters or months):
         # scale what was reported so far to the whole year by the share of the year already due.
         ended, per_year = pace
         if ended == 0:
-            return TargetStatus.ON_TRACK, value, year, Projection(None, "本年度刚开始，暂不推算。")
+            return (
+                TargetStatus.ON_TRACK,
+                value,
+                year,
+                Projection(None, _("本年度刚开始，暂不推算。")),
+            )
         whole = value * per_year / ended
-        so_far = f"第{'一二三'[ended - 1]}季度" if per_year == 4 else f"{ended}月"
+        if per_year == 4:
+            so_far = str(QUARTERS_SO_FAR[ended - 1])
+        else:
+            so_far = _("{month}月").format(month=ended)
         projection = Projection(
             whole,
-            f"本年度截至{so_far}为 {value:.{decimals}f}{unit}，"
-            f"按进度折算全年约 {whole:.{decimals}f}{unit}。",
+            _(
+                "本年度截至{so_far}为 {value:.{decimals}f}{unit}，"
+                "按进度折算全年约 {whole:.{decimals}f}{unit}。"
+            ).format(so_far=so_far, value=value, decimals=decimals, unit=unit, whole=whole),
         )
         ok = _meets(target.comparator, whole, target.value, None)
         return (TargetStatus.ON_TRACK if ok else TargetStatus.AT_RISK), value, year, projection
@@ -596,7 +641,14 @@ def _status_of(
     if period_over:
         if not target.recurring:
             projection = Projection(
-                None, f"期限（{target.deadline:%Y年%-m月%-d日}）已过，按最新值判断未达成。"
+                None,
+                _("期限（{deadline}）已过，按最新值判断未达成。").format(
+                    deadline=_("{year}年{month}月{day}日").format(
+                        year=target.deadline.year,
+                        month=target.deadline.month,
+                        day=target.deadline.day,
+                    )
+                ),
             )
         return TargetStatus.NOT_MET, value, year, projection
     if target.comparator == Comparator.INCREASE:
@@ -713,7 +765,7 @@ def _progress(
     unit_rows = []
     for unit_id, name in sorted(schools.items(), key=lambda kv: kv[1]):
         unit_series = [(y, values.units.get(unit_id, {}).get(y)) for y in shown]
-        unit_status, unit_value, _, _ = _status_of(
+        unit_status, unit_value, _year, _projection = _status_of(
             target, unit_series, today=today, decimals=decimals, unit=unit, pace=pace
         )
         if target.scope == TargetScope.EACH_SCHOOL or unit_value is not None:
@@ -723,11 +775,11 @@ def _progress(
         if unit_rows:
             status = min((u.status for u in unit_rows), key=STATUS_SEVERITY.index)
             met = sum(1 for u in unit_rows if u.status == TargetStatus.MET)
-            note = f"{met}/{len(unit_rows)} 所学校达标"
+            note = _("{met}/{count} 所学校达标").format(met=met, count=len(unit_rows))
         else:
             status = TargetStatus.NO_DATA
     if year is not None and year < today.year - 1 and status != TargetStatus.NO_DATA:
-        note = "；".join(filter(None, [note, f"最新数据为 {year} 年"]))
+        note = "；".join(filter(None, [note, _("最新数据为 {year} 年").format(year=year)]))
     return TargetProgress(
         key=target.key,
         name=target.name,

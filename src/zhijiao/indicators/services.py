@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -56,7 +57,7 @@ class ValuesRejected(ServiceError):
     def __init__(self, errors: list[CellError]) -> None:
         super().__init__(
             IndicatorErrorCode.INVALID_VALUE,
-            f"有 {len(errors)} 处数据不符合要求，未保存。请按提示修改。",
+            _("有 {count} 处数据不符合要求，未保存。请按提示修改。").format(count=len(errors)),
         )
         self.errors = errors
 
@@ -79,10 +80,10 @@ def value_parse(element: DataElement, raw: Any) -> tuple[Decimal | None, str]:
     if kind == ValueType.TEXT:
         text = str(raw).strip()
         if len(text) > MAX_TEXT:
-            raise ValueError(f"文字不能超过 {MAX_TEXT} 字")
+            raise ValueError(_("文字不能超过 {count} 字").format(count=MAX_TEXT))
         return None, text
     if kind == ValueType.FILE:
-        raise ValueError("文件只能在网页上逐项上传")
+        raise ValueError(_("文件只能在网页上逐项上传"))
     if kind == ValueType.BOOLEAN:
         if isinstance(raw, bool):
             return Decimal(int(raw)), ""
@@ -93,28 +94,28 @@ def value_parse(element: DataElement, raw: Any) -> tuple[Decimal | None, str]:
             return Decimal(1), ""
         if text in BOOLEAN_FALSE:
             return Decimal(0), ""
-        raise ValueError("应填“是”或“否”")
+        raise ValueError(_("应填“是”或“否”"))
     if isinstance(raw, bool):
-        raise ValueError("应填数字")
+        raise ValueError(_("应填数字"))
     text = str(raw).strip().replace(",", "").replace("，", "")
     if kind == ValueType.PERCENTAGE:
         text = text.rstrip("%％").strip()
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{raw}”不是数字") from None
+        raise ValueError(_("“{raw}”不是数字").format(raw=raw)) from None
     if not number.is_finite():
-        raise ValueError(f"“{raw}”不是数字")
+        raise ValueError(_("“{raw}”不是数字").format(raw=raw))
     if kind == ValueType.INTEGER and number != number.to_integral_value():
-        raise ValueError("应填整数")
+        raise ValueError(_("应填整数"))
     if kind == ValueType.PERCENTAGE and not (0 <= number <= 100):
-        raise ValueError("百分比应在 0 到 100 之间（填 85 表示 85%）")
+        raise ValueError(_("百分比应在 0 到 100 之间（填 85 表示 85%）"))
     if element.min_value is not None and number < element.min_value:
-        raise ValueError(f"不能小于 {element.min_value.normalize():f}")
+        raise ValueError(_("不能小于 {minimum:f}").format(minimum=element.min_value.normalize()))
     if element.max_value is not None and number > element.max_value:
-        raise ValueError(f"不能大于 {element.max_value.normalize():f}")
+        raise ValueError(_("不能大于 {maximum:f}").format(maximum=element.max_value.normalize()))
     if abs(number) >= Decimal("1e16"):
-        raise ValueError("数值过大")
+        raise ValueError(_("数值过大"))
     return number.quantize(Decimal("0.0001")), ""
 
 
@@ -147,12 +148,15 @@ def check_entry_allowed(
     """Refuses entry for units outside the user's scope, units that do not report this data
     set, and periods not yet open or already closed (unless extended for the unit, or the data
     was sent back for correction)."""
-    require_capability(user, Capability.DATA_ENTER, "您的角色不能填报数据")
+    require_capability(user, Capability.DATA_ENTER, _("您的角色不能填报数据"))
     if not unit_in_scope(user, unit):
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, f"您不能填报{unit}的数据", 403)
+        raise _error(
+            IndicatorErrorCode.NOT_ALLOWED, _("您不能填报{unit}的数据").format(unit=unit), 403
+        )
     if not data_set.is_active or unit.pk not in {u.pk for u in selectors.reporting_units(data_set)}:
         raise _error(
-            IndicatorErrorCode.NOT_REPORTING_UNIT, f"{unit}不是“{data_set.name}”的填报单位"
+            IndicatorErrorCode.NOT_REPORTING_UNIT,
+            _("{unit}不是“{data_set}”的填报单位").format(unit=unit, data_set=data_set.name),
         )
     if correctable(submission):
         return
@@ -162,18 +166,21 @@ def check_entry_allowed(
     if state == "not_open":
         raise _error(
             IndicatorErrorCode.PERIOD_NOT_OPEN,
-            f"{period.label}的“{data_set.name}”自 {window.opens:%Y-%m-%d} 起开放填报",
+            _("{period}的“{data_set}”自 {opens:%Y-%m-%d} 起开放填报").format(
+                period=period.label, data_set=data_set.name, opens=window.opens
+            ),
         )
     if state == "closed":
         raise _error(
             IndicatorErrorCode.PERIOD_CLOSED,
-            f"{period.label}的“{data_set.name}”已于 {window.last_day:%Y-%m-%d} 关闭填报，"
-            "如需补报请向工作专班申请延期",
+            _(
+                "{period}的“{data_set}”已于 {last_day:%Y-%m-%d} 关闭填报，如需补报请向工作专班申请延期"
+            ).format(period=period.label, data_set=data_set.name, last_day=window.last_day),
         )
 
 
 def _submission_for_update(data_set: DataSet, unit: Unit, period: Period) -> Submission:
-    submission, _ = Submission.objects.get_or_create(
+    submission, _created = Submission.objects.get_or_create(
         data_set=data_set,
         unit=unit,
         period_code=period.code,
@@ -190,13 +197,17 @@ def _require_editable(submission: Submission) -> None:
     if submission.status == SubmissionStatus.APPROVED:
         raise _error(
             IndicatorErrorCode.LOCKED,
-            f"{submission.unit}{submission.period_label}的数据已审定锁定，需由工作专班撤销审定后才能修改",
+            _("{unit}{period}的数据已审定锁定，需由工作专班撤销审定后才能修改").format(
+                unit=submission.unit, period=submission.period_label
+            ),
             409,
         )
     if not submission.is_editable:
         raise _error(
             IndicatorErrorCode.LOCKED,
-            f"{submission.unit}{submission.period_label}的数据已报送，正在审核，不能修改",
+            _("{unit}{period}的数据已报送，正在审核，不能修改").format(
+                unit=submission.unit, period=submission.period_label
+            ),
             409,
         )
 
@@ -211,10 +222,22 @@ def parse_values(
     for (code, option), raw in values.items():
         element = members.get(code.upper())
         if element is None:
-            errors.append(CellError(code, option, f"数据项“{code}”不属于“{data_set.name}”"))
+            errors.append(
+                CellError(
+                    code,
+                    option,
+                    _("数据项“{code}”不属于“{data_set}”").format(code=code, data_set=data_set.name),
+                )
+            )
             continue
         if element.source:
-            errors.append(CellError(code, option, f"“{element.name}”由系统自动计算，不需填报"))
+            errors.append(
+                CellError(
+                    code,
+                    option,
+                    _("“{element}”由系统自动计算，不需填报").format(element=element.name),
+                )
+            )
             continue
         options = element.option_codes()
         option = (option or "").upper()
@@ -223,18 +246,29 @@ def parse_values(
                 CellError(
                     code,
                     option,
-                    f"“{element.name}”须按{element.category}分类填报，"
-                    f"“{option or '合计'}”不是它的分类",
+                    _("“{element}”须按{category}分类填报，“{option}”不是它的分类").format(
+                        element=element.name, category=element.category, option=option or _("合计")
+                    ),
                 )
             )
             continue
         if not options and option:
-            errors.append(CellError(code, option, f"“{element.name}”没有分类“{option}”"))
+            errors.append(
+                CellError(
+                    code,
+                    option,
+                    _("“{element}”没有分类“{option}”").format(element=element.name, option=option),
+                )
+            )
             continue
         try:
             parsed[(element, option)] = value_parse(element, raw)
         except ValueError as exc:
-            errors.append(CellError(code, option, f"“{element.name}”：{exc}"))
+            errors.append(
+                CellError(
+                    code, option, _("“{element}”：{exc}").format(element=element.name, exc=exc)
+                )
+            )
     return parsed, errors
 
 
@@ -266,7 +300,7 @@ def values_save(
         and not file_values
         and all(number is None and not text for number, text in parsed.values())
     ):
-        raise _error(IndicatorErrorCode.INVALID_INPUT, "没有填写任何数据，未保存")
+        raise _error(IndicatorErrorCode.INVALID_INPUT, _("没有填写任何数据，未保存"))
     submission = _submission_for_update(data_set, unit, period)
     _require_editable(submission)
     existing = {(v.element_id, v.option_code): v for v in submission.values.all()}
@@ -296,7 +330,7 @@ def values_save(
             current.save(update_fields=["number", "text", "updated_at"])
     for (element, option), upload in file_values.items():
         label = element.code + (f".{option}" if option else "")
-        value, _ = DataValue.objects.get_or_create(
+        value, _created = DataValue.objects.get_or_create(
             submission=submission, element=element, option_code=option
         )
         value.file.save(upload.name or "file", upload, save=False)
@@ -311,7 +345,9 @@ def values_save(
             actor=user,
             from_status=submission.status,
             to_status=submission.status,
-            comment=f"修改 {len(changes)} 项（{ValueSource(source).label}）",
+            comment=_("修改 {count} 项（{label}）").format(
+                count=len(changes), label=ValueSource(source).label
+            ),
         )
         audit.record(AuditAction.UPDATE, obj=submission, changes=changes, message="保存数据")
     return submission
@@ -325,11 +361,15 @@ def _files(
     for (code, option), upload in files.items():
         element = members.get(code)
         if element is None or element.value_type != ValueType.FILE:
-            errors.append(CellError(code, option, f"数据项“{code}”不接受文件"))
+            errors.append(CellError(code, option, _("数据项“{code}”不接受文件").format(code=code)))
         elif (upload.size or 0) > FILE_MAX_BYTES:
             errors.append(
                 CellError(
-                    code, option, f"“{element.name}”：文件不能超过 {FILE_MAX_BYTES // 1048576} MB"
+                    code,
+                    option,
+                    _("“{element}”：文件不能超过 {count} MB").format(
+                        element=element.name, count=FILE_MAX_BYTES // 1048576
+                    ),
                 )
             )
         else:
@@ -363,7 +403,7 @@ def _load(submission: Submission, user: User | None = None) -> Submission:
         qs = qs.visible_to(user)
     found = qs.filter(pk=submission.pk).first()
     if found is None:
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, "未找到", 404)
+        raise _error(IndicatorErrorCode.NOT_ALLOWED, _("未找到"), 404)
     return found
 
 
@@ -415,7 +455,8 @@ def submission_complete(*, user: User, submission: Submission) -> Submission:
     ]
     if missing:
         raise _error(
-            IndicatorErrorCode.VALIDATION_FAILED, f"以下必填项尚未填写：{'、'.join(missing)}"
+            IndicatorErrorCode.VALIDATION_FAILED,
+            _("以下必填项尚未填写：{items}").format(items="、".join(missing)),
         )
     failed = [
         r
@@ -425,7 +466,9 @@ def submission_complete(*, user: User, submission: Submission) -> Submission:
     if failed:
         raise _error(
             IndicatorErrorCode.VALIDATION_FAILED,
-            "数据未通过校验，不能报送：" + "；".join(r.message for r in failed),
+            _("数据未通过校验，不能报送：{problems}").format(
+                problems="；".join(r.message for r in failed)
+            ),
         )
     before = submission.status
     now = timezone.now()
@@ -442,7 +485,11 @@ def submission_complete(*, user: User, submission: Submission) -> Submission:
         if bureau
         else User.objects.filter(role=Role.PLAN_OFFICE, is_active=True)
     )
-    notify(recipients, title=f"待审核：{submission}", link=_link(submission))
+    notify(
+        recipients,
+        title=_("待审核：{submission}").format(submission=submission),
+        link=_link(submission),
+    )
     return submission
 
 
@@ -469,12 +516,14 @@ def _require_approver(user: User, submission: Submission) -> None:
     ):
         return
     if status == SubmissionStatus.AWAITING_BUREAU:
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, "该数据待主管部门审核，您不能审核", 403)
+        raise _error(IndicatorErrorCode.NOT_ALLOWED, _("该数据待主管部门审核，您不能审核"), 403)
     if status == SubmissionStatus.AWAITING_OFFICE and not bureau:
-        raise _error(IndicatorErrorCode.NOT_ALLOWED, "该数据待工作专班审定，您不能审定", 403)
+        raise _error(IndicatorErrorCode.NOT_ALLOWED, _("该数据待工作专班审定，您不能审定"), 403)
     raise _error(
         IndicatorErrorCode.WRONG_STATE,
-        f"该数据当前状态为“{submission.get_status_display()}”，已不在您的审核环节（可能已被他人处理）",
+        _("该数据当前状态为“{status}”，已不在您的审核环节（可能已被他人处理）").format(
+            status=submission.get_status_display()
+        ),
         409,
     )
 
@@ -489,13 +538,17 @@ def submission_approve(*, user: User, submission: Submission, comment: str = "")
         submission.save(update_fields=["status"])
         notify(
             User.objects.filter(role=Role.PLAN_OFFICE, is_active=True),
-            title=f"待审定：{submission}",
+            title=_("待审定：{submission}").format(submission=submission),
             link=_link(submission),
         )
     else:
         submission.status, submission.approved_at = SubmissionStatus.APPROVED, timezone.now()
         submission.save(update_fields=["status", "approved_at"])
-        notify(_reporters_of(submission), title=f"已审定：{submission}", link=_link(submission))
+        notify(
+            _reporters_of(submission),
+            title=_("已审定：{submission}").format(submission=submission),
+            link=_link(submission),
+        )
     _event(submission, user=user, action=SubmissionAction.APPROVE, before=before, comment=comment)
     return submission
 
@@ -504,7 +557,7 @@ def submission_approve(*, user: User, submission: Submission, comment: str = "")
 def submission_return(*, user: User, submission: Submission, comment: str) -> Submission:
     """Sends data back to the unit with a comment; it can be corrected and reported again."""
     if not comment.strip():
-        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, "退回时请填写退回意见")
+        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, _("退回时请填写退回意见"))
     submission = _load(submission, user)
     _require_approver(user, submission)
     return _send_back(
@@ -512,22 +565,24 @@ def submission_return(*, user: User, submission: Submission, comment: str) -> Su
         user=user,
         action=SubmissionAction.RETURN,
         comment=comment,
-        title=f"数据被退回：{submission}",
-        note="退回意见",
+        title=_("数据被退回：{submission}").format(submission=submission),
+        note=_("退回意见"),
     )
 
 
 @transaction.atomic
 def submission_unapprove(*, user: User, submission: Submission, reason: str) -> Submission:
     """The office unlocks approved data so the unit can correct it; the reason is recorded."""
-    require_capability(user, Capability.INDICATORS_MANAGE, "只有工作专班可以撤销审定")
+    require_capability(user, Capability.INDICATORS_MANAGE, _("只有工作专班可以撤销审定"))
     if not reason.strip():
-        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, "撤销审定时请填写理由")
+        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, _("撤销审定时请填写理由"))
     submission = _load(submission)
     if submission.status != SubmissionStatus.APPROVED:
         raise _error(
             IndicatorErrorCode.WRONG_STATE,
-            f"该数据当前状态为“{submission.get_status_display()}”，不是已审定，无需撤销",
+            _("该数据当前状态为“{status}”，不是已审定，无需撤销").format(
+                status=submission.get_status_display()
+            ),
             409,
         )
     return _send_back(
@@ -535,8 +590,8 @@ def submission_unapprove(*, user: User, submission: Submission, reason: str) -> 
         user=user,
         action=SubmissionAction.UNAPPROVE,
         comment=reason,
-        title=f"已撤销审定，请修改后重新报送：{submission}",
-        note="理由",
+        title=_("已撤销审定，请修改后重新报送：{submission}").format(submission=submission),
+        note=_("理由"),
     )
 
 
@@ -557,7 +612,7 @@ def _send_back(
     notify(
         _reporters_of(submission),
         title=title,
-        body=f"{note}：{comment.strip()}",
+        body=_("{note}：{comment}").format(note=note, comment=comment.strip()),
         link=_link(submission),
     )
     return submission
@@ -574,15 +629,16 @@ def extension_grant(
     reason: str,
 ) -> DataSetExtension:
     """The office lets one unit enter a period's data after it closed, until a date."""
-    require_capability(user, Capability.INDICATORS_MANAGE, "只有工作专班可以批准延期填报")
+    require_capability(user, Capability.INDICATORS_MANAGE, _("只有工作专班可以批准延期填报"))
     period = _period(data_set, period_code)
     if not reason.strip():
-        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, "请填写延期理由")
+        raise _error(IndicatorErrorCode.COMMENT_REQUIRED, _("请填写延期理由"))
     if until < timezone.localdate():
-        raise _error(IndicatorErrorCode.INVALID_INPUT, "延期日期不能早于今天")
+        raise _error(IndicatorErrorCode.INVALID_INPUT, _("延期日期不能早于今天"))
     if unit.pk not in {u.pk for u in selectors.reporting_units(data_set)}:
         raise _error(
-            IndicatorErrorCode.NOT_REPORTING_UNIT, f"{unit}不是“{data_set.name}”的填报单位"
+            IndicatorErrorCode.NOT_REPORTING_UNIT,
+            _("{unit}不是“{data_set}”的填报单位").format(unit=unit, data_set=data_set.name),
         )
     extension, created = DataSetExtension.objects.update_or_create(
         data_set=data_set,
@@ -600,7 +656,9 @@ def extension_grant(
         User.objects.filter(
             unit=unit, role__in=[Role.SCHOOL_CLERK, Role.UNIT_LIAISON], is_active=True
         ),
-        title=f"已批准延期填报：{data_set.name} {period.label}，至 {until:%Y-%m-%d}",
+        title=_("已批准延期填报：{data_set} {period}，至 {until:%Y-%m-%d}").format(
+            data_set=data_set.name, period=period.label, until=until
+        ),
         body=reason.strip(),
     )
     return extension

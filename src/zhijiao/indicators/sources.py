@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 SourceFunction = Callable[[Sequence[int]], Mapping[tuple[int | None, int], Decimal]]
 
 
@@ -58,4 +60,4 @@ def sources_all() -> list[Source]:
 
 
 def source_choices() -> list[tuple[str, str]]:
-    return [("", "单位填报")] + [(s.key, f"{s.name}（{s.module}）") for s in sources_all()]
+    return [("", gettext("单位填报"))] + [(s.key, f"{s.name}（{s.module}）") for s in sources_all()]

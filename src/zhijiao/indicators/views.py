@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.core import audit
@@ -62,7 +64,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
         audit.record(AuditAction.EXPORT, object_type="indicators.Target", message="导出目标进展表")
         return _download(
             documents.targets_xlsx(progress),
-            f"目标进展-{today:%Y%m%d}.xlsx",
+            _("目标进展-{day:%Y%m%d}.xlsx").format(day=today),
             XLSX_CONTENT_TYPE,
         )
     if export == "docx":
@@ -73,14 +75,14 @@ def overview(request: AuthedRequest) -> HttpResponse:
             documents.targets_report_build(
                 in_plan_order, today=today, timeliness=selectors.timeliness(today=today)
             ),
-            f"目标监测进展报告-{today:%Y%m%d}.docx",
+            _("目标监测进展报告-{day:%Y%m%d}.docx").format(day=today),
             DOCX_CONTENT_TYPE,
         )
     counts = Counter(p.status for p in progress)
     return render_page(
         request,
         "indicators/overview.html",
-        "目标监测总览",
+        _("目标监测总览"),
         today=today,
         rows=[_row(p) for p in progress],
         cards=[
@@ -122,21 +124,21 @@ def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
     today = timezone.localdate()
     target = selectors.targets_queryset().filter(key=key).first()
     if target is None:
-        raise Http404("未找到该目标")
+        raise Http404(_("未找到该目标"))
     progress = selectors.targets_progress([target], today=today)[0]
     indicator = target.indicator
     if request.GET.get("export") == "xlsx":
-        unit = indicator.unit_of_measure or "数值"
+        unit = indicator.unit_of_measure or _("数值")
         return _table_download(
             request,
-            f"目标进展-{target.key}",
+            _("目标进展-{key}").format(key=target.key),
             [
-                Column("范围", 20),
-                Column("年度", 10),
+                Column(_("范围"), 20),
+                Column(_("年度"), 10),
                 Column(f"{indicator.name}（{unit}）", 24),
-                Column("状态", 12),
+                Column(_("状态"), 12),
             ],  # fmt: skip
-            [["全市", y, _float(v), ""] for y, v in progress.series]
+            [[_("全市"), y, _float(v), ""] for y, v in progress.series]
             + [
                 [u.unit_name, progress.value_year, _float(u.value), u.status.label]
                 for u in progress.units
@@ -150,19 +152,21 @@ def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
     line = _trend_line(complete, trend_years)
     chart: dict[str, Any] = {
         "labels": [
-            f"{y}（截至目前）" if target.recurring and y == today.year else str(y)
+            _("{year}（截至目前）").format(year=y)
+            if target.recurring and y == today.year
+            else str(y)
             for y in trend_years
         ],
         "datasets": [
             {
-                "label": "实际值",
+                "label": _("实际值"),
                 "data": [_float(dict(progress.series).get(y)) for y in trend_years],
                 "borderColor": "#2563eb",
                 "backgroundColor": "#2563eb",
                 "spanGaps": True,
             },
             {
-                "label": "趋势外推",
+                "label": _("趋势外推"),
                 "data": line,
                 "borderColor": "#9ca3af",
                 "borderDash": [6, 4],
@@ -173,7 +177,7 @@ def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
     if target.comparator != "increase":
         chart["datasets"].append(
             {
-                "label": "目标值",
+                "label": _("目标值"),
                 "data": [float(target.value)] * len(trend_years),
                 "borderColor": "#dc2626",
                 "borderDash": [2, 2],
@@ -184,7 +188,7 @@ def target_detail(request: AuthedRequest, key: str) -> HttpResponse:
         "labels": [u.unit_name for u in progress.units],
         "datasets": [
             {
-                "label": f"{progress.value_year or ''}年及以前最新值",
+                "label": _("{year}年及以前最新值").format(year=progress.value_year or ""),
                 "data": [_float(u.value) for u in progress.units],
                 "backgroundColor": [TARGET_STATUS_COLORS[u.status] for u in progress.units],
             }
@@ -245,7 +249,9 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
             AuditAction.EXPORT, object_type="indicators.Submission", message="导出报送及时性"
         )
         return _download(
-            documents.timeliness_xlsx(rows), f"报送及时性-{today:%Y%m%d}.xlsx", XLSX_CONTENT_TYPE
+            documents.timeliness_xlsx(rows),
+            _("报送及时性-{day:%Y%m%d}.xlsx").format(day=today),
+            XLSX_CONTENT_TYPE,
         )
     totals: Counter[str] = Counter()
     for r in rows:
@@ -256,7 +262,7 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "indicators/timeliness.html",
-        "报送完整性与及时性",
+        _("报送完整性与及时性"),
         rows=list(reversed(rows)),
         totals=totals,
         data_sets=DataSet.objects.filter(is_active=True),
@@ -323,13 +329,13 @@ def entry(request: AuthedRequest) -> HttpResponse:
                 }
             )
         blocks.append({"data_set": data_set, "units": units, "rows": rows, "own_only": own_only})
-    return render_page(request, "indicators/entry.html", "数据填报", blocks=blocks, today=today)
+    return render_page(request, "indicators/entry.html", _("数据填报"), blocks=blocks, today=today)
 
 
 def _data_set_or_404(code: str) -> DataSet:
     data_set = DataSet.objects.filter(code=code, is_active=True).first()
     if data_set is None:
-        raise Http404("未找到该数据集")
+        raise Http404(_("未找到该数据集"))
     return data_set
 
 
@@ -340,13 +346,13 @@ def _unit_for(request: AuthedRequest, data_set: DataSet) -> Unit:
         for unit in units:
             if str(unit.pk) == wanted:
                 return unit
-        raise Http404("未找到该单位")
+        raise Http404(_("未找到该单位"))
     for unit in units:
         if unit.pk == request.user.unit_id:
             return unit
     if len(units) == 1:
         return units[0]
-    raise Http404("请选择单位")
+    raise Http404(_("请选择单位"))
 
 
 def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpResponse:
@@ -355,7 +361,7 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
     data_set = _data_set_or_404(code)
     period = selectors.period_or_none(data_set, period_code)
     if period is None:
-        raise Http404("没有这个周期")
+        raise Http404(_("没有这个周期"))
     unit = _unit_for(request, data_set)
     submission = Submission.objects.filter(
         data_set=data_set, unit=unit, period_code=period.code
@@ -384,9 +390,9 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
             )
             if request.POST.get("action") == "complete":
                 services.submission_complete(user=request.user, submission=submission)
-                messages.success(request, "已报送，等待审核")
+                messages.success(request, _("已报送，等待审核"))
                 return redirect(reverse("admin:indicators-submission", args=[submission.pk]))
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect(request.get_full_path())
         except services.ValuesRejected as exc:
             report_error(request, exc)
@@ -401,7 +407,7 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
             row.registered = (  # type: ignore[attr-defined]
                 selectors.format_number(number)
                 if row.element.value_type != "boolean"
-                else ("是" if number else "否")
+                else (_("是") if number else _("否"))
             )
         for cell in row.cells:
             key = (row.element.code, cell.option_code)
@@ -429,7 +435,9 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="意见", required=False, max_length=1000, widget=forms.Textarea)
+    comment = forms.CharField(
+        label=gettext_lazy("意见"), required=False, max_length=1000, widget=forms.Textarea
+    )
 
 
 def submission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -469,23 +477,23 @@ SUBMISSION_ACTIONS = {"complete", "approve", "return", "unapprove"}
 def submission_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     require(request, Capability.DATA_ENTER, Capability.DATA_APPROVE, Capability.INDICATORS_MANAGE)
     if action not in SUBMISSION_ACTIONS:
-        raise Http404("未知操作")
+        raise Http404(_("未知操作"))
     submission = get_visible_or_404(Submission.objects.all(), request.user, pk=pk)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
         if action == "complete":
             services.submission_complete(user=request.user, submission=submission)
-            messages.success(request, "已报送，等待审核")
+            messages.success(request, _("已报送，等待审核"))
         elif action == "approve":
             services.submission_approve(user=request.user, submission=submission, comment=comment)
-            messages.success(request, "已审核通过")
+            messages.success(request, _("已审核通过"))
         elif action == "return":
             services.submission_return(user=request.user, submission=submission, comment=comment)
-            messages.success(request, "已退回")
+            messages.success(request, _("已退回"))
         else:
             services.submission_unapprove(user=request.user, submission=submission, reason=comment)
-            messages.success(request, "已撤销审定，单位可以修改后重新报送")
+            messages.success(request, _("已撤销审定，单位可以修改后重新报送"))
     except ServiceError as exc:
         report_error(request, exc)
     return redirect(reverse("admin:indicators-submission", args=[submission.pk]))
@@ -508,13 +516,13 @@ def approvals(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return _table_download(
             request,
-            "待审核数据",
+            _("待审核数据"),
             [
-                Column("数据集", 28),
-                Column("单位", 26),
-                Column("周期", 18),
-                Column("状态", 16),
-                Column("报送时间", 18),
+                Column(_("数据集"), 28),
+                Column(_("单位"), 26),
+                Column(_("周期"), 18),
+                Column(_("状态"), 16),
+                Column(_("报送时间"), 18),
             ],  # fmt: skip
             [
                 [
@@ -536,7 +544,7 @@ def approvals(request: AuthedRequest) -> HttpResponse:
         .order_by("-updated_at")[:20]
     )
     return render_page(
-        request, "indicators/approvals.html", "数据审核", pending=pending, returned=recent
+        request, "indicators/approvals.html", _("数据审核"), pending=pending, returned=recent
     )
 
 
@@ -546,7 +554,7 @@ def approvals(request: AuthedRequest) -> HttpResponse:
 def _periods_param(data_set: DataSet, text: str) -> list[Period]:
     period = selectors.period_or_none(data_set, text)
     if period is None:
-        raise Http404("没有这个周期")
+        raise Http404(_("没有这个周期"))
     return [period]
 
 
@@ -572,7 +580,7 @@ def template(request: AuthedRequest, code: str) -> HttpResponse:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label=gettext_lazy("Excel 文件（.xlsx）"))
 
 
 def import_values(request: AuthedRequest, code: str) -> HttpResponse:
@@ -580,7 +588,7 @@ def import_values(request: AuthedRequest, code: str) -> HttpResponse:
     data_set = _data_set_or_404(code)
     units = _unit_choices(request, data_set)
     if not units:
-        raise Http404("您不是该数据集的填报单位")
+        raise Http404(_("您不是该数据集的填报单位"))
     row_errors: list[Any] = []
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -589,11 +597,22 @@ def import_values(request: AuthedRequest, code: str) -> HttpResponse:
             result = imports.values_import(
                 user=request.user, data_set=data_set, upload=upload, name=upload.name
             )
+            if result.unchanged:
+                done = _(
+                    "导入成功：更新 {values} 项数据，涉及 {submissions} 份报送"
+                    "（另有 {unchanged} 项与已有数据相同）。请核对后逐份报送。"
+                )
+            else:
+                done = _(
+                    "导入成功：更新 {values} 项数据，涉及 {submissions} 份报送。请核对后逐份报送。"
+                )
             messages.success(
                 request,
-                f"导入成功：更新 {result.values} 项数据，涉及 {result.submissions} 份报送"
-                + (f"（另有 {result.unchanged} 项与已有数据相同）" if result.unchanged else "")
-                + "。请核对后逐份报送。",
+                done.format(
+                    values=result.values,
+                    submissions=result.submissions,
+                    unchanged=result.unchanged,
+                ),
             )
             return redirect(reverse("admin:indicators-entry"))
         except ImportRejected as exc:
@@ -605,7 +624,7 @@ def import_values(request: AuthedRequest, code: str) -> HttpResponse:
     return render_page(
         request,
         "indicators/import.html",
-        f"导入数据 · {data_set.name}",
+        _("导入数据 · {name}").format(name=data_set.name),
         data_set=data_set,
         form=form,
         row_errors=row_errors[:500],
@@ -621,12 +640,18 @@ def import_values(request: AuthedRequest, code: str) -> HttpResponse:
 
 class ExtensionForm(forms.Form):
     data_set = forms.ModelChoiceField(
-        label="数据集", queryset=DataSet.objects.filter(is_active=True)
+        label=gettext_lazy("数据集"), queryset=DataSet.objects.filter(is_active=True)
     )
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.filter(is_active=True))
-    period_code = forms.CharField(label="周期", max_length=20, help_text="如 2025、2025Q3")
-    until = forms.DateField(label="延期至", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="理由", max_length=300)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("单位"), queryset=Unit.objects.filter(is_active=True)
+    )
+    period_code = forms.CharField(
+        label=gettext_lazy("周期"), max_length=20, help_text=gettext_lazy("如 2025、2025Q3")
+    )
+    until = forms.DateField(
+        label=gettext_lazy("延期至"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("理由"), max_length=300)
 
 
 def extensions(request: AuthedRequest) -> HttpResponse:
@@ -635,14 +660,14 @@ def extensions(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.extension_grant(user=request.user, **form.cleaned_data)
-            messages.success(request, "已批准延期填报")
+            messages.success(request, _("已批准延期填报"))
             return redirect(reverse("admin:indicators-extensions"))
         except ServiceError as exc:
             report_error(request, exc)
     return render_page(
         request,
         "indicators/extensions.html",
-        "延期填报",
+        _("延期填报"),
         form=form,
         extensions=DataSetExtension.objects.select_related("data_set", "unit", "granted_by")[:100],
         today=timezone.localdate(),

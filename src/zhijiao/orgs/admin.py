@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.admin_base import ScopedModelAdmin
 
@@ -34,10 +35,10 @@ class UnitGroupAdmin(ScopedModelAdmin):
 
 class UserForm(forms.ModelForm):
     new_password = forms.CharField(
-        label="设置新密码",
+        label=_("设置新密码"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="至少 8 位；留空则不修改。",
+        help_text=_("至少 8 位；留空则不修改。"),
     )
 
     class Meta:

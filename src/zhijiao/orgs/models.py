@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.codes import validate_credit_code
 from zhijiao.core.scope import ScopedQuerySet
@@ -13,12 +14,12 @@ from .roles import ALL_UNITS_ROLES, ROLE_CAPABILITIES, Capability, Role
 
 
 class UnitKind(models.TextChoices):
-    PARTY = "party", "党委部门"
-    GOVERNMENT = "government", "政府部门"
-    SCHOOL = "school", "职业院校"
-    ENTERPRISE = "enterprise", "企业"
-    ASSOCIATION = "association", "社会团体"
-    OTHER = "other", "其他单位"
+    PARTY = "party", _("党委部门")
+    GOVERNMENT = "government", _("政府部门")
+    SCHOOL = "school", _("职业院校")
+    ENTERPRISE = "enterprise", _("企业")
+    ASSOCIATION = "association", _("社会团体")
+    OTHER = "other", _("其他单位")
 
 
 class UnitQuerySet(ScopedQuerySet["Unit"]):
@@ -29,34 +30,34 @@ class UnitQuerySet(ScopedQuerySet["Unit"]):
 class Unit(models.Model):
     """An organisation that holds responsibilities or reports data. No personal data."""
 
-    name = models.CharField("单位名称", max_length=200, unique=True)
-    short_name = models.CharField("简称", max_length=50, blank=True)
-    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("单位名称"), max_length=200, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="主管单位",
+        verbose_name=_("主管单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    aliases = models.JSONField("其他名称", default=list, blank=True)
+    aliases = models.JSONField(_("其他名称"), default=list, blank=True)
     credit_code = models.CharField(
-        "统一社会信用代码",
+        _("统一社会信用代码"),
         max_length=18,
         blank=True,
         default="",
-        help_text="GB 32100，18 位；企业必填，用于识别同一企业。",
+        help_text=_("GB 32100，18 位；企业必填，用于识别同一企业。"),
         validators=[validate_credit_code],
     )
-    is_active = models.BooleanField("启用", default=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
         constraints = [
             # One organisation, one unit: the same 统一社会信用代码 cannot be registered twice.
@@ -74,21 +75,21 @@ class Unit(models.Model):
 class UnitGroup(models.Model):
     """A named set of units printed as one responsible party, e.g. 各职业院校."""
 
-    name = models.CharField("名称", max_length=100, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
     member_kind = models.CharField(
-        "自动包含的单位类型",
+        _("自动包含的单位类型"),
         max_length=20,
         choices=UnitKind.choices,
         blank=True,
-        help_text="设定后，该类型的全部启用单位都属于本组。",
+        help_text=_("设定后，该类型的全部启用单位都属于本组。"),
     )
     members = models.ManyToManyField(
-        Unit, verbose_name="成员单位", blank=True, related_name="groups"
+        Unit, verbose_name=_("成员单位"), blank=True, related_name="groups"
     )
 
     class Meta:
-        verbose_name = "单位组"
-        verbose_name_plural = "单位组"
+        verbose_name = _("单位组")
+        verbose_name_plural = _("单位组")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -106,24 +107,24 @@ class UnitGroup(models.Model):
 class User(AbstractUser):
     """A person's account. Holds personal data: name, e-mail."""
 
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
         Unit,
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
     )
 
-    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = UserManager()  # type: ignore[misc]
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         ordering = ["username"]
         constraints = [
             # Administrators of the platform belong to no business unit's scope.
@@ -159,18 +160,18 @@ class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored."""
 
     user = models.ForeignKey(
-        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField("用途", max_length=100, blank=True)
-    prefix = models.CharField("前缀", max_length=12, db_index=True)
-    digest = models.CharField("摘要", max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    name = models.CharField(_("用途"), max_length=100, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=12, db_index=True)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 令牌"
-        verbose_name_plural = "API 令牌"
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

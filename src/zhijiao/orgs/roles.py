@@ -9,20 +9,22 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.errors import ServiceError
 
 
 class Role(models.TextChoices):
-    PLAN_OFFICE = "plan_office", "工作专班"
-    UNIT_LIAISON = "unit_liaison", "责任单位联络员"
-    SCHOOL_CLERK = "school_clerk", "学校填报员"
-    ENTERPRISE = "enterprise", "企业用户"
-    EXPERT = "expert", "评审专家"
-    LEARNER = "learner", "学习者"
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDIT_ADMIN = "audit_admin", "审计管理员"
+    PLAN_OFFICE = "plan_office", _("工作专班")
+    UNIT_LIAISON = "unit_liaison", _("责任单位联络员")
+    SCHOOL_CLERK = "school_clerk", _("学校填报员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    EXPERT = "expert", _("评审专家")
+    LEARNER = "learner", _("学习者")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 class Capability(StrEnum):
@@ -148,9 +150,11 @@ class AccessErrorCode(StrEnum):
     NOT_ALLOWED = "not_allowed"
 
 
-def require_capability(
-    user: Any, capability: Capability, message: str = "您没有执行此操作的权限"
-) -> None:
+def require_capability(user: Any, capability: Capability, message: str = "") -> None:
     """For services and the API: refuses (403) a user whose role lacks the capability."""
     if not user.can(capability):
-        raise ServiceError(AccessErrorCode.NOT_ALLOWED, message, status_code=403)
+        raise ServiceError(
+            AccessErrorCode.NOT_ALLOWED,
+            message or gettext("您没有执行此操作的权限"),
+            status_code=403,
+        )

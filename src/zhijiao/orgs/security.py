@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.models import AuditAction
@@ -60,15 +61,20 @@ class SessionSecurityMiddleware:
         absolute = settings.ZHIJIAO_SESSION_ABSOLUTE_HOURS * 3600
         if now - seen_at > idle or now - login_at > absolute:
             reason = (
-                "长时间未操作"
+                _("长时间未操作")
                 if now - seen_at > idle
-                else f"登录已超过 {settings.ZHIJIAO_SESSION_ABSOLUTE_HOURS} 小时"
+                else _("登录已超过 {hours} 小时").format(
+                    hours=settings.ZHIJIAO_SESSION_ABSOLUTE_HOURS
+                )
             )
             audit.record(
                 AuditAction.SESSION_END, obj=user, actor=user, message=f"会话结束：{reason}"
             )
             logout(request)
-            messages.warning(request, f"{reason}，为保护账号安全已自动退出，请重新登录。")
+            messages.warning(
+                request,
+                _("{reason}，为保护账号安全已自动退出，请重新登录。").format(reason=reason),
+            )
             if request.path.startswith("/api/"):
                 return self.get_response(request)
             return redirect(f"{reverse('admin:login')}?next={request.path}")
@@ -84,7 +90,9 @@ class SessionSecurityMiddleware:
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 messages.warning(
                     request,
-                    f"密码已超过 {settings.ZHIJIAO_PASSWORD_MAX_AGE_DAYS} 天未修改，请先修改密码。",
+                    _("密码已超过 {days} 天未修改，请先修改密码。").format(
+                        days=settings.ZHIJIAO_PASSWORD_MAX_AGE_DAYS
+                    ),
                 )
                 return redirect(reverse("admin:password_change"))
         return self.get_response(request)
@@ -98,7 +106,7 @@ def lockout_response(
     return render(
         request,
         "orgs/locked_out.html",
-        {"minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT, "title": "账号已锁定"},
+        {"minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT, "title": _("账号已锁定")},
         status=429,
     )
 
@@ -159,7 +167,7 @@ class TwoFactorMiddleware:
             return JsonResponse(
                 {
                     "code": "second_factor_required",
-                    "message": "请先在网页上完成两步验证后再使用接口",
+                    "message": _("请先在网页上完成两步验证后再使用接口"),
                 },
                 status=403,
                 json_dumps_params={"ensure_ascii": False},

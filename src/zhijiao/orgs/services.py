@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.codes import clean_credit_code
@@ -38,7 +39,9 @@ def enterprise_register(*, name: str, credit_code: str, short_name: str = "") ->
         if existing.name != name and name not in existing.aliases:
             raise ServiceError(
                 EnterpriseErrorCode.CODE_TAKEN,
-                f"统一社会信用代码 {code} 已登记为“{existing.name}”，不能再登记为“{name}”",
+                _("统一社会信用代码 {code} 已登记为“{existing}”，不能再登记为“{name}”").format(
+                    code=code, existing=existing.name, name=name
+                ),
             )
         return existing, False
     same_name = Unit.objects.filter(name=name).first()
@@ -46,7 +49,9 @@ def enterprise_register(*, name: str, credit_code: str, short_name: str = "") ->
         if same_name.credit_code:
             raise ServiceError(
                 EnterpriseErrorCode.NAME_TAKEN,
-                f"“{name}”已登记，统一社会信用代码为 {same_name.credit_code}，与 {code} 不一致",
+                _("“{name}”已登记，统一社会信用代码为 {registered}，与 {code} 不一致").format(
+                    name=name, registered=same_name.credit_code, code=code
+                ),
             )
         # A unit created before its code was known (for example by the plan loader): complete it.
         audit.save_changes(same_name, {"credit_code": code}, message="补登统一社会信用代码")

@@ -1,5 +1,7 @@
 """Who may use the people pages (merged into the matrix of ``zhijiao.core.access``)."""
 
+from django.utils.translation import gettext_lazy
+
 from zhijiao.core.access import APPROVERS, OFFICE, REPORTERS, Access, MenuItem
 from zhijiao.orgs.roles import Capability
 
@@ -131,17 +133,31 @@ API: dict[tuple[str, str], Access] = {
 }
 
 MENU = (
-    "人员与成果",
+    gettext_lazy("人员与成果"),
     [
-        MenuItem("教师库", "badge", "people-teachers", Capability.PEOPLE_VIEW),
-        MenuItem("导入教师", "upload_file", "people-teachers-import", Capability.PEOPLE_MANAGE),
-        MenuItem("学生库", "school", "people-students", Capability.PEOPLE_VIEW),
-        MenuItem("“技能雏鹰”评选", "military_tech", "people-eaglets", Capability.PEOPLE_VIEW),
-        MenuItem("赛事与获奖", "emoji_events", "people-awards", Capability.PEOPLE_VIEW),
-        MenuItem("社会培训", "groups", "people-training", Capability.PEOPLE_VIEW),
-        MenuItem("专业建设", "category", "people-majors", Capability.PEOPLE_VIEW),
-        MenuItem("中高职贯通", "alt_route", "people-through", Capability.PEOPLE_VIEW),
-        MenuItem("教学创新团队", "diversity_3", "people-teams", Capability.PEOPLE_VIEW),
-        MenuItem("双师型基地", "apartment", "people-bases", Capability.PEOPLE_VIEW),
+        MenuItem(gettext_lazy("教师库"), "badge", "people-teachers", Capability.PEOPLE_VIEW),
+        MenuItem(
+            gettext_lazy("导入教师"),
+            "upload_file",
+            "people-teachers-import",
+            Capability.PEOPLE_MANAGE,
+        ),
+        MenuItem(gettext_lazy("学生库"), "school", "people-students", Capability.PEOPLE_VIEW),
+        MenuItem(
+            gettext_lazy("“技能雏鹰”评选"),
+            "military_tech",
+            "people-eaglets",
+            Capability.PEOPLE_VIEW,
+        ),
+        MenuItem(
+            gettext_lazy("赛事与获奖"), "emoji_events", "people-awards", Capability.PEOPLE_VIEW
+        ),
+        MenuItem(gettext_lazy("社会培训"), "groups", "people-training", Capability.PEOPLE_VIEW),
+        MenuItem(gettext_lazy("专业建设"), "category", "people-majors", Capability.PEOPLE_VIEW),
+        MenuItem(gettext_lazy("中高职贯通"), "alt_route", "people-through", Capability.PEOPLE_VIEW),
+        MenuItem(
+            gettext_lazy("教学创新团队"), "diversity_3", "people-teams", Capability.PEOPLE_VIEW
+        ),
+        MenuItem(gettext_lazy("双师型基地"), "apartment", "people-bases", Capability.PEOPLE_VIEW),
     ],
 )

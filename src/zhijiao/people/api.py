@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.decorators import decorate_view
 
@@ -71,7 +72,7 @@ def capability_first(capability: Capability) -> Callable[[Any], Any]:
             user: Any = request.user
             if user.is_authenticated and not user.can(capability):
                 error = ServiceError(
-                    AccessErrorCode.NOT_ALLOWED, "您没有执行此操作的权限", status_code=403
+                    AccessErrorCode.NOT_ALLOWED, _("您没有执行此操作的权限"), status_code=403
                 )
                 response: HttpResponse = run.__self__.api.on_exception(request, error)
                 return response
@@ -102,19 +103,19 @@ def _school(user: Any, school_id: int | None) -> Unit:
         only = list(schools[:2])
         if len(only) == 1:
             return only[0]
-        raise ServiceError(PeopleErrorCode.INVALID_INPUT, "请提供 school_id（学校编号）")
+        raise ServiceError(PeopleErrorCode.INVALID_INPUT, _("请提供 school_id（学校编号）"))
     school = schools.filter(pk=school_id).first()
     if school is None:
-        raise Http404("未找到该学校")
+        raise Http404(_("未找到该学校"))
     return school
 
 
 def _visible(queryset: Any, user: Any, pk: int | None, what: str) -> Any:
     if pk is None:
-        raise ServiceError(PeopleErrorCode.INVALID_INPUT, f"请提供{what}编号")
+        raise ServiceError(PeopleErrorCode.INVALID_INPUT, _("请提供{what}编号").format(what=what))
     obj = queryset.visible_to(user).filter(pk=pk).first()
     if obj is None:
-        raise Http404(f"未找到该{what}")
+        raise Http404(_("未找到该{what}").format(what=what))
     return obj
 
 
@@ -343,7 +344,7 @@ class NominationOut(Schema):
             opinions=[
                 OpinionOut(
                     stage=stage,
-                    bureau=EagletStage(stage).label,
+                    bureau=str(EagletStage(stage).label),
                     agreed=o.agreed if o else None,
                     comment=o.comment if o else "",
                 )
@@ -427,11 +428,11 @@ def nominate(request: HttpRequest, payload: NominationIn) -> Status[NominationOu
     user = _user(request, Capability.PEOPLE_MANAGE)
     round_ = _round(payload.year)
     if round_ is None:
-        raise Http404("未找到该年度的评选")
+        raise Http404(_("未找到该年度的评选"))
     nomination = eaglet_services.eaglet_nominate(
         user=user,
         round_=round_,
-        student=_visible(Student.objects, user, payload.student_id, "学生"),
+        student=_visible(Student.objects, user, payload.student_id, _("学生")),
         reasons=payload.reasons,
         achievements=payload.achievements,
     )
@@ -447,7 +448,7 @@ def nominate(request: HttpRequest, payload: NominationIn) -> Status[NominationOu
 @decorate_view(capability_first(Capability.PEOPLE_DECIDE))
 def review(request: HttpRequest, payload: ReviewIn) -> NominationOut:
     user = _user(request, Capability.PEOPLE_DECIDE)
-    nomination = _visible(EagletNomination.objects, user, payload.nomination_id, "推荐")
+    nomination = _visible(EagletNomination.objects, user, payload.nomination_id, _("推荐"))
     eaglet_services.eaglet_review(
         user=user, nomination=nomination, agreed=payload.agreed, comment=payload.comment
     )
@@ -604,12 +605,12 @@ def award_create(request: HttpRequest, payload: AwardIn) -> Status[AwardOut]:
     user = _user(request, Capability.PEOPLE_MANAGE)
     competition = Competition.objects.filter(pk=payload.competition_id).first()
     if payload.awardee_kind not in AwardeeKind.values:
-        raise ServiceError(PeopleErrorCode.INVALID_INPUT, "awardee_kind 应为 student 或 teacher")
+        raise ServiceError(PeopleErrorCode.INVALID_INPUT, _("awardee_kind 应为 student 或 teacher"))
     student = teacher = None
     if payload.awardee_kind == AwardeeKind.STUDENT:
-        student = _visible(Student.objects, user, payload.awardee_id, "学生")
+        student = _visible(Student.objects, user, payload.awardee_id, _("学生"))
     else:
-        teacher = _visible(Teacher.objects, user, payload.awardee_id, "教师")
+        teacher = _visible(Teacher.objects, user, payload.awardee_id, _("教师"))
     award = award_services.award_create(
         user=user,
         data=award_services.AwardData(
@@ -826,7 +827,9 @@ def major_create(request: HttpRequest, payload: MajorIn) -> Status[MajorOut]:
 def recognition_create(request: HttpRequest, payload: RecognitionIn) -> Status[MajorOut]:
     user = _user(request, Capability.PEOPLE_MANAGE)
     values = payload.dict()
-    major = _visible(Major.objects.select_related("school"), user, values.pop("major_id"), "专业")
+    major = _visible(
+        Major.objects.select_related("school"), user, values.pop("major_id"), _("专业")
+    )
     registry_services.recognition_add(
         user=user, major=major, data=registry_services.RecognitionData(**values)
     )
@@ -904,7 +907,7 @@ def through_list(
 @decorate_view(capability_first(Capability.PEOPLE_MANAGE))
 def through_create(request: HttpRequest, payload: ThroughIn) -> Status[ThroughOut]:
     user = _user(request, Capability.PEOPLE_MANAGE)
-    major = _visible(Major.objects, user, payload.major_id, "专业")
+    major = _visible(Major.objects, user, payload.major_id, _("专业"))
     programme = registry_services.through_create(
         user=user,
         data=registry_services.ThroughData(
@@ -930,7 +933,7 @@ def through_year(request: HttpRequest, payload: ThroughYearIn) -> ThroughOut:
         ThroughProgramme.objects.select_related("school", "major"),
         user,
         payload.programme_id,
-        "贯通项目",
+        _("贯通项目"),
     )
     registry_services.through_year_record(
         user=user,
@@ -1017,7 +1020,7 @@ def team_create(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
         )
     }
     if payload.lead_id not in teachers or any(m not in teachers for m in payload.member_ids):
-        raise Http404("未找到该教师")
+        raise Http404(_("未找到该教师"))
     team = registry_services.team_create(
         user=user,
         school=school,
@@ -1101,7 +1104,7 @@ def base_create(request: HttpRequest, payload: BaseIn) -> Status[BaseOut]:
     if payload.enterprise_id is not None:
         enterprise = Unit.objects.filter(pk=payload.enterprise_id, kind=UnitKind.ENTERPRISE).first()
         if enterprise is None:
-            raise Http404("未找到该企业")
+            raise Http404(_("未找到该企业"))
     base = registry_services.base_create(
         user=user,
         data=registry_services.BaseData(

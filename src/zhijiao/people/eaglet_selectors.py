@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from zhijiao.core.scope import get_visible_or_404
 
@@ -29,7 +30,7 @@ def rounds_all() -> QuerySet[EagletRound]:
 def round_get(pk: int) -> EagletRound:
     round_ = rounds_all().filter(pk=pk).first()
     if round_ is None:
-        raise Http404("未找到该评选")
+        raise Http404(_("未找到该评选"))
     return round_
 
 
@@ -101,7 +102,7 @@ def objection_get(user: Any, pk: int) -> EagletObjection:
         .first()
     )
     if objection is None:
-        raise Http404("未找到该异议")
+        raise Http404(_("未找到该异议"))
     return objection
 
 

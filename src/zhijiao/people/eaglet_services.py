@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -82,9 +83,12 @@ def _today(today: dt.date | None) -> dt.date:
 def _text(value: str, label: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     text = value.strip()
     if required and not text:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"请填写{label}")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}不能超过 {limit} 个字")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("{label}不能超过 {limit} 个字").format(label=label, limit=limit),
+        )
     return text
 
 
@@ -120,11 +124,17 @@ class RoundData:
 
 def _check_round(data: RoundData, *, today: dt.date) -> None:
     if not 2000 <= data.year <= today.year + 1:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"年度应在 2000 至 {today.year + 1} 年之间")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("年度应在 2000 至 {last} 年之间").format(last=today.year + 1),
+        )
     if not 1 <= data.places <= MAX_PLACES:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"表彰名额应为 1 至 {MAX_PLACES} 之间的整数")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("表彰名额应为 1 至 {maximum} 之间的整数").format(maximum=MAX_PLACES),
+        )
     if data.nomination_closes < data.nomination_opens:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "推荐截止日期不能早于开始日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("推荐截止日期不能早于开始日期"))
 
 
 @transaction.atomic
@@ -133,18 +143,20 @@ def eaglet_round_create(
 ) -> EagletRound:
     """Opens the preparation of a year's selection; the three reviewing bureaus are the units
     named 教育局, 科技局 and 人社局 (or known by such another name). One round a year."""
-    _require_office(user, "只有工作专班可以组织“技能雏鹰”评选")
+    _require_office(user, _("只有工作专班可以组织“技能雏鹰”评选"))
     _check_round(data, today=_today(today))
     bureaus = bureaus_find()
-    missing = [EagletStage(s).label for s in EagletStage.values if s not in bureaus]
+    missing = [str(EagletStage(s).label) for s in EagletStage.values if s not in bureaus]
     if missing:
         raise _error(
             EagletErrorCode.BUREAU_MISSING,
-            f"未找到联审单位：{'、'.join(missing)}。请在“单位”中登记，或为已有单位添加其他名称",
+            _("未找到联审单位：{items}。请在“单位”中登记，或为已有单位添加其他名称").format(
+                items="、".join(missing)
+            ),
         )
     round_ = EagletRound(
         year=data.year,
-        title=f"{data.year}年度江阴市职业学校学生“技能雏鹰”评选",
+        title=_("{year}年度江阴市职业学校学生“技能雏鹰”评选").format(year=data.year),
         places=data.places,
         nomination_opens=data.nomination_opens,
         nomination_closes=data.nomination_closes,
@@ -157,7 +169,8 @@ def eaglet_round_create(
             round_.save()
     except IntegrityError as exc:
         raise _error(
-            EagletErrorCode.DUPLICATE_ROUND, f"{data.year} 年度的“技能雏鹰”评选已经创建"
+            EagletErrorCode.DUPLICATE_ROUND,
+            _("{year} 年度的“技能雏鹰”评选已经创建").format(year=data.year),
         ) from exc
     audit.record(
         AuditAction.CREATE,
@@ -179,17 +192,19 @@ def eaglet_round_update(
     *, user: User, round_: EagletRound, data: RoundData, today: dt.date | None = None
 ) -> list[str]:
     """Changes the places or the nomination window; the places never drop below those taken."""
-    _require_office(user, "只有工作专班可以修改评选设置")
+    _require_office(user, _("只有工作专班可以修改评选设置"))
     locked = _locked_round(round_)
     if locked.status == EagletRoundStatus.PUBLISHED:
-        raise _error(EagletErrorCode.WRONG_STATE, "名单已公布，评选设置不能再修改")
+        raise _error(EagletErrorCode.WRONG_STATE, _("名单已公布，评选设置不能再修改"))
     if data.year != locked.year:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "评选年度不能修改")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("评选年度不能修改"))
     _check_round(data, today=_today(today))
     if data.places < locked.selected:
         raise _error(
             EagletErrorCode.PLACES_FULL,
-            f"已确定拟表彰 {locked.selected} 人，表彰名额不能少于该人数",
+            _("已确定拟表彰 {selected} 人，表彰名额不能少于该人数").format(
+                selected=locked.selected
+            ),
         )
     values = {
         "places": data.places,
@@ -201,20 +216,25 @@ def eaglet_round_update(
         with transaction.atomic():
             return audit.save_changes(locked, values, message="修改“技能雏鹰”评选设置")
     except IntegrityError as exc:
-        raise _error(EagletErrorCode.PLACES_FULL, "表彰名额不能少于已确定的人数") from exc
+        raise _error(EagletErrorCode.PLACES_FULL, _("表彰名额不能少于已确定的人数")) from exc
 
 
 @transaction.atomic
 def eaglet_quota_set(*, user: User, round_: EagletRound, school: Unit, places: int) -> EagletQuota:
     """Sets how many students a school may nominate; never below what it has nominated."""
-    _require_office(user, "只有工作专班可以分配推荐名额")
+    _require_office(user, _("只有工作专班可以分配推荐名额"))
     locked = _locked_round(round_)
     if locked.status not in (EagletRoundStatus.PREPARING, EagletRoundStatus.NOMINATING):
-        raise _error(EagletErrorCode.WRONG_STATE, "推荐已截止，名额不能再调整")
+        raise _error(EagletErrorCode.WRONG_STATE, _("推荐已截止，名额不能再调整"))
     if school.kind != "school":
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"“{school}”不是职业院校")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT, _("“{school}”不是职业院校").format(school=school)
+        )
     if not 0 <= places <= locked.places:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"推荐名额应为 0 至 {locked.places} 之间的整数")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("推荐名额应为 0 至 {places} 之间的整数").format(places=locked.places),
+        )
     quota, created = EagletQuota.objects.get_or_create(
         round=locked, school=school, defaults={"places": places}
     )
@@ -234,7 +254,9 @@ def eaglet_quota_set(*, user: User, round_: EagletRound, school: Unit, places: i
         quota.refresh_from_db()
         raise _error(
             EagletErrorCode.QUOTA_FULL,
-            f"{school}已推荐 {quota.nominated} 人，名额不能少于已推荐人数",
+            _("{school}已推荐 {nominated} 人，名额不能少于已推荐人数").format(
+                school=school, nominated=quota.nominated
+            ),
         )
     quota.refresh_from_db()
     if before != places:
@@ -270,52 +292,55 @@ def eaglet_round_advance(
     Opening nominations needs quotas; the notice needs at least one student picked and its
     dates; publishing needs the notice period over and every objection resolved, and turns the
     picked (拟表彰) into the honoured (已表彰)."""
-    _require_office(user, "只有工作专班可以推进评选阶段")
+    _require_office(user, _("只有工作专班可以推进评选阶段"))
     today = _today(today)
     locked = _locked_round(round_)
     current = EagletRoundStatus(locked.status)
     if current not in NEXT_STATUS:
-        raise _error(EagletErrorCode.WRONG_STATE, "名单已公布，评选已结束")
+        raise _error(EagletErrorCode.WRONG_STATE, _("名单已公布，评选已结束"))
     target = NEXT_STATUS[current]
     fields = ["status"]
     link = reverse("admin:people-eaglet-round", args=[locked.pk])
     if target == EagletRoundStatus.NOMINATING:
         if not locked.quotas.filter(places__gt=0).exists():
-            raise _error(EagletErrorCode.NO_QUOTA, "请先为各学校分配推荐名额")
+            raise _error(EagletErrorCode.NO_QUOTA, _("请先为各学校分配推荐名额"))
         notify(
             _clerks(list(locked.quotas.filter(places__gt=0).values_list("school_id", flat=True))),
-            title=f"{locked.title}开始推荐",
-            body=f"推荐时间：{locked.nomination_opens} 至 {locked.nomination_closes}。",
+            title=_("{title}开始推荐").format(title=locked.title),
+            body=_("推荐时间：{opens} 至 {closes}。").format(
+                opens=locked.nomination_opens, closes=locked.nomination_closes
+            ),
             link=link,
         )
     elif target == EagletRoundStatus.REVIEWING:
         notify(
             _liaisons([locked.education_unit, locked.science_unit, locked.labour_unit]),
-            title=f"{locked.title}：请开展联审",
-            body="学校推荐已截止，请对推荐名单逐一提出审核意见。",
+            title=_("{title}：请开展联审").format(title=locked.title),
+            body=_("学校推荐已截止，请对推荐名单逐一提出审核意见。"),
             link=link,
         )
     elif target == EagletRoundStatus.NOTICE:
         if locked.selected == 0:
-            raise _error(EagletErrorCode.WRONG_STATE, "还没有确定拟表彰学生，不能开始公示")
+            raise _error(EagletErrorCode.WRONG_STATE, _("还没有确定拟表彰学生，不能开始公示"))
         if notice_starts is None or notice_ends is None:
-            raise _error(PeopleErrorCode.INVALID_INPUT, "请填写公示开始和结束日期")
+            raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写公示开始和结束日期"))
         if notice_ends < notice_starts:
-            raise _error(PeopleErrorCode.INVALID_INPUT, "公示结束日期不能早于开始日期")
+            raise _error(PeopleErrorCode.INVALID_INPUT, _("公示结束日期不能早于开始日期"))
         if notice_starts < today:
-            raise _error(PeopleErrorCode.INVALID_INPUT, "公示开始日期不能早于今天")
+            raise _error(PeopleErrorCode.INVALID_INPUT, _("公示开始日期不能早于今天"))
         locked.notice_starts, locked.notice_ends = notice_starts, notice_ends
         fields += ["notice_starts", "notice_ends"]
     elif target == EagletRoundStatus.PUBLISHED:
         assert locked.notice_ends is not None
         if today <= locked.notice_ends:
             raise _error(
-                EagletErrorCode.WRONG_STATE, f"公示期至 {locked.notice_ends} 结束，届满后才能公布"
+                EagletErrorCode.WRONG_STATE,
+                _("公示期至 {ends} 结束，届满后才能公布").format(ends=locked.notice_ends),
             )
         if EagletObjection.objects.filter(
             nomination__round=locked, outcome=ObjectionOutcome.PENDING
         ).exists():
-            raise _error(EagletErrorCode.OPEN_OBJECTIONS, "还有公示异议尚未核查，请先处理")
+            raise _error(EagletErrorCode.OPEN_OBJECTIONS, _("还有公示异议尚未核查，请先处理"))
         now = timezone.now()
         EagletNomination.objects.filter(round=locked, status=NominationStatus.PROPOSED).update(
             status=NominationStatus.HONOURED, decided_at=now
@@ -329,8 +354,8 @@ def eaglet_round_advance(
         )
         notify(
             _clerks(schools),
-            title=f"{locked.title}名单已公布",
-            body=f"共表彰 {locked.selected} 名学生。",
+            title=_("{title}名单已公布").format(title=locked.title),
+            body=_("共表彰 {selected} 名学生。").format(selected=locked.selected),
             link=link,
         )
     locked.status = target
@@ -356,8 +381,13 @@ def _take_quota_place(round_: EagletRound, school: Unit) -> None:
         return
     quota = EagletQuota.objects.filter(round=round_, school=school).first()
     if quota is None or quota.places == 0:
-        raise _error(EagletErrorCode.NO_QUOTA, f"{school}在本次评选中没有推荐名额")
-    raise _error(EagletErrorCode.QUOTA_FULL, f"{school}的推荐名额（{quota.places} 名）已用完")
+        raise _error(
+            EagletErrorCode.NO_QUOTA, _("{school}在本次评选中没有推荐名额").format(school=school)
+        )
+    raise _error(
+        EagletErrorCode.QUOTA_FULL,
+        _("{school}的推荐名额（{places} 名）已用完").format(school=school, places=quota.places),
+    )
 
 
 @transaction.atomic
@@ -371,24 +401,26 @@ def eaglet_nominate(
     today: dt.date | None = None,
 ) -> EagletNomination:
     """A school nominates one of its students, within its quota and the nomination window."""
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能推荐学生")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能推荐学生"))
     found = Student.objects.visible_to(user).select_related("school").filter(pk=student.pk).first()
     if found is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该学生", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该学生"), 404)
     student = found
-    reasons = _text(reasons, "推荐理由")
-    achievements = _text(achievements, "主要事迹", required=False)
+    reasons = _text(reasons, _("推荐理由"))
+    achievements = _text(achievements, _("主要事迹"), required=False)
     today = _today(today)
     locked = EagletRound.objects.select_for_update().get(pk=round_.pk)
     if locked.status != EagletRoundStatus.NOMINATING:
         raise _error(
             EagletErrorCode.WRONG_STATE,
-            f"本次评选处于“{locked.get_status_display()}”阶段，不能推荐",
+            _("本次评选处于“{status}”阶段，不能推荐").format(status=locked.get_status_display()),
         )
     if not locked.nomination_opens <= today <= locked.nomination_closes:
         raise _error(
             EagletErrorCode.OUT_OF_WINDOW,
-            f"推荐时间为 {locked.nomination_opens} 至 {locked.nomination_closes}",
+            _("推荐时间为 {opens} 至 {closes}").format(
+                opens=locked.nomination_opens, closes=locked.nomination_closes
+            ),
         )
     nomination = EagletNomination(
         round=locked,
@@ -404,7 +436,9 @@ def eaglet_nominate(
     except IntegrityError as exc:
         raise _error(
             EagletErrorCode.ALREADY_NOMINATED,
-            f"{student.name}已被推荐参加{locked.year}年度评选，不能重复推荐",
+            _("{student}已被推荐参加{year}年度评选，不能重复推荐").format(
+                student=student.name, year=locked.year
+            ),
         ) from exc
     _take_quota_place(locked, student.school)
     audit.record(
@@ -439,7 +473,7 @@ def _locked_nomination(
         .first()
     )
     if locked is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该推荐", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该推荐"), 404)
     return locked
 
 
@@ -451,17 +485,17 @@ def _set_status(
         status=to, decided_at=timezone.now()
     )
     if not changed:
-        raise _error(EagletErrorCode.WRONG_STATE, "该推荐的状态已变化，请刷新后重试")
+        raise _error(EagletErrorCode.WRONG_STATE, _("该推荐的状态已变化，请刷新后重试"))
     nomination.status = to
 
 
 @transaction.atomic
 def eaglet_withdraw(*, user: User, nomination: EagletNomination, reason: str = "") -> None:
     """The school takes a nomination back before the list is settled; its quota place is free."""
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能撤回推荐")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能撤回推荐"))
     locked = _locked_nomination(user, nomination, lock_round=True)
     if locked.round.status not in REVIEWABLE_ROUND:
-        raise _error(EagletErrorCode.WRONG_STATE, "拟表彰名单已确定，不能撤回推荐")
+        raise _error(EagletErrorCode.WRONG_STATE, _("拟表彰名单已确定，不能撤回推荐"))
     before = locked.status
     _set_status(locked, NominationStatus.WITHDRAWN, expected=WITHDRAWABLE)
     EagletQuota.objects.filter(round_id=locked.round_id, school_id=locked.school_id).update(
@@ -485,18 +519,19 @@ def _review_one(
     if stage is None:
         raise _error(
             EagletErrorCode.NOT_A_REVIEWER,
-            "只有教育局、科技局、人社局可以对“技能雏鹰”推荐提出联审意见",
+            _("只有教育局、科技局、人社局可以对“技能雏鹰”推荐提出联审意见"),
             403,
         )
     if round_.status not in REVIEWABLE_ROUND:
-        raise _error(EagletErrorCode.WRONG_STATE, "联审已结束")
+        raise _error(EagletErrorCode.WRONG_STATE, _("联审已结束"))
     if locked.status != NominationStatus.NOMINATED:
         raise _error(
-            EagletErrorCode.WRONG_STATE, f"该推荐已是“{locked.get_status_display()}”，无需再审"
+            EagletErrorCode.WRONG_STATE,
+            _("该推荐已是“{status}”，无需再审").format(status=locked.get_status_display()),
         )
     comment = comment.strip()
     if not agreed and not comment:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "不同意时请填写理由")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("不同意时请填写理由"))
     review = EagletReview(
         nomination=locked, stage=stage, agreed=agreed, comment=comment[:300], reviewer=user
     )
@@ -506,7 +541,9 @@ def _review_one(
     except IntegrityError as exc:
         raise _error(
             EagletErrorCode.ALREADY_REVIEWED,
-            f"{EagletStage(stage).label}已对{locked.student.name}的推荐提出过意见",
+            _("{label}已对{student}的推荐提出过意见").format(
+                label=EagletStage(stage).label, student=locked.student.name
+            ),
         ) from exc
     if not agreed:
         _set_status(locked, NominationStatus.REJECTED, expected=(NominationStatus.NOMINATED,))
@@ -528,7 +565,7 @@ def eaglet_review(
 ) -> EagletReview:
     """One bureau's opinion on a nomination (the reviewer's unit says which bureau). A 不同意
     ends the nomination; once all three bureaus agree it is endorsed (联审通过)."""
-    require_capability(user, Capability.PEOPLE_DECIDE, "您的角色不能审核推荐")
+    require_capability(user, Capability.PEOPLE_DECIDE, _("您的角色不能审核推荐"))
     return _review_one(user, nomination, agreed=agreed, comment=comment)
 
 
@@ -537,9 +574,9 @@ def eaglet_review_many(
     *, user: User, nominations: list[EagletNomination], agreed: bool, comment: str = ""
 ) -> int:
     """The same opinion on several nominations at once: all are recorded, or none."""
-    require_capability(user, Capability.PEOPLE_DECIDE, "您的角色不能审核推荐")
+    require_capability(user, Capability.PEOPLE_DECIDE, _("您的角色不能审核推荐"))
     if not nominations:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请勾选要审核的推荐")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请勾选要审核的推荐"))
     for nomination in nominations:
         _review_one(user, nomination, agreed=agreed, comment=comment)
     return len(nominations)
@@ -549,16 +586,16 @@ def eaglet_review_many(
 def eaglet_propose(*, user: User, nomination: EagletNomination) -> EagletNomination:
     """The office picks an endorsed nomination for honouring (拟表彰); it takes one of the
     round's places, or is refused when they are all taken — decided by the database."""
-    _require_office(user, "只有工作专班可以确定拟表彰名单")
+    _require_office(user, _("只有工作专班可以确定拟表彰名单"))
     return _propose_one(user, nomination)
 
 
 @transaction.atomic
 def eaglet_propose_many(*, user: User, nominations: list[EagletNomination]) -> int:
     """Picks several endorsed nominations at once: all of them, or none."""
-    _require_office(user, "只有工作专班可以确定拟表彰名单")
+    _require_office(user, _("只有工作专班可以确定拟表彰名单"))
     if not nominations:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请勾选要确定为拟表彰的推荐")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请勾选要确定为拟表彰的推荐"))
     for nomination in nominations:
         _propose_one(user, nomination)
     return len(nominations)
@@ -567,7 +604,7 @@ def eaglet_propose_many(*, user: User, nominations: list[EagletNomination]) -> i
 def _propose_one(user: User, nomination: EagletNomination) -> EagletNomination:
     locked = _locked_nomination(user, nomination, lock_round=True)
     if locked.round.status != EagletRoundStatus.REVIEWING:
-        raise _error(EagletErrorCode.WRONG_STATE, "部门联审阶段才能确定拟表彰名单")
+        raise _error(EagletErrorCode.WRONG_STATE, _("部门联审阶段才能确定拟表彰名单"))
     try:
         with transaction.atomic():
             took = EagletRound.objects.filter(pk=locked.round_id, selected__lt=F("places")).update(
@@ -578,7 +615,9 @@ def _propose_one(user: User, nomination: EagletNomination) -> EagletNomination:
     if not took:
         raise _error(
             EagletErrorCode.PLACES_FULL,
-            f"{locked.round.year}年度表彰名额（{locked.round.places} 名）已满",
+            _("{year}年度表彰名额（{places} 名）已满").format(
+                year=locked.round.year, places=locked.round.places
+            ),
         )
     _set_status(locked, NominationStatus.PROPOSED, expected=(NominationStatus.ENDORSED,))
     audit.record(
@@ -598,10 +637,10 @@ def _free_place(nomination: EagletNomination) -> None:
 @transaction.atomic
 def eaglet_unpropose(*, user: User, nomination: EagletNomination) -> EagletNomination:
     """Takes a nomination off the 拟表彰 list before the notice; its place is free again."""
-    _require_office(user, "只有工作专班可以调整拟表彰名单")
+    _require_office(user, _("只有工作专班可以调整拟表彰名单"))
     locked = _locked_nomination(user, nomination, lock_round=True)
     if locked.round.status != EagletRoundStatus.REVIEWING:
-        raise _error(EagletErrorCode.WRONG_STATE, "公示开始后不能再调整拟表彰名单")
+        raise _error(EagletErrorCode.WRONG_STATE, _("公示开始后不能再调整拟表彰名单"))
     _set_status(locked, NominationStatus.ENDORSED, expected=(NominationStatus.PROPOSED,))
     _free_place(locked)
     audit.record(
@@ -627,23 +666,25 @@ def eaglet_objection_record(
     today: dt.date | None = None,
 ) -> EagletObjection:
     """Records an objection received during the notice against one of the picked students."""
-    _require_office(user, "只有工作专班可以登记公示异议")
+    _require_office(user, _("只有工作专班可以登记公示异议"))
     locked = _locked_nomination(user, nomination, lock_round=True)
     round_ = locked.round
     if round_.status != EagletRoundStatus.NOTICE:
-        raise _error(EagletErrorCode.WRONG_STATE, "只能在公示期间登记异议")
+        raise _error(EagletErrorCode.WRONG_STATE, _("只能在公示期间登记异议"))
     if locked.status != NominationStatus.PROPOSED:
-        raise _error(EagletErrorCode.WRONG_STATE, "只能对拟表彰学生登记异议")
+        raise _error(EagletErrorCode.WRONG_STATE, _("只能对拟表彰学生登记异议"))
     assert round_.notice_starts is not None and round_.notice_ends is not None
     if not round_.notice_starts <= received_on <= min(round_.notice_ends, _today(today)):
         raise _error(
             EagletErrorCode.OUT_OF_WINDOW,
-            f"收到日期应在公示期内（{round_.notice_starts} 至 {round_.notice_ends}），且不晚于今天",
+            _("收到日期应在公示期内（{starts} 至 {ends}），且不晚于今天").format(
+                starts=round_.notice_starts, ends=round_.notice_ends
+            ),
         )
     objection = EagletObjection.objects.create(
         nomination=locked,
         received_on=received_on,
-        content=_text(content, "异议内容"),
+        content=_text(content, _("异议内容")),
         recorded_by=user,
     )
     audit.record(
@@ -662,14 +703,14 @@ def eaglet_objection_resolve(
 ) -> EagletObjection:
     """Records the finding on an objection; if it is upheld the student is taken off the list
     and the place is freed."""
-    _require_office(user, "只有工作专班可以核查公示异议")
-    finding = _text(finding, "核查情况", limit=500)
+    _require_office(user, _("只有工作专班可以核查公示异议"))
+    finding = _text(finding, _("核查情况"), limit=500)
     nomination = _locked_nomination(user, objection.nomination, lock_round=True)
     locked = EagletObjection.objects.select_for_update().get(pk=objection.pk)
     if locked.outcome != ObjectionOutcome.PENDING:
-        raise _error(EagletErrorCode.WRONG_STATE, "该异议已核查")
+        raise _error(EagletErrorCode.WRONG_STATE, _("该异议已核查"))
     if nomination.round.status != EagletRoundStatus.NOTICE:
-        raise _error(EagletErrorCode.WRONG_STATE, "公示已结束")
+        raise _error(EagletErrorCode.WRONG_STATE, _("公示已结束"))
     locked.outcome = ObjectionOutcome.UPHELD if upheld else ObjectionOutcome.DISMISSED
     locked.finding = finding
     locked.resolved_by = user

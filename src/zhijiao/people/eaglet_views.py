@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.pages import AuthedRequest, render_page, require
@@ -57,7 +58,7 @@ def require_office(request: AuthedRequest) -> None:
     """Pages that decide the round itself: the plan office's alone."""
     require(request, Capability.PEOPLE_DECIDE)
     if not request.user.sees_all_units:
-        raise PermissionDenied("只有工作专班可以组织评选")
+        raise PermissionDenied(_("只有工作专班可以组织评选"))
 
 
 def _round_url(round_: EagletRound) -> str:
@@ -72,16 +73,16 @@ def eaglet_rounds(request: AuthedRequest) -> HttpResponse:
     is_office = request.user.can(Capability.PEOPLE_DECIDE) and request.user.sees_all_units
     return list_page(
         request,
-        title="“技能雏鹰”评选",
+        title=_("“技能雏鹰”评选"),
         queryset=eaglet_selectors.rounds_all().order_by("-year"),
         headers=[
-            "年度",
-            "名称",
-            "阶段",
-            ("表彰名额", True),
-            ("已确定", True),
-            "推荐时间",
-            "公示时间",
+            _("年度"),
+            _("名称"),
+            _("阶段"),
+            (_("表彰名额"), True),
+            (_("已确定"), True),
+            _("推荐时间"),
+            _("公示时间"),
         ],
         row=lambda r: [
             Cell(r.year),
@@ -89,15 +90,25 @@ def eaglet_rounds(request: AuthedRequest) -> HttpResponse:
             Cell(r.get_status_display()),
             Cell(r.places, num=True),
             Cell(r.selected, num=True),
-            Cell(f"{r.nomination_opens} 至 {r.nomination_closes}"),
-            Cell(f"{r.notice_starts} 至 {r.notice_ends}" if r.notice_starts else "—"),
+            Cell(
+                _("{opens} 至 {closes}").format(
+                    opens=r.nomination_opens, closes=r.nomination_closes
+                )
+            ),
+            Cell(
+                _("{starts} 至 {ends}").format(starts=r.notice_starts, ends=r.notice_ends)
+                if r.notice_starts
+                else "—"
+            ),
         ],
-        actions=[Link("创建评选", reverse("admin:people-eaglet-round-new"), primary=True)]
+        actions=[Link(_("创建评选"), reverse("admin:people-eaglet-round-new"), primary=True)]
         if is_office
         else [],
-        empty="还没有组织“技能雏鹰”评选。方案要求每年表彰 100 名职业学校学生“技能雏鹰”，"
-        "由工作专班创建年度评选并分配各校推荐名额。",
-        count_label="届",
+        empty=_(
+            "还没有组织“技能雏鹰”评选。方案要求每年表彰 100 名职业学校学生“技能雏鹰”，"
+            "由工作专班创建年度评选并分配各校推荐名额。"
+        ),
+        count_label=_("届"),
     )
 
 
@@ -107,8 +118,10 @@ def _round_form_page(request: AuthedRequest, form: RoundForm, title: str, cancel
         title=title,
         form=form,
         cancel=cancel,
-        intro="联审单位为教育局、科技局、人社局（按单位名称或其他名称自动确定）。"
-        "推荐时间内，各校在本校名额内推荐学生。",
+        intro=_(
+            "联审单位为教育局、科技局、人社局（按单位名称或其他名称自动确定）。"
+            "推荐时间内，各校在本校名额内推荐学生。"
+        ),
     )
 
 
@@ -132,11 +145,11 @@ def eaglet_round_new(request: AuthedRequest) -> HttpResponse:
             lambda: eaglet_services.eaglet_round_create(
                 user=request.user, data=eaglet_services.RoundData(**form.cleaned_data)
             ),
-            "已创建评选，请分配各校推荐名额",
+            _("已创建评选，请分配各校推荐名额"),
         )
         if ok:
             return redirect(_round_url(round_))
-    return _round_form_page(request, form, "创建“技能雏鹰”评选", reverse("admin:people-eaglets"))
+    return _round_form_page(request, form, _("创建“技能雏鹰”评选"), reverse("admin:people-eaglets"))
 
 
 def eaglet_round_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -160,11 +173,13 @@ def eaglet_round_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 round_=round_,
                 data=eaglet_services.RoundData(**form.cleaned_data),
             ),
-            "已保存",
+            _("已保存"),
         )
         if ok:
             return redirect(_round_url(round_))
-    return _round_form_page(request, form, f"修改 · {round_.title}", _round_url(round_))
+    return _round_form_page(
+        request, form, _("修改 · {title}").format(title=round_.title), _round_url(round_)
+    )
 
 
 def eaglet_round(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -214,7 +229,7 @@ def eaglet_quota(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: eaglet_services.eaglet_quota_set(
                 user=request.user, round_=round_, **form.cleaned_data
             ),
-            f"已设定{form.cleaned_data['school']}的推荐名额",
+            _("已设定{school}的推荐名额").format(school=form.cleaned_data["school"]),
         )
     return redirect(_round_url(round_))
 
@@ -233,7 +248,7 @@ def eaglet_advance(request: AuthedRequest, pk: int) -> HttpResponse:
             notice_starts=form.cleaned_data.get("notice_starts"),
             notice_ends=form.cleaned_data.get("notice_ends"),
         ),
-        "评选已进入下一阶段",
+        _("评选已进入下一阶段"),
     )
     return redirect(_round_url(round_))
 
@@ -273,7 +288,7 @@ def eaglet_nominations(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "people/eaglet_nominations.html",
-        f"{round_.year}年度“技能雏鹰”推荐名单",
+        _("{year}年度“技能雏鹰”推荐名单").format(year=round_.year),
         r=round_,
         rows=[
             {"n": n, "opinions": list(eaglet_selectors.opinions(n).values())} for n in nominations
@@ -300,14 +315,16 @@ def _resolve_student(user: Any, form: NominateForm) -> Student | None:
             Student.objects.visible_to(user).select_related("school").filter(student_number=who)[:2]
         )
         if len(matches) > 1:
-            form.add_error("who", "多所学校有该学号的学生，请填写身份证号")
+            form.add_error("who", _("多所学校有该学号的学生，请填写身份证号"))
             return None
         student = matches[0] if matches else None
     if student is None:
-        form.add_error("who", "学生库中没有该学生（或不在您可以推荐的学校），请先登记学生")
+        form.add_error("who", _("学生库中没有该学生（或不在您可以推荐的学校），请先登记学生"))
         return None
     if normalise(student.name) != normalise(form.cleaned_data["name"]):
-        form.add_error("name", f"姓名与学生库不符（学生库中为“{student.name}”）")
+        form.add_error(
+            "name", _("姓名与学生库不符（学生库中为“{student}”）").format(student=student.name)
+        )
         return None
     return student
 
@@ -336,21 +353,25 @@ def eaglet_nominate(request: AuthedRequest, pk: int) -> HttpResponse:
                     reasons=form.cleaned_data["reasons"],
                     achievements=form.cleaned_data["achievements"],
                 ),
-                f"已推荐 {target.name}",
+                _("已推荐 {student}").format(student=target.name),
             )
             if ok:
                 return redirect(reverse("admin:people-nomination", args=[nomination.pk]))
     intro = (
-        f"推荐{student.name}（{student.school.name}，{student.major}）"
+        _("推荐{student}（{school}，{major}）").format(
+            student=student.name, school=student.school.name, major=student.major
+        )
         if student is not None
-        else "填写学生的身份证号或学号，并核对姓名。"
+        else _("填写学生的身份证号或学号，并核对姓名。")
     )
     return form_page(
         request,
-        title=f"推荐学生 · {round_.title}",
+        title=_("推荐学生 · {title}").format(title=round_.title),
         form=form,
         cancel=_round_url(round_),
-        intro=f"{intro}推荐时间：{round_.nomination_opens} 至 {round_.nomination_closes}。",
+        intro=_("{intro}推荐时间：{opens} 至 {closes}。").format(
+            intro=intro, opens=round_.nomination_opens, closes=round_.nomination_closes
+        ),
     )
 
 
@@ -370,11 +391,11 @@ def eaglet_review_many(request: AuthedRequest, pk: int) -> HttpResponse:
         back += "?" + request.POST["query"]
     if action == "pick":
         if not request.user.sees_all_units:
-            raise PermissionDenied("只有工作专班可以确定拟表彰名单")
+            raise PermissionDenied(_("只有工作专班可以确定拟表彰名单"))
         call_service(
             request,
             lambda: eaglet_services.eaglet_propose_many(user=request.user, nominations=chosen),
-            f"已确定拟表彰 {len(chosen)} 人",
+            _("已确定拟表彰 {count} 人").format(count=len(chosen)),
         )
     else:
         agreed = action == "agree"
@@ -386,7 +407,7 @@ def eaglet_review_many(request: AuthedRequest, pk: int) -> HttpResponse:
                 agreed=agreed,
                 comment=request.POST.get("comment", "")[:300],
             ),
-            f"已提交 {len(chosen)} 条联审意见",
+            _("已提交 {count} 条联审意见").format(count=len(chosen)),
         )
     return redirect(back)
 
@@ -397,7 +418,7 @@ def eaglet_export(request: AuthedRequest, pk: int) -> HttpResponse:
     content = eaglet_documents.nominations_export(
         user=request.user, round_=round_, filters=_nomination_filters(request)
     )
-    return download(content, f"{round_.year}年技能雏鹰推荐名单.xlsx")
+    return download(content, _("{year}年技能雏鹰推荐名单.xlsx").format(year=round_.year))
 
 
 def eaglet_notice(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -408,8 +429,11 @@ def eaglet_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if not ok:
         return redirect(_round_url(round_))
-    kind = "公示" if round_.status == EagletRoundStatus.NOTICE else "名单"
-    return download(content, f"{round_.year}年技能雏鹰{kind}.docx", DOCX_CONTENT_TYPE)
+    if round_.status == EagletRoundStatus.NOTICE:
+        filename = _("{year}年技能雏鹰公示.docx").format(year=round_.year)
+    else:
+        filename = _("{year}年技能雏鹰名单.docx").format(year=round_.year)
+    return download(content, filename, DOCX_CONTENT_TYPE)
 
 
 # ---------------------------------------------------------------- one nomination
@@ -435,7 +459,7 @@ def nomination_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "people/eaglet_nomination.html",
-        f"推荐 · {n.student.name}",
+        _("推荐 · {student}").format(student=n.student.name),
         n=n,
         r=round_,
         opinions=[(EagletStage(s).label, o) for s, o in opinions.items()],
@@ -498,7 +522,7 @@ def nomination_review(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         Capability.PEOPLE_DECIDE,
         lambda n, d: eaglet_services.eaglet_review(user=request.user, nomination=n, **d),
-        "已提交联审意见",
+        _("已提交联审意见"),
         ReviewForm,
     )
 
@@ -510,7 +534,7 @@ def nomination_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         Capability.PEOPLE_MANAGE,
         lambda n, d: eaglet_services.eaglet_withdraw(user=request.user, nomination=n, **d),
-        "已撤回推荐",
+        _("已撤回推荐"),
         WithdrawForm,
     )
 
@@ -523,7 +547,7 @@ def nomination_propose(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         Capability.PEOPLE_DECIDE,
         lambda n, d: eaglet_services.eaglet_propose(user=request.user, nomination=n),
-        "已确定为拟表彰",
+        _("已确定为拟表彰"),
     )
 
 
@@ -535,7 +559,7 @@ def nomination_unpropose(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         Capability.PEOPLE_DECIDE,
         lambda n, d: eaglet_services.eaglet_unpropose(user=request.user, nomination=n),
-        "已取消拟表彰",
+        _("已取消拟表彰"),
     )
 
 
@@ -547,7 +571,7 @@ def nomination_objection(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         Capability.PEOPLE_DECIDE,
         lambda n, d: eaglet_services.eaglet_objection_record(user=request.user, nomination=n, **d),
-        "已登记异议",
+        _("已登记异议"),
         ObjectionForm,
     )
 
@@ -565,6 +589,6 @@ def objection_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: eaglet_services.eaglet_objection_resolve(
                 user=request.user, objection=objection, **form.cleaned_data
             ),
-            "已记录核查结论",
+            _("已记录核查结论"),
         )
     return redirect(reverse("admin:people-nomination", args=[objection.nomination_id]))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.orgs.models import Unit
 
@@ -30,13 +31,16 @@ from .data import (
 from .models import Competition, Major, Teacher
 from .services import StudentData, TeacherData
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SchoolFormMixin(forms.Form):
     """A form with a school chosen among the user's: fixed when the user has only one."""
 
-    school = forms.ModelChoiceField(label="学校", queryset=Unit.objects.none())
+    school = forms.ModelChoiceField(label=_("学校"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, schools: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,21 +53,23 @@ class SchoolFormMixin(forms.Form):
 
 
 class TeacherForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=Unit.objects.none())
-    name = forms.CharField(label="姓名", max_length=50)
+    school = forms.ModelChoiceField(label=_("学校"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
-        label="身份证号", max_length=30, help_text="18 位，最后一位可以是 X；保存后只显示脱敏号码。"
+        label=_("身份证号"),
+        max_length=30,
+        help_text=_("18 位，最后一位可以是 X；保存后只显示脱敏号码。"),
     )
-    phone = forms.CharField(label="手机号", max_length=20, required=False)
-    kind = forms.ChoiceField(label="教师类别", choices=TeacherKind.choices)
-    title = forms.ChoiceField(label="职称", choices=Title.choices, initial=Title.NONE)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    kind = forms.ChoiceField(label=_("教师类别"), choices=TeacherKind.choices)
+    title = forms.ChoiceField(label=_("职称"), choices=Title.choices, initial=Title.NONE)
     skill_level = forms.ChoiceField(
-        label="职业技能等级", choices=SkillLevel.choices, initial=SkillLevel.NONE
+        label=_("职业技能等级"), choices=SkillLevel.choices, initial=SkillLevel.NONE
     )
     employer = forms.CharField(
-        label="所在企业", max_length=200, required=False, help_text="兼职教师（企业）必填。"
+        label=_("所在企业"), max_length=200, required=False, help_text=_("兼职教师（企业）必填。")
     )
-    hired_on = forms.DateField(label="入职（聘任）日期", widget=DATE)
+    hired_on = forms.DateField(label=_("入职（聘任）日期"), widget=DATE)
 
     def __init__(self, *args: Any, schools: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,47 +96,49 @@ class TeacherForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label="离职日期", widget=DATE)
-    reason = forms.CharField(label="说明", max_length=200, required=False)
+    left_on = forms.DateField(label=_("离职日期"), widget=DATE)
+    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
 class DualGrantForm(forms.Form):
-    granted_on = forms.DateField(label="认定日期", widget=DATE)
+    granted_on = forms.DateField(label=_("认定日期"), widget=DATE)
     level = forms.ChoiceField(
-        label="等级", choices=[("", "未分级")] + list(DualLevel.choices), required=False
+        label=_("等级"), choices=[("", _("未分级"))] + list(DualLevel.choices), required=False
     )
-    evidence = forms.FileField(label="认定材料（PDF、OFD 或图片）")
+    evidence = forms.FileField(label=_("认定材料（PDF、OFD 或图片）"))
 
 
 class DualRevokeForm(forms.Form):
-    revoked_on = forms.DateField(label="撤销日期", widget=DATE)
-    reason = forms.CharField(label="撤销理由", max_length=300)
+    revoked_on = forms.DateField(label=_("撤销日期"), widget=DATE)
+    reason = forms.CharField(label=_("撤销理由"), max_length=300)
 
 
 class PracticeForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    enterprise = forms.CharField(label="实践企业", max_length=200)
-    days = forms.IntegerField(label="天数", min_value=1, max_value=366)
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    enterprise = forms.CharField(label=_("实践企业"), max_length=200)
+    days = forms.IntegerField(label=_("天数"), min_value=1, max_value=366)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
 
-def year_field(label: str, *, required: bool = True) -> forms.IntegerField:
+def year_field(label: StrOrPromise, *, required: bool = True) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=1990, max_value=2100, required=required)
 
 
 class StudentForm(SchoolFormMixin):
-    name = forms.CharField(label="姓名", max_length=50)
+    name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(
-        label="身份证号", max_length=30, help_text="18 位，最后一位可以是 X；保存后只显示脱敏号码。"
+        label=_("身份证号"),
+        max_length=30,
+        help_text=_("18 位，最后一位可以是 X；保存后只显示脱敏号码。"),
     )
-    student_number = forms.CharField(label="学号", max_length=30, required=False)
-    major = forms.CharField(label="专业", max_length=100)
-    class_name = forms.CharField(label="班级", max_length=50, required=False)
-    enrolled_year = year_field("入学年份")
+    student_number = forms.CharField(label=_("学号"), max_length=30, required=False)
+    major = forms.CharField(label=_("专业"), max_length=100)
+    class_name = forms.CharField(label=_("班级"), max_length=50, required=False)
+    enrolled_year = year_field(_("入学年份"))
 
     def student_data(self) -> StudentData:
         d = self.cleaned_data
@@ -148,15 +156,15 @@ class StudentForm(SchoolFormMixin):
 
 
 class RoundForm(forms.Form):
-    year = year_field("年度")
-    places = forms.IntegerField(label="表彰名额", min_value=1, max_value=1000, initial=100)
-    nomination_opens = forms.DateField(label="推荐开始日期", widget=DATE)
-    nomination_closes = forms.DateField(label="推荐截止日期", widget=DATE)
+    year = year_field(_("年度"))
+    places = forms.IntegerField(label=_("表彰名额"), min_value=1, max_value=1000, initial=100)
+    nomination_opens = forms.DateField(label=_("推荐开始日期"), widget=DATE)
+    nomination_closes = forms.DateField(label=_("推荐截止日期"), widget=DATE)
 
 
 class QuotaForm(forms.Form):
-    school = forms.ModelChoiceField(label="学校", queryset=Unit.objects.none())
-    places = forms.IntegerField(label="推荐名额", min_value=0, max_value=1000)
+    school = forms.ModelChoiceField(label=_("学校"), queryset=Unit.objects.none())
+    places = forms.IntegerField(label=_("推荐名额"), min_value=0, max_value=1000)
 
     def __init__(self, *args: Any, schools: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,60 +174,60 @@ class QuotaForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    notice_starts = forms.DateField(label="公示开始日期", widget=DATE, required=False)
-    notice_ends = forms.DateField(label="公示结束日期", widget=DATE, required=False)
+    notice_starts = forms.DateField(label=_("公示开始日期"), widget=DATE, required=False)
+    notice_ends = forms.DateField(label=_("公示结束日期"), widget=DATE, required=False)
 
 
 class NominateForm(forms.Form):
     who = forms.CharField(
-        label="学生身份证号或学号",
+        label=_("学生身份证号或学号"),
         max_length=30,
-        help_text="学生须已在学生库中登记；学号只在本校内查找。",
+        help_text=_("学生须已在学生库中登记；学号只在本校内查找。"),
     )
-    name = forms.CharField(label="学生姓名", max_length=50, help_text="用于核对。")
-    reasons = forms.CharField(label="推荐理由", widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("学生姓名"), max_length=50, help_text=_("用于核对。"))
+    reasons = forms.CharField(label=_("推荐理由"), widget=forms.Textarea(attrs={"rows": 4}))
     achievements = forms.CharField(
-        label="主要事迹与获奖情况", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("主要事迹与获奖情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
 
 class ReviewForm(forms.Form):
     agreed = forms.TypedChoiceField(
-        label="意见",
-        choices=[("1", "同意"), ("0", "不同意")],
+        label=_("意见"),
+        choices=[("1", _("同意")), ("0", _("不同意"))],
         coerce=lambda v: v == "1",
     )
-    comment = forms.CharField(label="说明（不同意时必填）", max_length=300, required=False)
+    comment = forms.CharField(label=_("说明（不同意时必填）"), max_length=300, required=False)
 
 
 class ObjectionForm(forms.Form):
-    received_on = forms.DateField(label="收到日期", widget=DATE)
-    content = forms.CharField(label="异议内容", widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE)
+    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResolveForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label="核查结论",
-        choices=[("0", "异议不成立"), ("1", "异议成立（取消表彰）")],
+        label=_("核查结论"),
+        choices=[("0", _("异议不成立")), ("1", _("异议成立（取消表彰）"))],
         coerce=lambda v: v == "1",
     )
-    finding = forms.CharField(label="核查情况", max_length=500)
+    finding = forms.CharField(label=_("核查情况"), max_length=500)
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="撤回理由", max_length=200, required=False)
+    reason = forms.CharField(label=_("撤回理由"), max_length=200, required=False)
 
 
 # ---------------------------------------------------------------- competitions and awards
 
 
 class CompetitionForm(forms.Form):
-    name = forms.CharField(label="赛事名称", max_length=200)
-    year = year_field("年度")
-    track = forms.CharField(label="赛项（项目）", max_length=200, required=False)
-    level = forms.ChoiceField(label="级别", choices=CompetitionLevel.choices)
-    category = forms.ChoiceField(label="类别", choices=CompetitionCategory.choices)
-    organiser = forms.CharField(label="主办单位", max_length=200, required=False)
+    name = forms.CharField(label=_("赛事名称"), max_length=200)
+    year = year_field(_("年度"))
+    track = forms.CharField(label=_("赛项（项目）"), max_length=200, required=False)
+    level = forms.ChoiceField(label=_("级别"), choices=CompetitionLevel.choices)
+    category = forms.ChoiceField(label=_("类别"), choices=CompetitionCategory.choices)
+    organiser = forms.CharField(label=_("主办单位"), max_length=200, required=False)
 
     def competition_data(self) -> award_services.CompetitionData:
         d = self.cleaned_data
@@ -235,37 +243,37 @@ class CompetitionForm(forms.Form):
 
 class AwardForm(forms.Form):
     competition = forms.ModelChoiceField(
-        label="赛事",
+        label=_("赛事"),
         queryset=Competition.objects.order_by("-year", "name", "track"),
-        help_text="获奖记录必须属于已登记的赛事；没有的请先登记赛事。",
+        help_text=_("获奖记录必须属于已登记的赛事；没有的请先登记赛事。"),
     )
-    kind = forms.ChoiceField(label="获奖者类别", choices=AwardeeKind.choices)
+    kind = forms.ChoiceField(label=_("获奖者类别"), choices=AwardeeKind.choices)
     id_number = forms.CharField(
-        label="获奖者身份证号",
+        label=_("获奖者身份证号"),
         max_length=30,
-        help_text="获奖学生或教师须已在学生库或教师库中登记。",
+        help_text=_("获奖学生或教师须已在学生库或教师库中登记。"),
     )
-    name = forms.CharField(label="获奖者姓名", max_length=50, help_text="用于核对。")
-    rank = forms.ChoiceField(label="奖项等级", choices=AwardRank.choices)
+    name = forms.CharField(label=_("获奖者姓名"), max_length=50, help_text=_("用于核对。"))
+    rank = forms.ChoiceField(label=_("奖项等级"), choices=AwardRank.choices)
     incentive_amount = forms.DecimalField(
-        label="奖励金额（元）", max_digits=10, decimal_places=2, min_value=0, required=False
+        label=_("奖励金额（元）"), max_digits=10, decimal_places=2, min_value=0, required=False
     )
-    incentive_paid_on = forms.DateField(label="奖励发放日期", widget=DATE, required=False)
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    incentive_paid_on = forms.DateField(label=_("奖励发放日期"), widget=DATE, required=False)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
 # ---------------------------------------------------------------- social training
 
 
 class TrainingForm(SchoolFormMixin):
-    programme = forms.CharField(label="培训项目", max_length=200)
-    kind = forms.ChoiceField(label="培训类型", choices=TrainingKind.choices)
-    target_group = forms.ChoiceField(label="培训对象", choices=TraineeGroup.choices)
-    person_times = forms.IntegerField(label="培训人次", min_value=1, max_value=100_000)
-    hours = forms.IntegerField(label="学时", min_value=1, max_value=2000)
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE)
-    partner = forms.CharField(label="合作企业", max_length=200, required=False)
+    programme = forms.CharField(label=_("培训项目"), max_length=200)
+    kind = forms.ChoiceField(label=_("培训类型"), choices=TrainingKind.choices)
+    target_group = forms.ChoiceField(label=_("培训对象"), choices=TraineeGroup.choices)
+    person_times = forms.IntegerField(label=_("培训人次"), min_value=1, max_value=100_000)
+    hours = forms.IntegerField(label=_("学时"), min_value=1, max_value=2000)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    partner = forms.CharField(label=_("合作企业"), max_length=200, required=False)
 
     def training_data(self) -> training_services.TrainingData:
         d = self.cleaned_data
@@ -286,15 +294,17 @@ class TrainingForm(SchoolFormMixin):
 
 class MajorForm(SchoolFormMixin):
     code = forms.CharField(
-        label="专业代码",
+        label=_("专业代码"),
         max_length=10,
-        help_text="职业教育专业目录 6 位代码（中职 61–79、高职专科 41–59、高职本科 21–39 开头）；"
-        "技工院校专业 4 位代码。",
+        help_text=_(
+            "职业教育专业目录 6 位代码（中职 61–79、高职专科 41–59、高职本科 21–39 开头）；"
+            "技工院校专业 4 位代码。"
+        ),
     )
-    name = forms.CharField(label="专业名称", max_length=100)
-    level = forms.ChoiceField(label="层次", choices=MajorLevel.choices)
-    established_year = year_field("开设年份", required=False)
-    is_active = forms.BooleanField(label="在招", required=False, initial=True)
+    name = forms.CharField(label=_("专业名称"), max_length=100)
+    level = forms.ChoiceField(label=_("层次"), choices=MajorLevel.choices)
+    established_year = year_field(_("开设年份"), required=False)
+    is_active = forms.BooleanField(label=_("在招"), required=False, initial=True)
 
     def major_data(self) -> registry_services.MajorData:
         d = self.cleaned_data
@@ -308,15 +318,15 @@ class MajorForm(SchoolFormMixin):
 
 
 class RecognitionForm(forms.Form):
-    kind = forms.ChoiceField(label="认定类别", choices=RecognitionKind.choices)
-    granted_year = year_field("认定年份")
-    group_name = forms.CharField(label="专业群名称", max_length=100, required=False)
-    granted_by = forms.CharField(label="认定部门", max_length=100, required=False)
-    document_number = forms.CharField(label="认定文号", max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("认定类别"), choices=RecognitionKind.choices)
+    granted_year = year_field(_("认定年份"))
+    group_name = forms.CharField(label=_("专业群名称"), max_length=100, required=False)
+    granted_by = forms.CharField(label=_("认定部门"), max_length=100, required=False)
+    document_number = forms.CharField(label=_("认定文号"), max_length=100, required=False)
 
 
 class RevokeRecognitionForm(forms.Form):
-    revoked_year = year_field("撤销年份")
+    revoked_year = year_field(_("撤销年份"))
 
 
 class MajorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -335,10 +345,10 @@ class TeachersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-
 
 
 class ThroughForm(forms.Form):
-    major = MajorChoiceField(label="专业", queryset=Major.objects.none())
-    partner = forms.CharField(label="合作院校", max_length=200)
-    mode = forms.ChoiceField(label="培养模式", choices=ThroughMode.choices)
-    started_year = year_field("首次招生年份")
+    major = MajorChoiceField(label=_("专业"), queryset=Major.objects.none())
+    partner = forms.CharField(label=_("合作院校"), max_length=200)
+    mode = forms.ChoiceField(label=_("培养模式"), choices=ThroughMode.choices)
+    started_year = year_field(_("首次招生年份"))
 
     def __init__(self, *args: Any, majors: QuerySet[Major], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -348,22 +358,22 @@ class ThroughForm(forms.Form):
 
 
 class ThroughYearForm(forms.Form):
-    year = year_field("年度")
-    intake = forms.IntegerField(label="当年招生人数", min_value=0, max_value=100_000)
-    enrolled = forms.IntegerField(label="年末在校生人数", min_value=0, max_value=100_000)
+    year = year_field(_("年度"))
+    intake = forms.IntegerField(label=_("当年招生人数"), min_value=0, max_value=100_000)
+    enrolled = forms.IntegerField(label=_("年末在校生人数"), min_value=0, max_value=100_000)
 
 
 class TeamForm(SchoolFormMixin):
-    name = forms.CharField(label="团队名称", max_length=200)
-    major_group = forms.CharField(label="所属专业（群）", max_length=100, required=False)
-    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
-    recognised_year = year_field("立项年份")
-    lead = TeacherChoiceField(label="团队负责人", queryset=Teacher.objects.none())
+    name = forms.CharField(label=_("团队名称"), max_length=200)
+    major_group = forms.CharField(label=_("所属专业（群）"), max_length=100, required=False)
+    level = forms.ChoiceField(label=_("级别"), choices=HonourLevel.choices)
+    recognised_year = year_field(_("立项年份"))
+    lead = TeacherChoiceField(label=_("团队负责人"), queryset=Teacher.objects.none())
     members = TeachersChoiceField(
-        label="团队成员",
+        label=_("团队成员"),
         queryset=Teacher.objects.none(),
         required=False,
-        help_text="按住 Ctrl（Mac 上为 ⌘）可多选；须为本校在职教师。",
+        help_text=_("按住 Ctrl（Mac 上为 ⌘）可多选；须为本校在职教师。"),
     )
 
     def __init__(self, *args: Any, teachers: QuerySet[Teacher], **kwargs: Any) -> None:
@@ -386,15 +396,17 @@ class TeamForm(SchoolFormMixin):
 
 
 class BaseForm(forms.Form):
-    name = forms.CharField(label="基地名称", max_length=200)
-    kind = forms.ChoiceField(label="基地类型", choices=BaseKind.choices)
-    school = forms.ModelChoiceField(label="依托学校", queryset=Unit.objects.none(), required=False)
-    enterprise = forms.ModelChoiceField(
-        label="合作企业", queryset=Unit.objects.none(), required=False
+    name = forms.CharField(label=_("基地名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("基地类型"), choices=BaseKind.choices)
+    school = forms.ModelChoiceField(
+        label=_("依托学校"), queryset=Unit.objects.none(), required=False
     )
-    level = forms.ChoiceField(label="级别", choices=HonourLevel.choices)
-    recognised_year = year_field("认定年份")
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    enterprise = forms.ModelChoiceField(
+        label=_("合作企业"), queryset=Unit.objects.none(), required=False
+    )
+    level = forms.ChoiceField(label=_("级别"), choices=HonourLevel.choices)
+    recognised_year = year_field(_("认定年份"))
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def __init__(
         self, *args: Any, schools: QuerySet[Unit], enterprises: QuerySet[Unit], **kwargs: Any

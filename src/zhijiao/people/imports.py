@@ -12,11 +12,13 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -44,13 +46,21 @@ from .data import (
 )
 from .models import DualQualification, Teacher
 
-H_SCHOOL, H_NAME, H_ID, H_PHONE = "学校", "姓名", "身份证号", "手机号"
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+H_SCHOOL, H_NAME, H_ID, H_PHONE = (
+    gettext_lazy("学校"),
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号"),
+    gettext_lazy("手机号"),
+)
 H_KIND, H_TITLE, H_SKILL, H_EMPLOYER, H_HIRED = (
-    "教师类别",
-    "职称",
-    "职业技能等级",
-    "所在企业（兼职教师）",
-    "入职日期",
+    gettext_lazy("教师类别"),
+    gettext_lazy("职称"),
+    gettext_lazy("职业技能等级"),
+    gettext_lazy("所在企业（兼职教师）"),
+    gettext_lazy("入职日期"),
 )
 HEADERS = [H_SCHOOL, H_NAME, H_ID, H_PHONE, H_KIND, H_TITLE, H_SKILL, H_EMPLOYER, H_HIRED]
 REQUIRED = [H_NAME, H_ID, H_KIND, H_HIRED]
@@ -75,7 +85,7 @@ def template_bytes(user: User) -> bytes:
         Column(H_HIRED, 14, to_fill=True, number_format="yyyy-mm-dd"),
     ]
     stream = io.BytesIO()
-    xlsx_write(stream, columns=columns, rows=[], title="教师")
+    xlsx_write(stream, columns=columns, rows=[], title=_("教师"))
     return stream.getvalue()
 
 
@@ -94,15 +104,19 @@ def _school_lookup(user: User) -> tuple[dict[str, Unit], set[int]]:
     return lookup, allowed
 
 
-def _choice(label: str, choices: Any, header: str, default: str | None) -> str:
+def _choice(label: str, choices: Any, header: StrOrPromise, default: str | None) -> str:
     if not label:
         if default is None:
-            raise ValueError(f"请填写{header}")
+            raise ValueError(_("请填写{header}").format(header=header))
         return default
     by_label = {normalize_header(lbl): value for value, lbl in choices.choices}
     value = by_label.get(normalize_header(label))
     if value is None:
-        raise ValueError(f"未知的{header}“{label}”，应为：{'、'.join(choices.labels)}")
+        raise ValueError(
+            _("未知的{header}“{label}”，应为：{labels}").format(
+                header=header, label=label, labels="、".join(str(c) for c in choices.labels)
+            )
+        )
     return str(value)
 
 
@@ -117,7 +131,7 @@ def parse_date(value: Any) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a date, no time
         except ValueError:
             continue
-    raise ValueError(f"日期“{text}”无法识别，请写成 2021-09-01 的形式")
+    raise ValueError(_("日期“{text}”无法识别，请写成 2021-09-01 的形式").format(text=text))
 
 
 def _row_data(row: SheetRow) -> tuple[services.TeacherData | None, list[RowError]]:
@@ -139,7 +153,7 @@ def _row_data(row: SheetRow) -> tuple[services.TeacherData | None, list[RowError
             errors.append(RowError(row.number, header, str(exc)))
     hired = row.values.get(H_HIRED)
     if hired is None:
-        errors.append(RowError(row.number, H_HIRED, "请填写入职日期"))
+        errors.append(RowError(row.number, H_HIRED, _("请填写入职日期")))
     else:
         try:
             fields["hired_on"] = parse_date(hired)
@@ -152,22 +166,22 @@ def _row_data(row: SheetRow) -> tuple[services.TeacherData | None, list[RowError
 
 # Which column a service message is about, by a word it contains.
 _MESSAGE_COLUMNS = (
-    ("身份证号", H_ID),
-    ("手机号", H_PHONE),
-    ("姓名", H_NAME),
-    ("所在企业", H_EMPLOYER),
-    ("入职日期", H_HIRED),
+    (gettext_lazy("身份证号"), H_ID),
+    (gettext_lazy("手机号"), H_PHONE),
+    (gettext_lazy("姓名"), H_NAME),
+    (gettext_lazy("所在企业"), H_EMPLOYER),
+    (gettext_lazy("入职日期"), H_HIRED),
 )
 
 
-def _column_of(message: str) -> str:
-    return next((header for word, header in _MESSAGE_COLUMNS if word in message), "")
+def _column_of(message: str) -> StrOrPromise:
+    return next((header for word, header in _MESSAGE_COLUMNS if str(word) in message), "")
 
 
 def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") -> ImportResult:
     """Registers every teacher of a filled template, or none: raises ImportRejected listing
     every row problem (or ExcelError when the file itself cannot be read)."""
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能导入教师")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能导入教师"))
     rows = xlsx_table(upload, columns=HEADERS, required=REQUIRED, name=name, max_rows=MAX_ROWS)
     lookup, allowed = _school_lookup(user)
     only_school = next(iter(allowed)) if len(allowed) == 1 else None
@@ -180,16 +194,24 @@ def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") ->
         school: Unit | None = None
         if not school_text:
             if only_school is None:
-                errors.append(RowError(row.number, H_SCHOOL, "请填写学校"))
+                errors.append(RowError(row.number, H_SCHOOL, _("请填写学校")))
             else:
                 school = Unit.objects.get(pk=only_school)
         else:
             school = lookup.get(normalize_header(school_text))
             if school is None:
-                errors.append(RowError(row.number, H_SCHOOL, f"找不到学校“{school_text}”"))
+                errors.append(
+                    RowError(
+                        row.number, H_SCHOOL, _("找不到学校“{school}”").format(school=school_text)
+                    )
+                )
             elif school.pk not in allowed:
                 errors.append(
-                    RowError(row.number, H_SCHOOL, f"“{school_text}”不是您可以登记教师的学校")
+                    RowError(
+                        row.number,
+                        H_SCHOOL,
+                        _("“{school}”不是您可以登记教师的学校").format(school=school_text),
+                    )
                 )
                 school = None
         data, row_errors = _row_data(row)
@@ -204,7 +226,11 @@ def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") ->
         digest = values["id_lookup"]
         if digest in first_row_of:
             errors.append(
-                RowError(row.number, H_ID, f"与第 {first_row_of[digest]} 行的身份证号相同")
+                RowError(
+                    row.number,
+                    H_ID,
+                    _("与第 {row} 行的身份证号相同").format(row=first_row_of[digest]),
+                )
             )
             continue
         first_row_of[digest] = row.number
@@ -218,10 +244,16 @@ def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") ->
     for number, teacher in new:
         if teacher.id_lookup in registered:
             errors.append(
-                RowError(number, H_ID, f"该身份证号已登记为{registered[teacher.id_lookup]}的教师")
+                RowError(
+                    number,
+                    H_ID,
+                    _("该身份证号已登记为{school}的教师").format(
+                        school=registered[teacher.id_lookup]
+                    ),
+                )
             )
     if not rows:
-        errors.append(RowError(2, "", "表中没有教师数据"))
+        errors.append(RowError(2, "", _("表中没有教师数据")))
     reject_if_errors(errors, code=PeopleErrorCode.IMPORT_FAILED)
     teachers = [t for _, t in new]
     with transaction.atomic():
@@ -231,7 +263,9 @@ def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") ->
         except IntegrityError as exc:
             raise ServiceError(
                 PeopleErrorCode.DUPLICATE_TEACHER,
-                "导入期间有相同身份证号的教师被他人登记，未保存任何数据，请重新上传以查看是哪一行",
+                _(
+                    "导入期间有相同身份证号的教师被他人登记，未保存任何数据，请重新上传以查看是哪一行"
+                ),
             ) from exc
         audit.record_bulk_create(teachers, CREATED_AUDIT_FIELDS, actor=user, message="导入教师")
         audit.record(
@@ -246,21 +280,21 @@ def teachers_import(*, user: User, upload: IO[bytes] | bytes, name: str = "") ->
 # ---------------------------------------------------------------- export
 
 EXPORT_COLUMNS = [
-    Column("学校", 24),
-    Column("姓名", 12),
-    Column("性别", 6),
-    Column("出生年份", 10),
-    Column("身份证号（已脱敏）", 22),
-    Column("手机号（已脱敏）", 15),
-    Column("教师类别", 16),
-    Column("职称", 10),
-    Column("职业技能等级", 14),
-    Column("所在企业", 24),
-    Column("入职日期", 12, number_format="yyyy-mm-dd"),
-    Column("离职日期", 12, number_format="yyyy-mm-dd"),
-    Column("双师型", 8),
-    Column("双师型认定日期", 14, number_format="yyyy-mm-dd"),
-    Column("双师型等级", 10),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("姓名"), 12),
+    Column(gettext_lazy("性别"), 6),
+    Column(gettext_lazy("出生年份"), 10),
+    Column(gettext_lazy("身份证号（已脱敏）"), 22),
+    Column(gettext_lazy("手机号（已脱敏）"), 15),
+    Column(gettext_lazy("教师类别"), 16),
+    Column(gettext_lazy("职称"), 10),
+    Column(gettext_lazy("职业技能等级"), 14),
+    Column(gettext_lazy("所在企业"), 24),
+    Column(gettext_lazy("入职日期"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("离职日期"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("双师型"), 8),
+    Column(gettext_lazy("双师型认定日期"), 14, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("双师型等级"), 10),
 ]
 
 
@@ -280,7 +314,7 @@ def export_rows(teachers: Iterable[Teacher]) -> Iterable[list[Any]]:
             t.employer,
             t.hired_on,
             t.left_on,
-            "是" if granted else "否",
+            _("是") if granted else _("否"),
             granted,
             dict(DualLevel.choices).get(getattr(t, "dual_level", "") or "", ""),
         ]
@@ -288,7 +322,7 @@ def export_rows(teachers: Iterable[Teacher]) -> Iterable[list[Any]]:
 
 def teachers_export(*, user: User, filters: selectors.TeacherFilters | None = None) -> bytes:
     """The teachers in the user's scope (filtered) as .xlsx, 身份证号 and phone masked; audited."""
-    require_capability(user, Capability.PEOPLE_VIEW, "您的角色不能导出教师名单")
+    require_capability(user, Capability.PEOPLE_VIEW, _("您的角色不能导出教师名单"))
     standing = DualQualification.objects.filter(teacher=OuterRef("pk"), revoked_on__isnull=True)
     teachers = selectors.teachers_visible(user, filters).annotate(
         dual_granted_on=Subquery(standing.values("granted_on")[:1]),
@@ -299,7 +333,7 @@ def teachers_export(*, user: User, filters: selectors.TeacherFilters | None = No
         stream,
         columns=EXPORT_COLUMNS,
         rows=export_rows(teachers.iterator(chunk_size=2000)),
-        title="教师名单",
+        title=_("教师名单"),
     )
     audit.record(
         AuditAction.EXPORT,

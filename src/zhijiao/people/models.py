@@ -17,6 +17,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.personal import EncryptedCharField, LookupField
 from zhijiao.core.scope import ScopedQuerySet
@@ -60,37 +62,37 @@ class Teacher(models.Model):
 
     school = models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="teachers",
         limit_choices_to={"kind": UnitKind.SCHOOL},
     )
-    name = models.CharField("姓名", max_length=50)
-    id_number = EncryptedCharField("身份证号")
-    id_lookup = LookupField("身份证号摘要")
-    phone = EncryptedCharField("手机号", blank=True, default="")
-    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
-    birth_year = models.PositiveSmallIntegerField("出生年份")
-    kind = models.CharField("教师类别", max_length=20, choices=TeacherKind.choices)
-    title = models.CharField("职称", max_length=20, choices=Title.choices, default=Title.NONE)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedCharField(_("身份证号"))
+    id_lookup = LookupField(_("身份证号摘要"))
+    phone = EncryptedCharField(_("手机号"), blank=True, default="")
+    gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"))
+    kind = models.CharField(_("教师类别"), max_length=20, choices=TeacherKind.choices)
+    title = models.CharField(_("职称"), max_length=20, choices=Title.choices, default=Title.NONE)
     skill_level = models.CharField(
-        "职业技能等级", max_length=20, choices=SkillLevel.choices, default=SkillLevel.NONE
+        _("职业技能等级"), max_length=20, choices=SkillLevel.choices, default=SkillLevel.NONE
     )
     employer = models.CharField(
-        "所在企业", max_length=200, blank=True, help_text="兼职教师（企业）填写其任职的企业。"
+        _("所在企业"), max_length=200, blank=True, help_text=_("兼职教师（企业）填写其任职的企业。")
     )
-    hired_on = models.DateField("入职（聘任）日期")
+    hired_on = models.DateField(_("入职（聘任）日期"))
     left_on = models.DateField(
-        "离职日期", null=True, blank=True, help_text="当天仍在职，次日起不再计入在职教师。"
+        _("离职日期"), null=True, blank=True, help_text=_("当天仍在职，次日起不再计入在职教师。")
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = TeacherQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "教师"
-        verbose_name_plural = "教师"
+        verbose_name = _("教师")
+        verbose_name_plural = _("教师")
         ordering = ["school", "name", "pk"]
         constraints = [
             # One person, one registration in the whole installation (decided here, not in Python).
@@ -122,25 +124,31 @@ class DualQualification(models.Model):
     """
 
     teacher = models.ForeignKey(
-        Teacher, verbose_name="教师", on_delete=models.CASCADE, related_name="dual_qualifications"
+        Teacher,
+        verbose_name=_("教师"),
+        on_delete=models.CASCADE,
+        related_name="dual_qualifications",
     )
-    granted_on = models.DateField("认定日期")
-    level = models.CharField("等级", max_length=20, choices=DualLevel.choices, blank=True)
-    evidence = models.FileField("认定材料", upload_to="people/dual/%Y/")
-    evidence_name = models.CharField("材料文件名", max_length=200)
-    evidence_type = models.CharField("材料类型", max_length=100)
-    revoked_on = models.DateField("撤销日期", null=True, blank=True)
-    revoke_reason = models.CharField("撤销理由", max_length=300, blank=True)
+    granted_on = models.DateField(_("认定日期"))
+    level = models.CharField(_("等级"), max_length=20, choices=DualLevel.choices, blank=True)
+    evidence = models.FileField(_("认定材料"), upload_to="people/dual/%Y/")
+    evidence_name = models.CharField(_("材料文件名"), max_length=200)
+    evidence_type = models.CharField(_("材料类型"), max_length=100)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = DualQualificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "双师型认定"
-        verbose_name_plural = "双师型认定"
+        verbose_name = _("双师型认定")
+        verbose_name_plural = _("双师型认定")
         ordering = ["teacher", "-granted_on", "-pk"]
         constraints = [
             # At most one standing grant per teacher, also under concurrent requests.
@@ -157,7 +165,9 @@ class DualQualification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.teacher} 双师型（{self.granted_on:%Y-%m-%d}）"
+        return gettext("{teacher} 双师型（{granted_on:%Y-%m-%d}）").format(
+            teacher=self.teacher, granted_on=self.granted_on
+        )
 
 
 class EnterprisePracticeQuerySet(ScopedQuerySet["EnterprisePractice"]):
@@ -172,22 +182,25 @@ class EnterprisePractice(models.Model):
     of its own."""
 
     teacher = models.ForeignKey(
-        Teacher, verbose_name="教师", on_delete=models.CASCADE, related_name="practices"
+        Teacher, verbose_name=_("教师"), on_delete=models.CASCADE, related_name="practices"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    enterprise = models.CharField("实践企业", max_length=200)
-    days = models.PositiveSmallIntegerField("天数")
-    note = models.CharField("说明", max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    enterprise = models.CharField(_("实践企业"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("天数"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = EnterprisePracticeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "企业实践"
-        verbose_name_plural = "企业实践"
+        verbose_name = _("企业实践")
+        verbose_name_plural = _("企业实践")
         ordering = ["teacher", "-year", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -197,7 +210,9 @@ class EnterprisePractice(models.Model):
         indexes = [models.Index(fields=["year"], name="people_practice_year")]
 
     def __str__(self) -> str:
-        return f"{self.teacher} · {self.year} · {self.enterprise}（{self.days} 天）"
+        return gettext("{teacher} · {year} · {enterprise}（{days} 天）").format(
+            teacher=self.teacher, year=self.year, enterprise=self.enterprise, days=self.days
+        )
 
 
 def school_scope_q(user: User, prefix: str = "") -> models.Q:
@@ -210,7 +225,7 @@ def school_scope_q(user: User, prefix: str = "") -> models.Q:
 def _school_fk(related_name: str) -> models.ForeignKey[Unit, Unit]:
     return models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=gettext("学校"),
         on_delete=models.PROTECT,
         related_name=related_name,
         limit_choices_to={"kind": UnitKind.SCHOOL},
@@ -233,23 +248,23 @@ class Student(models.Model):
     """
 
     school = _school_fk("students")
-    name = models.CharField("姓名", max_length=50)
-    id_number = EncryptedCharField("身份证号")
-    id_lookup = LookupField("身份证号摘要")
-    gender = models.CharField("性别", max_length=6, choices=Gender.choices)
-    birth_year = models.PositiveSmallIntegerField("出生年份")
-    student_number = models.CharField("学号", max_length=30, blank=True)
-    major = models.CharField("专业", max_length=100)
-    class_name = models.CharField("班级", max_length=50, blank=True)
-    enrolled_year = models.PositiveSmallIntegerField("入学年份")
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedCharField(_("身份证号"))
+    id_lookup = LookupField(_("身份证号摘要"))
+    gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"))
+    student_number = models.CharField(_("学号"), max_length=30, blank=True)
+    major = models.CharField(_("专业"), max_length=100)
+    class_name = models.CharField(_("班级"), max_length=50, blank=True)
+    enrolled_year = models.PositiveSmallIntegerField(_("入学年份"))
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = StudentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学生"
-        verbose_name_plural = "学生"
+        verbose_name = _("学生")
+        verbose_name_plural = _("学生")
         ordering = ["school", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["id_lookup"], name="people_student_one_per_person"),
@@ -276,35 +291,35 @@ class EagletRound(models.Model):
     ``places``, so concurrent approvals can never honour more students than the round allows.
     """
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
-    title = models.CharField("名称", max_length=100)
-    places = models.PositiveSmallIntegerField("表彰名额", default=100)
-    selected = models.PositiveSmallIntegerField("已确定人数", default=0, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    title = models.CharField(_("名称"), max_length=100)
+    places = models.PositiveSmallIntegerField(_("表彰名额"), default=100)
+    selected = models.PositiveSmallIntegerField(_("已确定人数"), default=0, editable=False)
     status = models.CharField(
-        "阶段",
+        _("阶段"),
         max_length=20,
         choices=EagletRoundStatus.choices,
         default=EagletRoundStatus.PREPARING,
     )
-    nomination_opens = models.DateField("推荐开始日期")
-    nomination_closes = models.DateField("推荐截止日期")
-    notice_starts = models.DateField("公示开始日期", null=True, blank=True)
-    notice_ends = models.DateField("公示结束日期", null=True, blank=True)
-    published_on = models.DateField("公布日期", null=True, blank=True)
+    nomination_opens = models.DateField(_("推荐开始日期"))
+    nomination_closes = models.DateField(_("推荐截止日期"))
+    notice_starts = models.DateField(_("公示开始日期"), null=True, blank=True)
+    notice_ends = models.DateField(_("公示结束日期"), null=True, blank=True)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
     education_unit = models.ForeignKey(
-        Unit, verbose_name="联审单位（教育局）", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("联审单位（教育局）"), on_delete=models.PROTECT, related_name="+"
     )
     science_unit = models.ForeignKey(
-        Unit, verbose_name="联审单位（科技局）", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("联审单位（科技局）"), on_delete=models.PROTECT, related_name="+"
     )
     labour_unit = models.ForeignKey(
-        Unit, verbose_name="联审单位（人社局）", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("联审单位（人社局）"), on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "技能雏鹰评选"
-        verbose_name_plural = "技能雏鹰评选"
+        verbose_name = _("技能雏鹰评选")
+        verbose_name_plural = _("技能雏鹰评选")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
@@ -350,17 +365,17 @@ class EagletQuota(models.Model):
     """
 
     round = models.ForeignKey(
-        EagletRound, verbose_name="评选", on_delete=models.CASCADE, related_name="quotas"
+        EagletRound, verbose_name=_("评选"), on_delete=models.CASCADE, related_name="quotas"
     )
     school = _school_fk("+")
-    places = models.PositiveSmallIntegerField("推荐名额")
-    nominated = models.PositiveSmallIntegerField("已推荐", default=0, editable=False)
+    places = models.PositiveSmallIntegerField(_("推荐名额"))
+    nominated = models.PositiveSmallIntegerField(_("已推荐"), default=0, editable=False)
 
     objects = EagletQuotaQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "推荐名额"
-        verbose_name_plural = "推荐名额"
+        verbose_name = _("推荐名额")
+        verbose_name_plural = _("推荐名额")
         ordering = ["round", "school__name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "school"], name="people_eaglet_quota_once"),
@@ -371,7 +386,9 @@ class EagletQuota(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round.year} · {self.school} · {self.places} 名"
+        return gettext("{year} · {school} · {places} 名").format(
+            year=self.round.year, school=self.school, places=self.places
+        )
 
 
 class EagletNominationQuerySet(ScopedQuerySet["EagletNomination"]):
@@ -391,28 +408,34 @@ class EagletNomination(models.Model):
     :class:`Student`); the reasons may name the student and are shown only within scope."""
 
     round = models.ForeignKey(
-        EagletRound, verbose_name="评选", on_delete=models.PROTECT, related_name="nominations"
+        EagletRound, verbose_name=_("评选"), on_delete=models.PROTECT, related_name="nominations"
     )
     student = models.ForeignKey(
-        Student, verbose_name="学生", on_delete=models.PROTECT, related_name="nominations"
+        Student, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="nominations"
     )
     school = _school_fk("+")
-    reasons = models.TextField("推荐理由")
-    achievements = models.TextField("主要事迹与获奖情况", blank=True)
+    reasons = models.TextField(_("推荐理由"))
+    achievements = models.TextField(_("主要事迹与获奖情况"), blank=True)
     status = models.CharField(
-        "状态", max_length=20, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
+        _("状态"),
+        max_length=20,
+        choices=NominationStatus.choices,
+        default=NominationStatus.NOMINATED,
     )
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="推荐人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推荐人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    nominated_at = models.DateTimeField("推荐时间", default=timezone.now)
-    decided_at = models.DateTimeField("确定时间", null=True, blank=True)
+    nominated_at = models.DateTimeField(_("推荐时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("确定时间"), null=True, blank=True)
 
     objects = EagletNominationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "技能雏鹰推荐"
-        verbose_name_plural = "技能雏鹰推荐"
+        verbose_name = _("技能雏鹰推荐")
+        verbose_name_plural = _("技能雏鹰推荐")
         ordering = ["round", "school__name", "pk"]
         constraints = [
             # A student is nominated once a round (a withdrawn nomination may be made again).
@@ -432,19 +455,22 @@ class EagletReview(models.Model):
     """One bureau's opinion on a nomination. No personal data."""
 
     nomination = models.ForeignKey(
-        EagletNomination, verbose_name="推荐", on_delete=models.CASCADE, related_name="reviews"
+        EagletNomination, verbose_name=_("推荐"), on_delete=models.CASCADE, related_name="reviews"
     )
-    stage = models.CharField("联审单位", max_length=20, choices=EagletStage.choices)
-    agreed = models.BooleanField("同意")
-    comment = models.CharField("意见", max_length=300, blank=True)
+    stage = models.CharField(_("联审单位"), max_length=20, choices=EagletStage.choices)
+    agreed = models.BooleanField(_("同意"))
+    comment = models.CharField(_("意见"), max_length=300, blank=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField("审核时间", default=timezone.now)
+    reviewed_at = models.DateTimeField(_("审核时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "联审意见"
-        verbose_name_plural = "联审意见"
+        verbose_name = _("联审意见")
+        verbose_name_plural = _("联审意见")
         ordering = ["nomination", "stage"]
         constraints = [
             models.UniqueConstraint(
@@ -453,7 +479,8 @@ class EagletReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()}：{'同意' if self.agreed else '不同意'}"
+        verdict = gettext("同意") if self.agreed else gettext("不同意")
+        return f"{self.get_stage_display()}：{verdict}"
 
 
 class EagletObjection(models.Model):
@@ -462,33 +489,39 @@ class EagletObjection(models.Model):
     Records only what the objection says and the finding; no details of who raised it."""
 
     nomination = models.ForeignKey(
-        EagletNomination, verbose_name="推荐", on_delete=models.CASCADE, related_name="objections"
+        EagletNomination,
+        verbose_name=_("推荐"),
+        on_delete=models.CASCADE,
+        related_name="objections",
     )
-    received_on = models.DateField("收到日期")
-    content = models.TextField("异议内容")
+    received_on = models.DateField(_("收到日期"))
+    content = models.TextField(_("异议内容"))
     outcome = models.CharField(
-        "核查结论",
+        _("核查结论"),
         max_length=20,
         choices=ObjectionOutcome.choices,
         default=ObjectionOutcome.PENDING,
     )
-    finding = models.CharField("核查情况", max_length=500, blank=True)
+    finding = models.CharField(_("核查情况"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="核查人",
+        verbose_name=_("核查人"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
     )
-    resolved_at = models.DateTimeField("核查时间", null=True, blank=True)
+    resolved_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "公示异议"
-        verbose_name_plural = "公示异议"
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
         ordering = ["nomination", "received_on", "pk"]
 
     def __str__(self) -> str:
@@ -502,30 +535,30 @@ class Competition(models.Model):
     """A competition (one track of it) in a year, at world, national, provincial or city level.
     A catalogue every school shares; no personal data."""
 
-    name = models.CharField("赛事名称", max_length=200)
-    year = models.PositiveSmallIntegerField("年度")
-    track = models.CharField("赛项（项目）", max_length=200, blank=True)
-    level = models.CharField("级别", max_length=20, choices=CompetitionLevel.choices)
+    name = models.CharField(_("赛事名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    track = models.CharField(_("赛项（项目）"), max_length=200, blank=True)
+    level = models.CharField(_("级别"), max_length=20, choices=CompetitionLevel.choices)
     category = models.CharField(
-        "类别",
+        _("类别"),
         max_length=20,
         choices=CompetitionCategory.choices,
         default=CompetitionCategory.SKILLS,
     )
-    organiser = models.CharField("主办单位", max_length=200, blank=True)
+    organiser = models.CharField(_("主办单位"), max_length=200, blank=True)
     registered_by_unit = models.ForeignKey(
         Unit,
-        verbose_name="登记单位",
+        verbose_name=_("登记单位"),
         on_delete=models.PROTECT,
         related_name="+",
         null=True,
         blank=True,
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "赛事"
-        verbose_name_plural = "赛事"
+        verbose_name = _("赛事")
+        verbose_name_plural = _("赛事")
         ordering = ["-year", "name", "track"]
         constraints = [
             models.UniqueConstraint(
@@ -536,7 +569,7 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         track = f"·{self.track}" if self.track else ""
-        return f"{self.year}年{self.name}{track}"
+        return gettext("{year}年{name}{track}").format(year=self.year, name=self.name, track=track)
 
 
 class AwardQuerySet(ScopedQuerySet["Award"]):
@@ -549,11 +582,11 @@ class Award(models.Model):
     incentive paid to the winner (task 26). No personal data of its own."""
 
     competition = models.ForeignKey(
-        Competition, verbose_name="赛事", on_delete=models.PROTECT, related_name="awards"
+        Competition, verbose_name=_("赛事"), on_delete=models.PROTECT, related_name="awards"
     )
     student = models.ForeignKey(
         Student,
-        verbose_name="获奖学生",
+        verbose_name=_("获奖学生"),
         on_delete=models.PROTECT,
         related_name="awards",
         null=True,
@@ -561,29 +594,32 @@ class Award(models.Model):
     )
     teacher = models.ForeignKey(
         Teacher,
-        verbose_name="获奖教师",
+        verbose_name=_("获奖教师"),
         on_delete=models.PROTECT,
         related_name="awards",
         null=True,
         blank=True,
     )
     school = _school_fk("+")
-    rank = models.CharField("奖项等级", max_length=20, choices=AwardRank.choices)
+    rank = models.CharField(_("奖项等级"), max_length=20, choices=AwardRank.choices)
     incentive_amount = models.DecimalField(
-        "奖励金额（元）", max_digits=10, decimal_places=2, null=True, blank=True
+        _("奖励金额（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    incentive_paid_on = models.DateField("奖励发放日期", null=True, blank=True)
-    note = models.CharField("说明", max_length=300, blank=True)
+    incentive_paid_on = models.DateField(_("奖励发放日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = AwardQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "获奖"
-        verbose_name_plural = "获奖"
+        verbose_name = _("获奖")
+        verbose_name_plural = _("获奖")
         ordering = ["-competition__year", "school__name", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -634,27 +670,30 @@ class TrainingRecord(models.Model):
     No personal data (person-times only)."""
 
     school = _school_fk("training_records")
-    programme = models.CharField("培训项目", max_length=200)
+    programme = models.CharField(_("培训项目"), max_length=200)
     kind = models.CharField(
-        "培训类型", max_length=20, choices=TrainingKind.choices, default=TrainingKind.EMPLOYMENT
+        _("培训类型"), max_length=20, choices=TrainingKind.choices, default=TrainingKind.EMPLOYMENT
     )
-    target_group = models.CharField("培训对象", max_length=20, choices=TraineeGroup.choices)
-    person_times = models.PositiveIntegerField("培训人次")
-    hours = models.PositiveIntegerField("学时")
-    starts_on = models.DateField("开始日期")
-    ends_on = models.DateField("结束日期")
-    partner = models.CharField("合作企业", max_length=200, blank=True)
+    target_group = models.CharField(_("培训对象"), max_length=20, choices=TraineeGroup.choices)
+    person_times = models.PositiveIntegerField(_("培训人次"))
+    hours = models.PositiveIntegerField(_("学时"))
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    partner = models.CharField(_("合作企业"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = TrainingRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "社会培训"
-        verbose_name_plural = "社会培训"
+        verbose_name = _("社会培训")
+        verbose_name_plural = _("社会培训")
         ordering = ["-ends_on", "school__name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -688,18 +727,18 @@ class Major(models.Model):
     """A major a school runs, by its catalogue code. No personal data."""
 
     school = _school_fk("majors")
-    code = models.CharField("专业代码", max_length=6)
-    name = models.CharField("专业名称", max_length=100)
-    level = models.CharField("层次", max_length=20, choices=MajorLevel.choices)
-    established_year = models.PositiveSmallIntegerField("开设年份", null=True, blank=True)
-    is_active = models.BooleanField("在招", default=True)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    code = models.CharField(_("专业代码"), max_length=6)
+    name = models.CharField(_("专业名称"), max_length=100)
+    level = models.CharField(_("层次"), max_length=20, choices=MajorLevel.choices)
+    established_year = models.PositiveSmallIntegerField(_("开设年份"), null=True, blank=True)
+    is_active = models.BooleanField(_("在招"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = MajorQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "专业"
-        verbose_name_plural = "专业"
+        verbose_name = _("专业")
+        verbose_name_plural = _("专业")
         ordering = ["school", "code"]
         constraints = [
             models.UniqueConstraint(fields=["school", "code"], name="people_major_once"),
@@ -719,26 +758,29 @@ class MajorRecognition(models.Model):
     No personal data."""
 
     major = models.ForeignKey(
-        Major, verbose_name="专业", on_delete=models.CASCADE, related_name="recognitions"
+        Major, verbose_name=_("专业"), on_delete=models.CASCADE, related_name="recognitions"
     )
-    kind = models.CharField("认定类别", max_length=20, choices=RecognitionKind.choices)
+    kind = models.CharField(_("认定类别"), max_length=20, choices=RecognitionKind.choices)
     group_name = models.CharField(
-        "专业群名称", max_length=100, blank=True, help_text="高水平专业群填写群名称。"
+        _("专业群名称"), max_length=100, blank=True, help_text=_("高水平专业群填写群名称。")
     )
-    granted_year = models.PositiveSmallIntegerField("认定年份")
-    granted_by = models.CharField("认定部门", max_length=100, blank=True)
-    document_number = models.CharField("认定文号", max_length=100, blank=True)
-    revoked_year = models.PositiveSmallIntegerField("撤销年份", null=True, blank=True)
+    granted_year = models.PositiveSmallIntegerField(_("认定年份"))
+    granted_by = models.CharField(_("认定部门"), max_length=100, blank=True)
+    document_number = models.CharField(_("认定文号"), max_length=100, blank=True)
+    revoked_year = models.PositiveSmallIntegerField(_("撤销年份"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = MajorRecognitionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "专业认定"
-        verbose_name_plural = "专业认定"
+        verbose_name = _("专业认定")
+        verbose_name_plural = _("专业认定")
         ordering = ["major", "-granted_year"]
         constraints = [
             models.UniqueConstraint(fields=["major", "kind"], name="people_recognition_once"),
@@ -763,18 +805,18 @@ class ThroughProgramme(models.Model):
 
     school = _school_fk("through_programmes")
     major = models.ForeignKey(
-        Major, verbose_name="专业", on_delete=models.PROTECT, related_name="through_programmes"
+        Major, verbose_name=_("专业"), on_delete=models.PROTECT, related_name="through_programmes"
     )
-    partner = models.CharField("合作院校", max_length=200)
-    mode = models.CharField("培养模式", max_length=10, choices=ThroughMode.choices)
-    started_year = models.PositiveSmallIntegerField("首次招生年份")
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    partner = models.CharField(_("合作院校"), max_length=200)
+    mode = models.CharField(_("培养模式"), max_length=10, choices=ThroughMode.choices)
+    started_year = models.PositiveSmallIntegerField(_("首次招生年份"))
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = ThroughProgrammeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "中高职贯通项目"
-        verbose_name_plural = "中高职贯通项目"
+        verbose_name = _("中高职贯通项目")
+        verbose_name_plural = _("中高职贯通项目")
         ordering = ["school", "major__code", "partner"]
         constraints = [
             models.UniqueConstraint(
@@ -795,18 +837,18 @@ class ThroughEnrolment(models.Model):
     """A 贯通 programme's intake in a year and its students at year end. No personal data."""
 
     programme = models.ForeignKey(
-        ThroughProgramme, verbose_name="贯通项目", on_delete=models.CASCADE, related_name="years"
+        ThroughProgramme, verbose_name=_("贯通项目"), on_delete=models.CASCADE, related_name="years"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    intake = models.PositiveIntegerField("当年招生人数")
-    enrolled = models.PositiveIntegerField("年末在校生人数")
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    intake = models.PositiveIntegerField(_("当年招生人数"))
+    enrolled = models.PositiveIntegerField(_("年末在校生人数"))
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = ThroughEnrolmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "贯通项目年度招生"
-        verbose_name_plural = "贯通项目年度招生"
+        verbose_name = _("贯通项目年度招生")
+        verbose_name_plural = _("贯通项目年度招生")
         ordering = ["programme", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "year"], name="people_through_year_once"),
@@ -829,25 +871,25 @@ class InnovationTeam(models.Model):
     No personal data of its own."""
 
     school = _school_fk("innovation_teams")
-    name = models.CharField("团队名称", max_length=200)
-    major_group = models.CharField("所属专业（群）", max_length=100, blank=True)
+    name = models.CharField(_("团队名称"), max_length=200)
+    major_group = models.CharField(_("所属专业（群）"), max_length=100, blank=True)
     level = models.CharField(
-        "级别", max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
+        _("级别"), max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
     )
-    recognised_year = models.PositiveSmallIntegerField("立项年份")
+    recognised_year = models.PositiveSmallIntegerField(_("立项年份"))
     lead = models.ForeignKey(
-        Teacher, verbose_name="团队负责人", on_delete=models.PROTECT, related_name="led_teams"
+        Teacher, verbose_name=_("团队负责人"), on_delete=models.PROTECT, related_name="led_teams"
     )
     members = models.ManyToManyField(
-        Teacher, verbose_name="团队成员", related_name="innovation_teams", blank=True
+        Teacher, verbose_name=_("团队成员"), related_name="innovation_teams", blank=True
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = InnovationTeamQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "教师教学创新团队"
-        verbose_name_plural = "教师教学创新团队"
+        verbose_name = _("教师教学创新团队")
+        verbose_name_plural = _("教师教学创新团队")
         ordering = ["school", "-recognised_year", "name"]
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="people_team_once"),
@@ -866,13 +908,13 @@ class DualBase(models.Model):
     """A 双师型 teacher training base or enterprise practice base, at a school and/or an
     enterprise. No personal data."""
 
-    name = models.CharField("基地名称", max_length=200, unique=True)
+    name = models.CharField(_("基地名称"), max_length=200, unique=True)
     kind = models.CharField(
-        "基地类型", max_length=20, choices=BaseKind.choices, default=BaseKind.TRAINING
+        _("基地类型"), max_length=20, choices=BaseKind.choices, default=BaseKind.TRAINING
     )
     school = models.ForeignKey(
         Unit,
-        verbose_name="依托学校",
+        verbose_name=_("依托学校"),
         on_delete=models.PROTECT,
         related_name="dual_bases",
         null=True,
@@ -881,7 +923,7 @@ class DualBase(models.Model):
     )
     enterprise = models.ForeignKey(
         Unit,
-        verbose_name="合作企业",
+        verbose_name=_("合作企业"),
         on_delete=models.PROTECT,
         related_name="dual_bases_hosted",
         null=True,
@@ -889,17 +931,17 @@ class DualBase(models.Model):
         limit_choices_to={"kind": UnitKind.ENTERPRISE},
     )
     level = models.CharField(
-        "级别", max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
+        _("级别"), max_length=20, choices=HonourLevel.choices, default=HonourLevel.CITY
     )
-    recognised_year = models.PositiveSmallIntegerField("认定年份")
-    note = models.CharField("说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    recognised_year = models.PositiveSmallIntegerField(_("认定年份"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = DualBaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "双师型教师培养培训基地"
-        verbose_name_plural = "双师型教师培养培训基地"
+        verbose_name = _("双师型教师培养培训基地")
+        verbose_name_plural = _("双师型教师培养培训基地")
         ordering = ["-recognised_year", "name"]
         constraints = [
             models.CheckConstraint(

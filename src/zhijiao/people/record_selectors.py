@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from zhijiao.core.scope import get_visible_or_404
 
@@ -60,7 +61,7 @@ def competitions(filters: RecordFilters | None = None) -> QuerySet[Competition]:
 def competition_get(pk: int) -> Competition:
     competition = Competition.objects.filter(pk=pk).first()
     if competition is None:
-        raise Http404("未找到该赛事")
+        raise Http404(_("未找到该赛事"))
     return competition
 
 

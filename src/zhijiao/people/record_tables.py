@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.excel import Column, normalize_header
@@ -47,18 +50,22 @@ from .models import (
 )
 from .tabular import H_SCHOOL, ImportSpec, RowReader, run_export, school_column
 
-YES_NO = ["是", "否"]
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+YES, NO = gettext_lazy("是"), gettext_lazy("否")
+YES_NO = [YES, NO]
 
 
 # ---------------------------------------------------------------- students
 
 ST_NAME, ST_ID, ST_NUMBER, ST_MAJOR, ST_CLASS, ST_YEAR = (
-    "姓名",
-    "身份证号",
-    "学号",
-    "专业",
-    "班级",
-    "入学年份",
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号"),
+    gettext_lazy("学号"),
+    gettext_lazy("专业"),
+    gettext_lazy("班级"),
+    gettext_lazy("入学年份"),
 )
 
 
@@ -89,7 +96,7 @@ def _student_parse(r: RowReader) -> Student | None:
     return Student(school=school, **services.student_values(data, today=r.context.today))
 
 
-def _student_conflicts(students: list[Student]) -> list[tuple[str, str] | None]:
+def _student_conflicts(students: list[Student]) -> list[tuple[StrOrPromise, str] | None]:
     registered = dict(
         Student.objects.filter(id_lookup__in=[s.id_lookup for s in students]).values_list(
             "id_lookup", "school__name"
@@ -103,22 +110,39 @@ def _student_conflicts(students: list[Student]) -> list[tuple[str, str] | None]:
         ).values_list("school_id", "student_number")
     )
     in_file = Counter((s.school_id, s.student_number) for s in students if s.student_number)
-    result: list[tuple[str, str] | None] = []
+    result: list[tuple[StrOrPromise, str] | None] = []
     for s in students:
         key = (s.school_id, s.student_number)
         if s.id_lookup in registered:
-            result.append((ST_ID, f"该身份证号已登记为{registered[s.id_lookup]}的学生"))
+            result.append(
+                (
+                    ST_ID,
+                    _("该身份证号已登记为{school}的学生").format(school=registered[s.id_lookup]),
+                )
+            )
         elif s.student_number and key in taken:
-            result.append((ST_NUMBER, f"学号“{s.student_number}”在本校已被其他学生使用"))
+            result.append(
+                (
+                    ST_NUMBER,
+                    _("学号“{number}”在本校已被其他学生使用").format(number=s.student_number),
+                )
+            )
         elif s.student_number and in_file[key] > 1:
-            result.append((ST_NUMBER, f"学号“{s.student_number}”在表中出现了 {in_file[key]} 次"))
+            result.append(
+                (
+                    ST_NUMBER,
+                    _("学号“{number}”在表中出现了 {count} 次").format(
+                        number=s.student_number, count=in_file[key]
+                    ),
+                )
+            )
         else:
             result.append(None)
     return result
 
 
 STUDENTS = ImportSpec(
-    what="学生",
+    what=gettext_lazy("学生"),
     model=Student,
     columns=_student_columns,
     required=[ST_NAME, ST_ID, ST_MAJOR, ST_YEAR],
@@ -127,19 +151,23 @@ STUDENTS = ImportSpec(
     key=lambda s: s.id_lookup,
     key_column=ST_ID,
     conflicts=_student_conflicts,
-    message_columns=[("身份证号", ST_ID), ("姓名", ST_NAME), ("入学年份", ST_YEAR)],
+    message_columns=[
+        (gettext_lazy("身份证号"), ST_ID),
+        (gettext_lazy("姓名"), ST_NAME),
+        (gettext_lazy("入学年份"), ST_YEAR),
+    ],
 )
 
 STUDENT_EXPORT = [
-    Column("学校", 24),
-    Column("姓名", 12),
-    Column("性别", 6),
-    Column("出生年份", 10),
-    Column("身份证号（已脱敏）", 22),
-    Column("学号", 14),
-    Column("专业", 20),
-    Column("班级", 14),
-    Column("入学年份", 10),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("姓名"), 12),
+    Column(gettext_lazy("性别"), 6),
+    Column(gettext_lazy("出生年份"), 10),
+    Column(gettext_lazy("身份证号（已脱敏）"), 22),
+    Column(gettext_lazy("学号"), 14),
+    Column(gettext_lazy("专业"), 20),
+    Column(gettext_lazy("班级"), 14),
+    Column(gettext_lazy("入学年份"), 10),
 ]
 
 
@@ -160,23 +188,23 @@ def students_export(*, user: User, students: Iterable[Student]) -> bytes:
     )
     return run_export(
         user=user,
-        what="学生名单",
+        what=_("学生名单"),
         model=Student,
         columns=STUDENT_EXPORT,
         rows=rows,
-        note="身份证号已脱敏",
+        note=_("身份证号已脱敏"),
     )
 
 
 # ---------------------------------------------------------------- competitions
 
 CP_NAME, CP_YEAR, CP_TRACK, CP_LEVEL, CP_CATEGORY, CP_ORGANISER = (
-    "赛事名称",
-    "年度",
-    "赛项",
-    "级别",
-    "类别",
-    "主办单位",
+    gettext_lazy("赛事名称"),
+    gettext_lazy("年度"),
+    gettext_lazy("赛项"),
+    gettext_lazy("级别"),
+    gettext_lazy("类别"),
+    gettext_lazy("主办单位"),
 )
 
 
@@ -210,11 +238,11 @@ def _competition_key(c: Competition) -> tuple[str, int, str]:
     return (c.name, c.year, c.track)
 
 
-def _competition_conflicts(items: list[Competition]) -> list[tuple[str, str] | None]:
+def _competition_conflicts(items: list[Competition]) -> list[tuple[StrOrPromise, str] | None]:
     years = {c.year for c in items}
     known = set(Competition.objects.filter(year__in=years).values_list("name", "year", "track"))
     return [
-        (CP_NAME, "该赛事（名称、年度、赛项相同）已经登记")
+        (CP_NAME, _("该赛事（名称、年度、赛项相同）已经登记"))
         if _competition_key(c) in known
         else None
         for c in items
@@ -222,7 +250,7 @@ def _competition_conflicts(items: list[Competition]) -> list[tuple[str, str] | N
 
 
 COMPETITIONS = ImportSpec(
-    what="赛事",
+    what=gettext_lazy("赛事"),
     model=Competition,
     columns=_competition_columns,
     required=[CP_NAME, CP_YEAR, CP_LEVEL],
@@ -231,17 +259,21 @@ COMPETITIONS = ImportSpec(
     key=_competition_key,
     key_column=CP_NAME,
     conflicts=_competition_conflicts,
-    message_columns=[("年度", CP_YEAR), ("级别", CP_LEVEL), ("赛事名称", CP_NAME)],
+    message_columns=[
+        (gettext_lazy("年度"), CP_YEAR),
+        (gettext_lazy("级别"), CP_LEVEL),
+        (gettext_lazy("赛事名称"), CP_NAME),
+    ],
 )
 
 COMPETITION_EXPORT = [
-    Column("年度", 8),
-    Column("赛事名称", 36),
-    Column("赛项", 24),
-    Column("级别", 10),
-    Column("类别", 14),
-    Column("主办单位", 30),
-    Column("获奖记录数", 10),
+    Column(gettext_lazy("年度"), 8),
+    Column(gettext_lazy("赛事名称"), 36),
+    Column(gettext_lazy("赛项"), 24),
+    Column(gettext_lazy("级别"), 10),
+    Column(gettext_lazy("类别"), 14),
+    Column(gettext_lazy("主办单位"), 30),
+    Column(gettext_lazy("获奖记录数"), 10),
 ]
 
 
@@ -259,21 +291,26 @@ def competitions_export(*, user: User, items: Iterable[Competition]) -> bytes:
         for c in items
     )
     return run_export(
-        user=user, what="赛事", model=Competition, columns=COMPETITION_EXPORT, rows=rows
+        user=user, what=_("赛事"), model=Competition, columns=COMPETITION_EXPORT, rows=rows
     )
 
 
 # ---------------------------------------------------------------- awards
 
 AW_COMPETITION, AW_YEAR, AW_TRACK, AW_KIND, AW_ID, AW_NAME = (
-    "赛事名称",
-    "赛事年度",
-    "赛项",
-    "获奖者类别",
-    "获奖者身份证号",
-    "获奖者姓名",
+    gettext_lazy("赛事名称"),
+    gettext_lazy("赛事年度"),
+    gettext_lazy("赛项"),
+    gettext_lazy("获奖者类别"),
+    gettext_lazy("获奖者身份证号"),
+    gettext_lazy("获奖者姓名"),
 )
-AW_RANK, AW_AMOUNT, AW_PAID, AW_NOTE = ("奖项等级", "奖励金额（元）", "奖励发放日期", "说明")
+AW_RANK, AW_AMOUNT, AW_PAID, AW_NOTE = (
+    gettext_lazy("奖项等级"),
+    gettext_lazy("奖励金额（元）"),
+    gettext_lazy("奖励发放日期"),
+    gettext_lazy("说明"),
+)
 
 
 def _award_columns(user: User) -> list[Column]:
@@ -308,8 +345,9 @@ def _award_parse(r: RowReader) -> Award | None:
     if competition is None:
         r.problem(
             AW_COMPETITION,
-            f"未找到赛事“{year}年{name}{'·' + track if track else ''}”：获奖记录必须属于已登记的赛事，"
-            "请先登记赛事",
+            _(
+                "未找到赛事“{year}年{name}{track}”：获奖记录必须属于已登记的赛事，请先登记赛事"
+            ).format(year=year, name=name, track="·" + track if track else ""),
         )
         return None
     model = Student if kind == AwardeeKind.STUDENT else Teacher
@@ -320,10 +358,20 @@ def _award_parse(r: RowReader) -> Award | None:
     )
     label = AwardeeKind(kind).label
     if person is None:
-        r.problem(AW_ID, f"{label}库中没有该身份证号（或不在您可以登记的学校），请先登记{label}")
+        r.problem(
+            AW_ID,
+            _("{label}库中没有该身份证号（或不在您可以登记的学校），请先登记{label}").format(
+                label=label
+            ),
+        )
         return None
     if normalize_header(person.name) != normalize_header(person_name):
-        r.problem(AW_NAME, f"姓名与身份证号不符（{label}库中为“{person.name}”）")
+        r.problem(
+            AW_NAME,
+            _("姓名与身份证号不符（{label}库中为“{person}”）").format(
+                label=label, person=person.name
+            ),
+        )
         return None
     values = award_services.award_values(
         r.context.user,
@@ -345,20 +393,20 @@ def _award_key(a: Award) -> tuple[int, int | None, int | None]:
     return (a.competition_id, a.student_id, a.teacher_id)
 
 
-def _award_conflicts(items: list[Award]) -> list[tuple[str, str] | None]:
+def _award_conflicts(items: list[Award]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         Award.objects.filter(competition_id__in={a.competition_id for a in items}).values_list(
             "competition_id", "student_id", "teacher_id"
         )
     )
     return [
-        (AW_ID, "该获奖者在该赛事中的获奖已经登记") if _award_key(a) in known else None
+        (AW_ID, _("该获奖者在该赛事中的获奖已经登记")) if _award_key(a) in known else None
         for a in items
     ]
 
 
 AWARDS = ImportSpec(
-    what="获奖记录",
+    what=gettext_lazy("获奖记录"),
     model=Award,
     columns=_award_columns,
     required=[AW_COMPETITION, AW_YEAR, AW_KIND, AW_ID, AW_RANK],
@@ -368,27 +416,27 @@ AWARDS = ImportSpec(
     key_column=AW_ID,
     conflicts=_award_conflicts,
     message_columns=[
-        ("发放日期", AW_PAID),
-        ("金额", AW_AMOUNT),
-        ("学生", AW_ID),
-        ("教师", AW_ID),
-        ("赛事", AW_COMPETITION),
+        (gettext_lazy("发放日期"), AW_PAID),
+        (gettext_lazy("金额"), AW_AMOUNT),
+        (gettext_lazy("学生"), AW_ID),
+        (gettext_lazy("教师"), AW_ID),
+        (gettext_lazy("赛事"), AW_COMPETITION),
     ],
 )
 
 AWARD_EXPORT = [
-    Column("赛事年度", 8),
-    Column("赛事名称", 36),
-    Column("赛项", 24),
-    Column("级别", 8),
-    Column("学校", 24),
-    Column("获奖者类别", 8),
-    Column("获奖者", 12),
-    Column("身份证号（已脱敏）", 22),
-    Column("奖项等级", 10),
-    Column("奖励金额（元）", 14, number_format="#,##0.00"),
-    Column("奖励发放日期", 14, number_format="yyyy-mm-dd"),
-    Column("说明", 24),
+    Column(gettext_lazy("赛事年度"), 8),
+    Column(gettext_lazy("赛事名称"), 36),
+    Column(gettext_lazy("赛项"), 24),
+    Column(gettext_lazy("级别"), 8),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("获奖者类别"), 8),
+    Column(gettext_lazy("获奖者"), 12),
+    Column(gettext_lazy("身份证号（已脱敏）"), 22),
+    Column(gettext_lazy("奖项等级"), 10),
+    Column(gettext_lazy("奖励金额（元）"), 14, number_format="#,##0.00"),
+    Column(gettext_lazy("奖励发放日期"), 14, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("说明"), 24),
 ]
 
 
@@ -413,25 +461,25 @@ def awards_export(*, user: User, items: Iterable[Award]) -> bytes:
 
     return run_export(
         user=user,
-        what="获奖记录",
+        what=_("获奖记录"),
         model=Award,
         columns=AWARD_EXPORT,
         rows=(row(a) for a in items),
-        note="身份证号已脱敏",
+        note=_("身份证号已脱敏"),
     )
 
 
 # ---------------------------------------------------------------- social training
 
 TR_PROGRAMME, TR_KIND, TR_GROUP, TR_PT, TR_HOURS, TR_START, TR_END, TR_PARTNER = (
-    "培训项目",
-    "培训类型",
-    "培训对象",
-    "培训人次",
-    "学时",
-    "开始日期",
-    "结束日期",
-    "合作企业",
+    gettext_lazy("培训项目"),
+    gettext_lazy("培训类型"),
+    gettext_lazy("培训对象"),
+    gettext_lazy("培训人次"),
+    gettext_lazy("学时"),
+    gettext_lazy("开始日期"),
+    gettext_lazy("结束日期"),
+    gettext_lazy("合作企业"),
 )
 
 
@@ -483,7 +531,7 @@ def _training_key(t: TrainingRecord) -> tuple[int, str, str, Any]:
     return (t.school_id, t.programme, t.target_group, t.starts_on)
 
 
-def _training_conflicts(items: list[TrainingRecord]) -> list[tuple[str, str] | None]:
+def _training_conflicts(items: list[TrainingRecord]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         TrainingRecord.objects.filter(
             school_id__in={t.school_id for t in items},
@@ -491,7 +539,7 @@ def _training_conflicts(items: list[TrainingRecord]) -> list[tuple[str, str] | N
         ).values_list("school_id", "programme", "target_group", "starts_on")
     )
     return [
-        (TR_PROGRAMME, "该培训（同一项目、培训对象和开始日期）已经登记")
+        (TR_PROGRAMME, _("该培训（同一项目、培训对象和开始日期）已经登记"))
         if _training_key(t) in known
         else None
         for t in items
@@ -499,7 +547,7 @@ def _training_conflicts(items: list[TrainingRecord]) -> list[tuple[str, str] | N
 
 
 TRAINING = ImportSpec(
-    what="社会培训记录",
+    what=gettext_lazy("社会培训记录"),
     model=TrainingRecord,
     columns=_training_columns,
     required=[TR_PROGRAMME, TR_GROUP, TR_PT, TR_HOURS, TR_START, TR_END],
@@ -518,23 +566,23 @@ TRAINING = ImportSpec(
     key_column=TR_PROGRAMME,
     conflicts=_training_conflicts,
     message_columns=[
-        ("结束日期", TR_END),
-        ("开始日期", TR_START),
-        ("一期培训", TR_END),
-        ("合作企业", TR_PARTNER),
+        (gettext_lazy("结束日期"), TR_END),
+        (gettext_lazy("开始日期"), TR_START),
+        (gettext_lazy("一期培训"), TR_END),
+        (gettext_lazy("合作企业"), TR_PARTNER),
     ],
 )
 
 TRAINING_EXPORT = [
-    Column("学校", 24),
-    Column("培训项目", 30),
-    Column("培训类型", 16),
-    Column("培训对象", 14),
-    Column("培训人次", 10),
-    Column("学时", 8),
-    Column("开始日期", 12, number_format="yyyy-mm-dd"),
-    Column("结束日期", 12, number_format="yyyy-mm-dd"),
-    Column("合作企业", 24),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("培训项目"), 30),
+    Column(gettext_lazy("培训类型"), 16),
+    Column(gettext_lazy("培训对象"), 14),
+    Column(gettext_lazy("培训人次"), 10),
+    Column(gettext_lazy("学时"), 8),
+    Column(gettext_lazy("开始日期"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("结束日期"), 12, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("合作企业"), 24),
 ]
 
 
@@ -554,20 +602,25 @@ def training_export(*, user: User, items: Iterable[TrainingRecord]) -> bytes:
         for t in items
     )
     return run_export(
-        user=user, what="社会培训记录", model=TrainingRecord, columns=TRAINING_EXPORT, rows=rows
+        user=user, what=_("社会培训记录"), model=TrainingRecord, columns=TRAINING_EXPORT, rows=rows
     )
 
 
 # ---------------------------------------------------------------- majors
 
 MJ_CODE, MJ_NAME, MJ_LEVEL, MJ_YEAR, MJ_ACTIVE = (
-    "专业代码",
-    "专业名称",
-    "层次",
-    "开设年份",
-    "在招",
+    gettext_lazy("专业代码"),
+    gettext_lazy("专业名称"),
+    gettext_lazy("层次"),
+    gettext_lazy("开设年份"),
+    gettext_lazy("在招"),
 )
-MJ_RECOGNITION, MJ_GRANTED, MJ_GROUP, MJ_DOC = ("认定类别", "认定年份", "专业群名称", "认定文号")
+MJ_RECOGNITION, MJ_GRANTED, MJ_GROUP, MJ_DOC = (
+    gettext_lazy("认定类别"),
+    gettext_lazy("认定年份"),
+    gettext_lazy("专业群名称"),
+    gettext_lazy("认定文号"),
+)
 
 
 def _major_columns(user: User) -> list[Column]:
@@ -593,7 +646,7 @@ def _major_parse(r: RowReader) -> tuple[Major, Any] | None:
     year = r.year(MJ_YEAR, required=False)
     active = r.row.text(MJ_ACTIVE)
     if active not in ("", *YES_NO):
-        r.problem(MJ_ACTIVE, "“在招”应填“是”或“否”")
+        r.problem(MJ_ACTIVE, _("“在招”应填“是”或“否”"))
     kind = r.choice(MJ_RECOGNITION, RecognitionKind, default="")
     granted = r.year(MJ_GRANTED, required=bool(kind))
     group = r.text(MJ_GROUP, limit=100)
@@ -602,7 +655,7 @@ def _major_parse(r: RowReader) -> tuple[Major, Any] | None:
         return None
     values = registry_services.major_values(
         registry_services.MajorData(
-            code=code, name=name, level=level, established_year=year, is_active=active != "否"
+            code=code, name=name, level=level, established_year=year, is_active=active != NO
         ),
         today=r.context.today,
     )
@@ -620,14 +673,14 @@ def _major_parse(r: RowReader) -> tuple[Major, Any] | None:
     return major, recognition
 
 
-def _major_conflicts(items: list[Major]) -> list[tuple[str, str] | None]:
+def _major_conflicts(items: list[Major]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         Major.objects.filter(school_id__in={m.school_id for m in items}).values_list(
             "school_id", "code"
         )
     )
     return [
-        (MJ_CODE, f"本校已登记专业代码为 {m.code} 的专业")
+        (MJ_CODE, _("本校已登记专业代码为 {code} 的专业").format(code=m.code))
         if (m.school_id, m.code) in known
         else None
         for m in items
@@ -647,7 +700,7 @@ def _major_recognitions(created: list[tuple[Major, Any]], user: User) -> None:
 
 
 MAJORS = ImportSpec(
-    what="专业",
+    what=gettext_lazy("专业"),
     model=Major,
     columns=_major_columns,
     required=[MJ_CODE, MJ_NAME, MJ_LEVEL],
@@ -657,23 +710,23 @@ MAJORS = ImportSpec(
     key_column=MJ_CODE,
     conflicts=_major_conflicts,
     message_columns=[
-        ("代码", MJ_CODE),
-        ("专业名称", MJ_NAME),
-        ("开设年份", MJ_YEAR),
-        ("品牌专业", MJ_RECOGNITION),
-        ("认定年份", MJ_GRANTED),
+        (gettext_lazy("代码"), MJ_CODE),
+        (gettext_lazy("专业名称"), MJ_NAME),
+        (gettext_lazy("开设年份"), MJ_YEAR),
+        (gettext_lazy("品牌专业"), MJ_RECOGNITION),
+        (gettext_lazy("认定年份"), MJ_GRANTED),
     ],
     after_create=_major_recognitions,
 )
 
 MAJOR_EXPORT = [
-    Column("学校", 24),
-    Column("专业代码", 10),
-    Column("专业名称", 24),
-    Column("层次", 10),
-    Column("开设年份", 10),
-    Column("在招", 6),
-    Column("有效认定", 36),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("专业代码"), 10),
+    Column(gettext_lazy("专业名称"), 24),
+    Column(gettext_lazy("层次"), 10),
+    Column(gettext_lazy("开设年份"), 10),
+    Column(gettext_lazy("在招"), 6),
+    Column(gettext_lazy("有效认定"), 36),
 ]
 
 
@@ -685,25 +738,25 @@ def majors_export(*, user: User, items: Iterable[Major]) -> bytes:
             m.name,
             m.get_level_display(),
             m.established_year,
-            "是" if m.is_active else "否",
+            _("是") if m.is_active else _("否"),
             "、".join(
                 f"{r.get_kind_display()}（{r.granted_year}）" for r in getattr(m, "standing", [])
             ),
         ]
         for m in items
     )
-    return run_export(user=user, what="专业", model=Major, columns=MAJOR_EXPORT, rows=rows)
+    return run_export(user=user, what=_("专业"), model=Major, columns=MAJOR_EXPORT, rows=rows)
 
 
 # ---------------------------------------------------------------- 贯通 enrolment
 
 TH_CODE, TH_PARTNER, TH_MODE, TH_YEAR, TH_INTAKE, TH_ENROLLED = (
-    "专业代码",
-    "合作院校",
-    "培养模式",
-    "年度",
-    "当年招生人数",
-    "年末在校生人数",
+    gettext_lazy("专业代码"),
+    gettext_lazy("合作院校"),
+    gettext_lazy("培养模式"),
+    gettext_lazy("年度"),
+    gettext_lazy("当年招生人数"),
+    gettext_lazy("年末在校生人数"),
 )
 
 
@@ -735,29 +788,31 @@ def _through_parse(r: RowReader) -> ThroughEnrolment | None:
     ).first()
     if programme is None:
         r.problem(
-            TH_PARTNER, "未找到该贯通项目（学校、专业代码、合作院校、培养模式），请先登记项目"
+            TH_PARTNER, _("未找到该贯通项目（学校、专业代码、合作院校、培养模式），请先登记项目")
         )
         return None
     if not programme.started_year <= year <= r.context.today.year:
         r.problem(
             TH_YEAR,
-            f"年度应在 {programme.started_year}（首次招生）至 {r.context.today.year} 年之间",
+            _("年度应在 {first}（首次招生）至 {year} 年之间").format(
+                first=programme.started_year, year=r.context.today.year
+            ),
         )
     if intake > enrolled:
-        r.problem(TH_INTAKE, "当年招生人数不能超过年末在校生人数")
+        r.problem(TH_INTAKE, _("当年招生人数不能超过年末在校生人数"))
     if r.errors:
         return None
     return ThroughEnrolment(programme=programme, year=year, intake=intake, enrolled=enrolled)
 
 
-def _through_conflicts(items: list[ThroughEnrolment]) -> list[tuple[str, str] | None]:
+def _through_conflicts(items: list[ThroughEnrolment]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         ThroughEnrolment.objects.filter(
             programme_id__in={e.programme_id for e in items}
         ).values_list("programme_id", "year")
     )
     return [
-        (TH_YEAR, f"该项目 {e.year} 年的招生已登记，如需更正请在项目页面修改")
+        (TH_YEAR, _("该项目 {year} 年的招生已登记，如需更正请在项目页面修改").format(year=e.year))
         if (e.programme_id, e.year) in known
         else None
         for e in items
@@ -765,7 +820,7 @@ def _through_conflicts(items: list[ThroughEnrolment]) -> list[tuple[str, str] | 
 
 
 THROUGH = ImportSpec(
-    what="贯通项目年度招生",
+    what=gettext_lazy("贯通项目年度招生"),
     model=ThroughEnrolment,
     columns=_through_columns,
     required=[TH_CODE, TH_PARTNER, TH_MODE, TH_YEAR, TH_INTAKE, TH_ENROLLED],
@@ -777,14 +832,14 @@ THROUGH = ImportSpec(
 )
 
 THROUGH_EXPORT = [
-    Column("学校", 24),
-    Column("专业代码", 10),
-    Column("专业名称", 24),
-    Column("合作院校", 28),
-    Column("培养模式", 26),
-    Column("年度", 8),
-    Column("当年招生人数", 12),
-    Column("年末在校生人数", 14),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("专业代码"), 10),
+    Column(gettext_lazy("专业名称"), 24),
+    Column(gettext_lazy("合作院校"), 28),
+    Column(gettext_lazy("培养模式"), 26),
+    Column(gettext_lazy("年度"), 8),
+    Column(gettext_lazy("当年招生人数"), 12),
+    Column(gettext_lazy("年末在校生人数"), 14),
 ]
 
 
@@ -804,7 +859,7 @@ def through_export(*, user: User, items: Iterable[ThroughEnrolment]) -> bytes:
     )
     return run_export(
         user=user,
-        what="贯通项目年度招生",
+        what=_("贯通项目年度招生"),
         model=ThroughEnrolment,
         columns=THROUGH_EXPORT,
         rows=rows,
@@ -814,12 +869,12 @@ def through_export(*, user: User, items: Iterable[ThroughEnrolment]) -> bytes:
 # ---------------------------------------------------------------- teams
 
 TM_NAME, TM_GROUP, TM_LEVEL, TM_YEAR, TM_LEAD, TM_MEMBERS = (
-    "团队名称",
-    "所属专业（群）",
-    "级别",
-    "立项年份",
-    "负责人身份证号",
-    "成员身份证号",
+    gettext_lazy("团队名称"),
+    gettext_lazy("所属专业（群）"),
+    gettext_lazy("级别"),
+    gettext_lazy("立项年份"),
+    gettext_lazy("负责人身份证号"),
+    gettext_lazy("成员身份证号"),
 )
 
 
@@ -835,7 +890,9 @@ def _team_columns(user: User) -> list[Column]:
     ]
 
 
-def _teachers_by_number(r: RowReader, school: Unit, text: str, header: str) -> list[Teacher]:
+def _teachers_by_number(
+    r: RowReader, school: Unit, text: str, header: StrOrPromise
+) -> list[Teacher]:
     numbers = [
         n
         for n in (
@@ -856,7 +913,12 @@ def _teachers_by_number(r: RowReader, school: Unit, text: str, header: str) -> l
             .first()
         )
         if teacher is None:
-            r.problem(header, f"{mask_id_number(number)} 不是{school}在职教师")
+            r.problem(
+                header,
+                _("{id_number} 不是{school}在职教师").format(
+                    id_number=mask_id_number(number), school=school
+                ),
+            )
         else:
             found.append(teacher)
     return found
@@ -880,7 +942,10 @@ def _team_parse(r: RowReader) -> tuple[InnovationTeam, list[Teacher]] | None:
     lead = leads[0]
     members = [m for m in members if m.pk != lead.pk]
     if len(members) > registry_services.MAX_TEAM_MEMBERS:
-        r.problem(TM_MEMBERS, f"团队成员不能超过 {registry_services.MAX_TEAM_MEMBERS} 人")
+        r.problem(
+            TM_MEMBERS,
+            _("团队成员不能超过 {maximum} 人").format(maximum=registry_services.MAX_TEAM_MEMBERS),
+        )
         return None
     team = InnovationTeam(
         school=school, name=name, major_group=group, level=level, recognised_year=year, lead=lead
@@ -888,14 +953,15 @@ def _team_parse(r: RowReader) -> tuple[InnovationTeam, list[Teacher]] | None:
     return team, members
 
 
-def _team_conflicts(items: list[InnovationTeam]) -> list[tuple[str, str] | None]:
+def _team_conflicts(items: list[InnovationTeam]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         InnovationTeam.objects.filter(school_id__in={t.school_id for t in items}).values_list(
             "school_id", "name"
         )
     )
     return [
-        (TM_NAME, "本校已登记同名团队") if (t.school_id, t.name) in known else None for t in items
+        (TM_NAME, _("本校已登记同名团队")) if (t.school_id, t.name) in known else None
+        for t in items
     ]
 
 
@@ -911,7 +977,7 @@ def _team_members(created: list[tuple[InnovationTeam, Any]], user: User) -> None
 
 
 TEAMS = ImportSpec(
-    what="教学创新团队",
+    what=gettext_lazy("教学创新团队"),
     model=InnovationTeam,
     columns=_team_columns,
     required=[TM_NAME, TM_YEAR, TM_LEAD],
@@ -924,13 +990,13 @@ TEAMS = ImportSpec(
 )
 
 TEAM_EXPORT = [
-    Column("学校", 24),
-    Column("团队名称", 30),
-    Column("所属专业（群）", 20),
-    Column("级别", 8),
-    Column("立项年份", 10),
-    Column("负责人", 12),
-    Column("成员人数", 10),
+    Column(gettext_lazy("学校"), 24),
+    Column(gettext_lazy("团队名称"), 30),
+    Column(gettext_lazy("所属专业（群）"), 20),
+    Column(gettext_lazy("级别"), 8),
+    Column(gettext_lazy("立项年份"), 10),
+    Column(gettext_lazy("负责人"), 12),
+    Column(gettext_lazy("成员人数"), 10),
 ]
 
 
@@ -948,20 +1014,20 @@ def teams_export(*, user: User, items: Iterable[InnovationTeam]) -> bytes:
         for t in items
     )
     return run_export(
-        user=user, what="教学创新团队", model=InnovationTeam, columns=TEAM_EXPORT, rows=rows
+        user=user, what=_("教学创新团队"), model=InnovationTeam, columns=TEAM_EXPORT, rows=rows
     )
 
 
 # ---------------------------------------------------------------- bases
 
 BS_NAME, BS_KIND, BS_SCHOOL, BS_ENTERPRISE, BS_LEVEL, BS_YEAR, BS_NOTE = (
-    "基地名称",
-    "基地类型",
-    "依托学校",
-    "合作企业",
-    "级别",
-    "认定年份",
-    "说明",
+    gettext_lazy("基地名称"),
+    gettext_lazy("基地类型"),
+    gettext_lazy("依托学校"),
+    gettext_lazy("合作企业"),
+    gettext_lazy("级别"),
+    gettext_lazy("认定年份"),
+    gettext_lazy("说明"),
 )
 
 
@@ -987,7 +1053,7 @@ def _enterprise(r: RowReader, text: str) -> Unit | None:
             normalize_header(n) for n in [unit.name, unit.short_name, *(unit.aliases or [])] if n
         }:
             return unit
-    r.problem(BS_ENTERPRISE, f"找不到企业“{text}”，请先在单位中登记该企业")
+    r.problem(BS_ENTERPRISE, _("找不到企业“{text}”，请先在单位中登记该企业").format(text=text))
     return None
 
 
@@ -1018,15 +1084,15 @@ def _base_parse(r: RowReader) -> DualBase | None:
     return DualBase(**values)
 
 
-def _base_conflicts(items: list[DualBase]) -> list[tuple[str, str] | None]:
+def _base_conflicts(items: list[DualBase]) -> list[tuple[StrOrPromise, str] | None]:
     known = set(
         DualBase.objects.filter(name__in={b.name for b in items}).values_list("name", flat=True)
     )
-    return [(BS_NAME, "同名基地已经登记") if b.name in known else None for b in items]
+    return [(BS_NAME, _("同名基地已经登记")) if b.name in known else None for b in items]
 
 
 BASES = ImportSpec(
-    what="双师型教师培养培训基地",
+    what=gettext_lazy("双师型教师培养培训基地"),
     model=DualBase,
     columns=_base_columns,
     required=[BS_NAME, BS_YEAR],
@@ -1035,17 +1101,21 @@ BASES = ImportSpec(
     key=lambda b: b.name,
     key_column=BS_NAME,
     conflicts=_base_conflicts,
-    message_columns=[("学校", BS_SCHOOL), ("企业", BS_ENTERPRISE), ("年份", BS_YEAR)],
+    message_columns=[
+        (gettext_lazy("学校"), BS_SCHOOL),
+        (gettext_lazy("企业"), BS_ENTERPRISE),
+        (gettext_lazy("年份"), BS_YEAR),
+    ],
 )
 
 BASE_EXPORT = [
-    Column("基地名称", 36),
-    Column("基地类型", 26),
-    Column("依托学校", 24),
-    Column("合作企业", 30),
-    Column("级别", 8),
-    Column("认定年份", 10),
-    Column("说明", 24),
+    Column(gettext_lazy("基地名称"), 36),
+    Column(gettext_lazy("基地类型"), 26),
+    Column(gettext_lazy("依托学校"), 24),
+    Column(gettext_lazy("合作企业"), 30),
+    Column(gettext_lazy("级别"), 8),
+    Column(gettext_lazy("认定年份"), 10),
+    Column(gettext_lazy("说明"), 24),
 ]
 
 
@@ -1063,7 +1133,7 @@ def bases_export(*, user: User, items: Iterable[DualBase]) -> bytes:
         for b in items
     )
     return run_export(
-        user=user, what="双师型教师培养培训基地", model=DualBase, columns=BASE_EXPORT, rows=rows
+        user=user, what=_("双师型教师培养培训基地"), model=DualBase, columns=BASE_EXPORT, rows=rows
     )
 
 

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.pages import AuthedRequest, require
@@ -96,7 +97,7 @@ def _school_filter(request: AuthedRequest, value: int | None) -> list[FilterFiel
     schools = list(_schools(request))
     if len(schools) < 2:
         return []
-    return [FilterField("school", "学校", value, [(s.pk, s.name) for s in schools])]
+    return [FilterField("school", _("学校"), value, [(s.pk, s.name) for s in schools])]
 
 
 def _can_manage(request: AuthedRequest) -> bool:
@@ -107,29 +108,30 @@ def _list_actions(request: AuthedRequest, plural: str, single: str, new: str) ->
     """登记 / Excel 导入 for those who may write, and the export of the filtered list for all
     (URL names as the teachers' pages have them: ``<single>-new``, ``<plural>-import``…)."""
     actions = [
-        Link("导出（Excel）", reverse(f"admin:{plural}-export") + "?" + request.GET.urlencode())
+        Link(_("导出（Excel）"), reverse(f"admin:{plural}-export") + "?" + request.GET.urlencode())
     ]
     if _can_manage(request):
         actions[:0] = [
             Link(new, reverse(f"admin:{single}-new"), primary=True),
-            Link("Excel 导入", reverse(f"admin:{plural}-import")),
+            Link(_("Excel 导入"), reverse(f"admin:{plural}-import")),
         ]
     return actions
 
 
 def _import(
-    request: AuthedRequest, spec: ImportSpec, *, back: str, rules: str, unit: str = "条"
+    request: AuthedRequest, spec: ImportSpec, *, back: str, rules: str, unit: str = ""
 ) -> HttpResponse:
+    unit = unit or _("条")
     require(request, Capability.PEOPLE_MANAGE)
     return import_page(
         request,
-        title=f"导入{spec.what}",
+        title=_("导入{what}").format(what=spec.what),
         template=lambda: tabular.template_bytes(spec, request.user),
-        template_name=f"{spec.what}导入模板.xlsx",
+        template_name=_("{what}导入模板.xlsx").format(what=spec.what),
         run=lambda upload: tabular.run_import(
             spec, user=request.user, upload=upload, name=upload.name
         ),
-        done=f"导入成功：{spec.what} {{count}} {unit}",
+        done=_("导入成功：{what} {{count}} {unit}").format(what=spec.what, unit=unit),
         back=reverse(back),
         rules=rules,
     )
@@ -147,7 +149,7 @@ def _export(
 
 
 def _saved(request: AuthedRequest, changed: Any) -> None:
-    messages.success(request, "已保存" if changed else "没有需要保存的修改")
+    messages.success(request, _("已保存") if changed else _("没有需要保存的修改"))
 
 
 # ---------------------------------------------------------------- competitions
@@ -158,9 +160,17 @@ def competition_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="赛事",
+        title=_("赛事"),
         queryset=record_selectors.competitions(f),
-        headers=["年度", "赛事名称", "赛项", "级别", "类别", "主办单位", ("获奖记录", True)],
+        headers=[
+            _("年度"),
+            _("赛事名称"),
+            _("赛项"),
+            _("级别"),
+            _("类别"),
+            _("主办单位"),
+            (_("获奖记录"), True),
+        ],
         row=lambda c: [
             Cell(c.year),
             Cell(c.name, reverse("admin:people-competition", args=[c.pk])),
@@ -171,17 +181,19 @@ def competition_list(request: AuthedRequest) -> HttpResponse:
             Cell(c.award_count, num=True),
         ],
         filters=[
-            FilterField("year", "年度", f.year or ""),
-            FilterField("level", "级别", f.level, CompetitionLevel.choices),
-            FilterField("kind", "类别", f.kind, CompetitionCategory.choices),
-            FilterField("q", "赛事或赛项", f.q),
+            FilterField("year", _("年度"), f.year or ""),
+            FilterField("level", _("级别"), f.level, CompetitionLevel.choices),
+            FilterField("kind", _("类别"), f.kind, CompetitionCategory.choices),
+            FilterField("q", _("赛事或赛项"), f.q),
         ],
         actions=[
-            *_list_actions(request, "people-competitions", "people-competition", "登记赛事"),
-            Link("获奖记录", reverse("admin:people-awards")),
+            *_list_actions(request, "people-competitions", "people-competition", _("登记赛事")),
+            Link(_("获奖记录"), reverse("admin:people-awards")),
         ],
-        empty="还没有登记赛事。登记获奖前须先登记赛事（名称、年度、赛项、级别）；各校共用同一赛事目录。",
-        count_label="项",
+        empty=_(
+            "还没有登记赛事。登记获奖前须先登记赛事（名称、年度、赛项、级别）；各校共用同一赛事目录。"
+        ),
+        count_label=_("项"),
     )
 
 
@@ -191,24 +203,26 @@ def competition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     awards = record_selectors.awards_visible(request.user).filter(competition=c)
     actions = []
     if award_services.competition_editable(request.user, c):
-        actions.append(Link("修改", reverse("admin:people-competition-edit", args=[c.pk])))
+        actions.append(Link(_("修改"), reverse("admin:people-competition-edit", args=[c.pk])))
     if _can_manage(request):
-        actions.append(Link("登记获奖", reverse("admin:people-award-new") + f"?competition={c.pk}"))
+        actions.append(
+            Link(_("登记获奖"), reverse("admin:people-award-new") + f"?competition={c.pk}")
+        )
     return detail_page(
         request,
-        title=f"赛事 · {c}",
+        title=_("赛事 · {competition}").format(competition=c),
         heading=str(c),
         fields=[
-            ("级别 / 类别", f"{c.get_level_display()} / {c.get_category_display()}"),
-            ("赛项", c.track),
-            ("主办单位", c.organiser),
-            ("登记单位", c.registered_by_unit),
+            (_("级别 / 类别"), f"{c.get_level_display()} / {c.get_category_display()}"),
+            (_("赛项"), c.track),
+            (_("主办单位"), c.organiser),
+            (_("登记单位"), c.registered_by_unit),
         ],
         actions=actions,
         sections=[
             Section(
-                "获奖（您可以查看的学校）",
-                ["学校", "获奖者", "奖项", "奖励金额（元）"],
+                _("获奖（您可以查看的学校）"),
+                [_("学校"), _("获奖者"), _("奖项"), _("奖励金额（元）")],
                 [
                     [
                         Cell(a.school.name),
@@ -218,7 +232,7 @@ def competition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     ]
                     for a in awards
                 ],
-                empty="尚无获奖记录。",
+                empty=_("尚无获奖记录。"),
             )
         ],
     )
@@ -239,11 +253,11 @@ def competition_new(request: AuthedRequest) -> HttpResponse:
             lambda: award_services.competition_create(
                 user=request.user, data=form.competition_data()
             ),
-            "已登记赛事",
+            _("已登记赛事"),
         )
         if ok:
             return redirect(reverse("admin:people-competition", args=[c.pk]))
-    return _competition_form(request, form, "登记赛事", reverse("admin:people-competitions"))
+    return _competition_form(request, form, _("登记赛事"), reverse("admin:people-competitions"))
 
 
 def competition_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -264,7 +278,10 @@ def competition_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             _saved(request, changed)
             return redirect(reverse("admin:people-competition", args=[c.pk]))
     return _competition_form(
-        request, form, f"修改赛事 · {c}", reverse("admin:people-competition", args=[c.pk])
+        request,
+        form,
+        _("修改赛事 · {competition}").format(competition=c),
+        reverse("admin:people-competition", args=[c.pk]),
     )
 
 
@@ -273,8 +290,10 @@ def competitions_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.COMPETITIONS,
         back="admin:people-competitions",
-        rules="每行一个赛项。赛事名称、年度、赛项相同的视为同一赛事，不能重复登记；级别从下拉列表选择。",
-        unit="项",
+        rules=_(
+            "每行一个赛项。赛事名称、年度、赛项相同的视为同一赛事，不能重复登记；级别从下拉列表选择。"
+        ),
+        unit=_("项"),
     )
 
 
@@ -283,7 +302,7 @@ def competitions_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.competitions_export,
         record_selectors.competitions(_filters(request)),
-        "赛事",
+        _("赛事"),
     )
 
 
@@ -295,18 +314,18 @@ def award_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="获奖记录",
+        title=_("获奖记录"),
         queryset=record_selectors.awards_visible(request.user, f),
         headers=[
-            "年度",
-            "赛事",
-            "级别",
-            "学校",
-            "获奖者",
-            "类别",
-            "奖项",
-            ("奖励金额（元）", True),
-            "发放日期",
+            _("年度"),
+            _("赛事"),
+            _("级别"),
+            _("学校"),
+            _("获奖者"),
+            _("类别"),
+            _("奖项"),
+            (_("奖励金额（元）"), True),
+            _("发放日期"),
         ],
         row=lambda a: [
             Cell(a.competition.year),
@@ -314,23 +333,23 @@ def award_list(request: AuthedRequest) -> HttpResponse:
             Cell(a.competition.get_level_display()),
             Cell(a.school.name),
             Cell(a.awardee),
-            Cell("学生" if a.student_id else "教师"),
+            Cell(_("学生") if a.student_id else _("教师")),
             Cell(a.get_rank_display()),
             Cell(a.incentive_amount, num=True),
             Cell(a.incentive_paid_on),
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("year", "赛事年度", f.year or ""),
-            FilterField("level", "级别", f.level, CompetitionLevel.choices),
-            FilterField("kind", "获奖者", f.kind, AwardeeKind.choices),
-            FilterField("q", "姓名或赛事", f.q),
+            FilterField("year", _("赛事年度"), f.year or ""),
+            FilterField("level", _("级别"), f.level, CompetitionLevel.choices),
+            FilterField("kind", _("获奖者"), f.kind, AwardeeKind.choices),
+            FilterField("q", _("姓名或赛事"), f.q),
         ],
         actions=[
-            *_list_actions(request, "people-awards", "people-award", "登记获奖"),
-            Link("赛事目录", reverse("admin:people-competitions")),
+            *_list_actions(request, "people-awards", "people-award", _("登记获奖")),
+            Link(_("赛事目录"), reverse("admin:people-competitions")),
         ],
-        empty="还没有获奖记录。获奖须属于已登记的赛事，获奖者须已在学生库或教师库中登记。",
+        empty=_("还没有获奖记录。获奖须属于已登记的赛事，获奖者须已在学生库或教师库中登记。"),
     )
 
 
@@ -346,28 +365,34 @@ def award_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     return detail_page(
         request,
-        title=f"获奖 · {person.name}",
-        heading=f"{person.name}（{a.school.name}）· {a.get_rank_display()}",
+        title=_("获奖 · {person}").format(person=person.name),
+        heading=_("{person}（{school}）· {rank}").format(
+            person=person.name, school=a.school.name, rank=a.get_rank_display()
+        ),
         fields=[
-            ("赛事", a.competition),
-            ("级别", a.competition.get_level_display()),
+            (_("赛事"), a.competition),
+            (_("级别"), a.competition.get_level_display()),
             (
-                "获奖者",
-                f"{'学生' if a.student_id else '教师'} {person.name}（{mask_id_number(person.id_number)}）",
+                _("获奖者"),
+                _("{kind} {name}（{id_number}）").format(
+                    kind=_("学生") if a.student_id else _("教师"),
+                    name=person.name,
+                    id_number=mask_id_number(person.id_number),
+                ),
             ),
-            ("奖励金额（元）", a.incentive_amount),
-            ("奖励发放日期", a.incentive_paid_on),
-            ("说明", a.note),
+            (_("奖励金额（元）"), a.incentive_amount),
+            (_("奖励发放日期"), a.incentive_paid_on),
+            (_("说明"), a.note),
             (
-                "登记人 / 时间",
+                _("登记人 / 时间"),
                 f"{a.recorded_by} / {timezone.localtime(a.recorded_at):%Y-%m-%d %H:%M}",
             ),
         ],
         actions=[
-            Link("获奖者信息", link),
-            Link("赛事", reverse("admin:people-competition", args=[a.competition_id])),
+            Link(_("获奖者信息"), link),
+            Link(_("赛事"), reverse("admin:people-competition", args=[a.competition_id])),
             *(
-                [Link("修改", reverse("admin:people-award-edit", args=[a.pk]))]
+                [Link(_("修改"), reverse("admin:people-award-edit", args=[a.pk]))]
                 if _can_manage(request)
                 else []
             ),
@@ -387,11 +412,19 @@ def _award_data(request: AuthedRequest, form: AwardForm) -> award_services.Award
     label = AwardeeKind(d["kind"]).label
     if person is None:
         form.add_error(
-            "id_number", f"{label}库中没有该身份证号（或不在您可以登记的学校），请先登记{label}"
+            "id_number",
+            _("{label}库中没有该身份证号（或不在您可以登记的学校），请先登记{label}").format(
+                label=label
+            ),
         )
         return None
     if normalise(person.name) != normalise(d["name"]):
-        form.add_error("name", f"姓名与身份证号不符（{label}库中为“{person.name}”）")
+        form.add_error(
+            "name",
+            _("姓名与身份证号不符（{label}库中为“{person}”）").format(
+                label=label, person=person.name
+            ),
+        )
         return None
     return award_services.AwardData(
         competition=d["competition"],
@@ -415,16 +448,18 @@ def award_new(request: AuthedRequest) -> HttpResponse:
             ok, award = call_service(
                 request,
                 lambda: award_services.award_create(user=request.user, data=data),
-                "已登记获奖",
+                _("已登记获奖"),
             )
             if ok:
                 return redirect(reverse("admin:people-award", args=[award.pk]))
     return form_page(
         request,
-        title="登记获奖",
+        title=_("登记获奖"),
         form=form,
         cancel=reverse("admin:people-awards"),
-        intro="获奖记录必须属于已登记的赛事；获奖者按身份证号在学生库或教师库中查找，并核对姓名。",
+        intro=_(
+            "获奖记录必须属于已登记的赛事；获奖者按身份证号在学生库或教师库中查找，并核对姓名。"
+        ),
     )
 
 
@@ -449,9 +484,9 @@ def award_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         },
     )
     form.fields["id_number"].required = False
-    form.fields[
-        "id_number"
-    ].help_text = f"当前：{mask_id_number(person.id_number)}。留空表示不修改。"
+    form.fields["id_number"].help_text = _("当前：{id_number}。留空表示不修改。").format(
+        id_number=mask_id_number(person.id_number)
+    )
     if post is not None and form.is_valid():
         data = _award_data(request, form)
         if data is not None:
@@ -463,7 +498,10 @@ def award_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 _saved(request, changed)
                 return redirect(reverse("admin:people-award", args=[a.pk]))
     return form_page(
-        request, title="修改获奖记录", form=form, cancel=reverse("admin:people-award", args=[a.pk])
+        request,
+        title=_("修改获奖记录"),
+        form=form,
+        cancel=reverse("admin:people-award", args=[a.pk]),
     )
 
 
@@ -472,8 +510,10 @@ def awards_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.AWARDS,
         back="admin:people-awards",
-        rules="每行一名获奖者。赛事须已登记（赛事名称、赛事年度、赛项与赛事目录一致）；获奖者按身份证号在"
-        "学生库或教师库中查找并核对姓名；同一人在同一赛事中只能登记一次。",
+        rules=_(
+            "每行一名获奖者。赛事须已登记（赛事名称、赛事年度、赛项与赛事目录一致）；获奖者按身份证号在"
+            "学生库或教师库中查找并核对姓名；同一人在同一赛事中只能登记一次。"
+        ),
     )
 
 
@@ -482,7 +522,7 @@ def awards_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.awards_export,
         record_selectors.awards_visible(request.user, _filters(request)),
-        "获奖记录",
+        _("获奖记录"),
     )
 
 
@@ -494,17 +534,17 @@ def training_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="社会培训",
+        title=_("社会培训"),
         queryset=record_selectors.training_visible(request.user, f),
         headers=[
-            "学校",
-            "培训项目",
-            "类型",
-            "培训对象",
-            ("人次", True),
-            ("学时", True),
-            "开始",
-            "结束",
+            _("学校"),
+            _("培训项目"),
+            _("类型"),
+            _("培训对象"),
+            (_("人次"), True),
+            (_("学时"), True),
+            _("开始"),
+            _("结束"),
         ],
         row=lambda t: [
             Cell(t.school.name),
@@ -518,14 +558,16 @@ def training_list(request: AuthedRequest) -> HttpResponse:
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("year", "结束年度", f.year or ""),
-            FilterField("group", "培训对象", f.group, TraineeGroup.choices),
-            FilterField("kind", "培训类型", f.kind, TrainingKind.choices),
-            FilterField("q", "项目或企业", f.q),
+            FilterField("year", _("结束年度"), f.year or ""),
+            FilterField("group", _("培训对象"), f.group, TraineeGroup.choices),
+            FilterField("kind", _("培训类型"), f.kind, TrainingKind.choices),
+            FilterField("q", _("项目或企业"), f.q),
         ],
-        actions=_list_actions(request, "people-training", "people-training", "登记培训"),
-        empty="还没有登记社会培训。培训结束后逐项登记，或下载模板后通过“Excel 导入”批量登记；"
-        "培训人次按结束日期所在年度计入“年培训人次达到在校生 2 倍”目标。",
+        actions=_list_actions(request, "people-training", "people-training", _("登记培训")),
+        empty=_(
+            "还没有登记社会培训。培训结束后逐项登记，或下载模板后通过“Excel 导入”批量登记；"
+            "培训人次按结束日期所在年度计入“年培训人次达到在校生 2 倍”目标。"
+        ),
     )
 
 
@@ -534,20 +576,23 @@ def training_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     t = record_selectors.training_get(request.user, pk)
     return detail_page(
         request,
-        title=f"社会培训 · {t.programme}",
-        heading=f"{t.programme}（{t.school.name}）",
+        title=_("社会培训 · {programme}").format(programme=t.programme),
+        heading=_("{programme}（{school}）").format(programme=t.programme, school=t.school.name),
         fields=[
-            ("培训类型", t.get_kind_display()),
-            ("培训对象", t.get_target_group_display()),
-            ("培训人次 / 学时", f"{t.person_times} 人次 / {t.hours} 学时"),
-            ("培训日期", f"{t.starts_on} 至 {t.ends_on}"),
-            ("合作企业", t.partner),
+            (_("培训类型"), t.get_kind_display()),
+            (_("培训对象"), t.get_target_group_display()),
             (
-                "登记人 / 时间",
+                _("培训人次 / 学时"),
+                _("{times} 人次 / {hours} 学时").format(times=t.person_times, hours=t.hours),
+            ),
+            (_("培训日期"), _("{start} 至 {end}").format(start=t.starts_on, end=t.ends_on)),
+            (_("合作企业"), t.partner),
+            (
+                _("登记人 / 时间"),
                 f"{t.recorded_by} / {timezone.localtime(t.created_at):%Y-%m-%d %H:%M}",
             ),
         ],
-        actions=[Link("修改", reverse("admin:people-training-edit", args=[t.pk]))]
+        actions=[Link(_("修改"), reverse("admin:people-training-edit", args=[t.pk]))]
         if _can_manage(request)
         else [],
     )
@@ -562,12 +607,12 @@ def training_new(request: AuthedRequest) -> HttpResponse:
             lambda: training_services.training_create(
                 user=request.user, school=form.cleaned_data["school"], data=form.training_data()
             ),
-            "已登记社会培训",
+            _("已登记社会培训"),
         )
         if ok:
             return redirect(reverse("admin:people-training-record", args=[record.pk]))
     return form_page(
-        request, title="登记社会培训", form=form, cancel=reverse("admin:people-training")
+        request, title=_("登记社会培训"), form=form, cancel=reverse("admin:people-training")
     )
 
 
@@ -603,7 +648,7 @@ def training_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(reverse("admin:people-training-record", args=[t.pk]))
     return form_page(
         request,
-        title=f"修改社会培训 · {t.programme}",
+        title=_("修改社会培训 · {programme}").format(programme=t.programme),
         form=form,
         cancel=reverse("admin:people-training-record", args=[t.pk]),
     )
@@ -614,8 +659,10 @@ def training_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.TRAINING,
         back="admin:people-training",
-        rules="每行一期培训面向一类培训对象（同一项目面向多类对象请分行填写）。培训对象、培训类型从下拉列表"
-        "选择；日期写成 2026-03-01 的形式；同一项目、对象和开始日期的培训不能重复登记。",
+        rules=_(
+            "每行一期培训面向一类培训对象（同一项目面向多类对象请分行填写）。培训对象、培训类型从下拉列表"
+            "选择；日期写成 2026-03-01 的形式；同一项目、对象和开始日期的培训不能重复登记。"
+        ),
     )
 
 
@@ -624,7 +671,7 @@ def training_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.training_export,
         record_selectors.training_visible(request.user, _filters(request)),
-        "社会培训",
+        _("社会培训"),
     )
 
 
@@ -636,29 +683,36 @@ def major_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="专业建设",
+        title=_("专业建设"),
         queryset=record_selectors.majors_visible(request.user, f).distinct(),
-        headers=["学校", "专业代码", "专业名称", "层次", "在招", "有效认定"],
+        headers=[_("学校"), _("专业代码"), _("专业名称"), _("层次"), _("在招"), _("有效认定")],
         row=lambda m: [
             Cell(m.school.name),
             Cell(m.code),
             Cell(m.name, reverse("admin:people-major", args=[m.pk])),
             Cell(m.get_level_display()),
-            Cell("是" if m.is_active else "否"),
-            Cell("、".join(f"{r.get_kind_display()}（{r.granted_year}）" for r in m.standing)),
+            Cell(_("是") if m.is_active else _("否")),
+            Cell(
+                "、".join(
+                    _("{kind}（{year}）").format(kind=r.get_kind_display(), year=r.granted_year)
+                    for r in m.standing
+                )
+            ),
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("level", "层次", f.level, MajorLevel.choices),
-            FilterField("kind", "认定", f.kind, RecognitionKind.choices),
-            FilterField("q", "专业名称或代码", f.q),
+            FilterField("level", _("层次"), f.level, MajorLevel.choices),
+            FilterField("kind", _("认定"), f.kind, RecognitionKind.choices),
+            FilterField("q", _("专业名称或代码"), f.q),
         ],
         actions=[
-            *_list_actions(request, "people-majors", "people-major", "登记专业"),
-            Link("中高职贯通", reverse("admin:people-through")),
+            *_list_actions(request, "people-majors", "people-major", _("登记专业")),
+            Link(_("中高职贯通"), reverse("admin:people-through")),
         ],
-        empty="还没有登记专业。登记各校开设的专业后，可为专业登记高水平专业（群）、技工教育品牌专业等认定。",
-        count_label="个",
+        empty=_(
+            "还没有登记专业。登记各校开设的专业后，可为专业登记高水平专业（群）、技工教育品牌专业等认定。"
+        ),
+        count_label=_("个"),
     )
 
 
@@ -669,40 +723,46 @@ def major_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     can_manage = _can_manage(request)
     return detail_page(
         request,
-        title=f"专业 · {m.name}",
-        heading=f"{m.name}（{m.code}，{m.school.name}）",
+        title=_("专业 · {major}").format(major=m.name),
+        heading=_("{major}（{code}，{school}）").format(
+            major=m.name, code=m.code, school=m.school.name
+        ),
         fields=[
-            ("层次", m.get_level_display()),
-            ("开设年份", m.established_year),
-            ("在招", "是" if m.is_active else "否"),
+            (_("层次"), m.get_level_display()),
+            (_("开设年份"), m.established_year),
+            (_("在招"), _("是") if m.is_active else _("否")),
         ],
-        actions=[Link("修改", reverse("admin:people-major-edit", args=[m.pk]))]
+        actions=[Link(_("修改"), reverse("admin:people-major-edit", args=[m.pk]))]
         if can_manage
         else [],
         sections=[
             Section(
-                "认定",
-                ["认定类别", "专业群", "认定年份", "认定部门 / 文号", "状态"],
+                _("认定"),
+                [_("认定类别"), _("专业群"), _("认定年份"), _("认定部门 / 文号"), _("状态")],
                 [
                     [
                         Cell(r.get_kind_display()),
                         Cell(r.group_name),
                         Cell(r.granted_year),
                         Cell(" / ".join(x for x in (r.granted_by, r.document_number) if x)),
-                        Cell(f"{r.revoked_year} 年撤销" if r.revoked_year else "有效"),
+                        Cell(
+                            _("{year} 年撤销").format(year=r.revoked_year)
+                            if r.revoked_year
+                            else _("有效")
+                        ),
                     ]
                     for r in history["recognitions"]
                 ],
-                empty="尚无认定。",
+                empty=_("尚无认定。"),
                 form=RecognitionForm(initial={"granted_year": timezone.localdate().year})
                 if can_manage
                 else None,
                 action=reverse("admin:people-major-recognition", args=[m.pk]),
-                submit="登记认定",
+                submit=_("登记认定"),
             ),
             Section(
-                "中高职贯通项目",
-                ["合作院校", "培养模式", "首次招生"],
+                _("中高职贯通项目"),
+                [_("合作院校"), _("培养模式"), _("首次招生")],
                 [
                     [
                         Cell(p.partner, reverse("admin:people-through-programme", args=[p.pk])),
@@ -711,7 +771,7 @@ def major_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     ]
                     for p in history["programmes"]
                 ],
-                empty="无贯通项目。",
+                empty=_("无贯通项目。"),
             ),
         ],
         template="people/major_detail.html",
@@ -731,11 +791,11 @@ def major_new(request: AuthedRequest) -> HttpResponse:
             lambda: registry_services.major_create(
                 user=request.user, school=form.cleaned_data["school"], data=form.major_data()
             ),
-            "已登记专业",
+            _("已登记专业"),
         )
         if ok:
             return redirect(reverse("admin:people-major", args=[major.pk]))
-    return form_page(request, title="登记专业", form=form, cancel=reverse("admin:people-majors"))
+    return form_page(request, title=_("登记专业"), form=form, cancel=reverse("admin:people-majors"))
 
 
 def major_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -759,7 +819,7 @@ def major_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(reverse("admin:people-major", args=[m.pk]))
     return form_page(
         request,
-        title=f"修改专业 · {m.name}",
+        title=_("修改专业 · {major}").format(major=m.name),
         form=form,
         cancel=reverse("admin:people-major", args=[m.pk]),
     )
@@ -780,7 +840,7 @@ def major_recognition(request: AuthedRequest, pk: int) -> HttpResponse:
                 major=m,
                 data=registry_services.RecognitionData(**form.cleaned_data),
             ),
-            "已登记认定",
+            _("已登记认定"),
         )
     return redirect(reverse("admin:people-major", args=[m.pk]))
 
@@ -798,7 +858,7 @@ def recognition_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: registry_services.recognition_revoke(
                 user=request.user, recognition=r, revoked_year=form.cleaned_data["revoked_year"]
             ),
-            "已撤销认定",
+            _("已撤销认定"),
         )
     return redirect(reverse("admin:people-major", args=[r.major_id]))
 
@@ -808,9 +868,11 @@ def majors_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.MAJORS,
         back="admin:people-majors",
-        rules="每行一个专业。专业代码：职业教育专业目录 6 位代码（中职 61–79、高职专科 41–59、高职本科 21–39 开头），"
-        "技工院校专业 4 位代码；同一学校的专业代码不能重复。可同时填写一项认定（类别和认定年份）。",
-        unit="个",
+        rules=_(
+            "每行一个专业。专业代码：职业教育专业目录 6 位代码（中职 61–79、高职专科 41–59、高职本科 21–39 开头），"
+            "技工院校专业 4 位代码；同一学校的专业代码不能重复。可同时填写一项认定（类别和认定年份）。"
+        ),
+        unit=_("个"),
     )
 
 
@@ -819,7 +881,7 @@ def majors_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.majors_export,
         record_selectors.majors_visible(request.user, _filters(request)).distinct(),
-        "专业",
+        _("专业"),
     )
 
 
@@ -831,21 +893,21 @@ def through_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="中高职贯通",
+        title=_("中高职贯通"),
         queryset=record_selectors.through_visible(request.user, f),
         headers=[
-            "学校",
-            "专业",
-            "合作院校",
-            "培养模式",
-            "首次招生",
-            "最近年度",
-            ("招生", True),
-            ("在校生", True),
+            _("学校"),
+            _("专业"),
+            _("合作院校"),
+            _("培养模式"),
+            _("首次招生"),
+            _("最近年度"),
+            (_("招生"), True),
+            (_("在校生"), True),
         ],
         row=lambda p: [
             Cell(p.school.name),
-            Cell(f"{p.major.name}（{p.major.code}）"),
+            Cell(_("{major}（{code}）").format(major=p.major.name, code=p.major.code)),
             Cell(p.partner, reverse("admin:people-through-programme", args=[p.pk])),
             Cell(p.get_mode_display()),
             Cell(p.started_year),
@@ -855,12 +917,14 @@ def through_list(request: AuthedRequest) -> HttpResponse:
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("kind", "培养模式", f.kind, ThroughMode.choices),
-            FilterField("q", "专业或合作院校", f.q),
+            FilterField("kind", _("培养模式"), f.kind, ThroughMode.choices),
+            FilterField("q", _("专业或合作院校"), f.q),
         ],
-        actions=_list_actions(request, "people-through", "people-through", "登记贯通项目"),
-        empty="还没有登记中高职贯通项目。先在“专业建设”中登记专业，再登记贯通项目及每年的招生和在校生人数。",
-        count_label="个",
+        actions=_list_actions(request, "people-through", "people-through", _("登记贯通项目")),
+        empty=_(
+            "还没有登记中高职贯通项目。先在“专业建设”中登记专业，再登记贯通项目及每年的招生和在校生人数。"
+        ),
+        count_label=_("个"),
     )
 
 
@@ -869,31 +933,33 @@ def through_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     p = record_selectors.through_get(request.user, pk)
     return detail_page(
         request,
-        title=f"贯通项目 · {p.major.name}",
-        heading=f"{p.major.name} · {p.partner}（{p.school.name}）",
-        fields=[("培养模式", p.get_mode_display()), ("首次招生年份", p.started_year)],
+        title=_("贯通项目 · {major}").format(major=p.major.name),
+        heading=_("{major} · {partner}（{school}）").format(
+            major=p.major.name, partner=p.partner, school=p.school.name
+        ),
+        fields=[(_("培养模式"), p.get_mode_display()), (_("首次招生年份"), p.started_year)],
         actions=[
-            Link("专业", reverse("admin:people-major", args=[p.major_id])),
+            Link(_("专业"), reverse("admin:people-major", args=[p.major_id])),
             *(
-                [Link("修改", reverse("admin:people-through-edit", args=[p.pk]))]
+                [Link(_("修改"), reverse("admin:people-through-edit", args=[p.pk]))]
                 if _can_manage(request)
                 else []
             ),
         ],
         sections=[
             Section(
-                "年度招生与在校生",
-                ["年度", "当年招生人数", "年末在校生人数"],
+                _("年度招生与在校生"),
+                [_("年度"), _("当年招生人数"), _("年末在校生人数")],
                 [
                     [Cell(y.year), Cell(y.intake, num=True), Cell(y.enrolled, num=True)]
                     for y in record_selectors.through_years(p)
                 ],
-                empty="尚未登记年度招生。",
+                empty=_("尚未登记年度招生。"),
                 form=ThroughYearForm(initial={"year": timezone.localdate().year})
                 if _can_manage(request)
                 else None,
                 action=reverse("admin:people-through-year", args=[p.pk]),
-                submit="登记（同一年度再次登记即更正）",
+                submit=_("登记（同一年度再次登记即更正）"),
             )
         ],
     )
@@ -910,12 +976,12 @@ def through_new(request: AuthedRequest) -> HttpResponse:
             lambda: registry_services.through_create(
                 user=request.user, data=registry_services.ThroughData(**form.cleaned_data)
             ),
-            "已登记贯通项目",
+            _("已登记贯通项目"),
         )
         if ok:
             return redirect(reverse("admin:people-through-programme", args=[programme.pk]))
     return form_page(
-        request, title="登记中高职贯通项目", form=form, cancel=reverse("admin:people-through")
+        request, title=_("登记中高职贯通项目"), form=form, cancel=reverse("admin:people-through")
     )
 
 
@@ -947,7 +1013,7 @@ def through_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(reverse("admin:people-through-programme", args=[p.pk]))
     return form_page(
         request,
-        title=f"修改贯通项目 · {p.major.name}",
+        title=_("修改贯通项目 · {major}").format(major=p.major.name),
         form=form,
         cancel=reverse("admin:people-through-programme", args=[p.pk]),
     )
@@ -966,7 +1032,7 @@ def through_year(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: registry_services.through_year_record(
                 user=request.user, programme=p, **form.cleaned_data
             ),
-            "已保存",
+            _("已保存"),
         )
     return redirect(reverse("admin:people-through-programme", args=[p.pk]))
 
@@ -976,8 +1042,10 @@ def through_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.THROUGH,
         back="admin:people-through",
-        rules="每行一个贯通项目一个年度的招生和年末在校生人数。项目须已登记（学校、专业代码、合作院校、培养模式"
-        "与登记的一致）；已登记的年度请在项目页面更正。",
+        rules=_(
+            "每行一个贯通项目一个年度的招生和年末在校生人数。项目须已登记（学校、专业代码、合作院校、培养模式"
+            "与登记的一致）；已登记的年度请在项目页面更正。"
+        ),
     )
 
 
@@ -986,7 +1054,7 @@ def through_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.through_export,
         record_selectors.through_years_visible(request.user),
-        "中高职贯通招生",
+        _("中高职贯通招生"),
     )
 
 
@@ -1005,16 +1073,16 @@ def team_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="教师教学创新团队",
+        title=_("教师教学创新团队"),
         queryset=record_selectors.teams_visible(request.user, f),
         headers=[
-            "学校",
-            "团队名称",
-            "所属专业（群）",
-            "级别",
-            "立项年份",
-            "负责人",
-            ("成员", True),
+            _("学校"),
+            _("团队名称"),
+            _("所属专业（群）"),
+            _("级别"),
+            _("立项年份"),
+            _("负责人"),
+            (_("成员"), True),
         ],
         row=lambda t: [
             Cell(t.school.name),
@@ -1027,13 +1095,13 @@ def team_list(request: AuthedRequest) -> HttpResponse:
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("year", "立项年份", f.year or ""),
-            FilterField("level", "级别", f.level, HonourLevel.choices),
-            FilterField("q", "团队或专业", f.q),
+            FilterField("year", _("立项年份"), f.year or ""),
+            FilterField("level", _("级别"), f.level, HonourLevel.choices),
+            FilterField("q", _("团队或专业"), f.q),
         ],
-        actions=_list_actions(request, "people-teams", "people-team", "登记团队"),
-        empty="还没有登记教学创新团队。团队负责人和成员须为教师库中的本校在职教师。",
-        count_label="个",
+        actions=_list_actions(request, "people-teams", "people-team", _("登记团队")),
+        empty=_("还没有登记教学创新团队。团队负责人和成员须为教师库中的本校在职教师。"),
+        count_label=_("个"),
     )
 
 
@@ -1042,20 +1110,20 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     t = record_selectors.team_get(request.user, pk)
     return detail_page(
         request,
-        title=f"教学创新团队 · {t.name}",
-        heading=f"{t.name}（{t.school.name}）",
+        title=_("教学创新团队 · {team}").format(team=t.name),
+        heading=_("{team}（{school}）").format(team=t.name, school=t.school.name),
         fields=[
-            ("所属专业（群）", t.major_group),
-            ("级别 / 立项年份", f"{t.get_level_display()} / {t.recognised_year}"),
-            ("团队负责人", t.lead.name),
+            (_("所属专业（群）"), t.major_group),
+            (_("级别 / 立项年份"), f"{t.get_level_display()} / {t.recognised_year}"),
+            (_("团队负责人"), t.lead.name),
         ],
-        actions=[Link("修改", reverse("admin:people-team-edit", args=[t.pk]))]
+        actions=[Link(_("修改"), reverse("admin:people-team-edit", args=[t.pk]))]
         if _can_manage(request)
         else [],
         sections=[
             Section(
-                "团队成员",
-                ["姓名", "教师类别", "职称"],
+                _("团队成员"),
+                [_("姓名"), _("教师类别"), _("职称")],
                 [
                     [
                         Cell(m.name, reverse("admin:people-teacher", args=[m.pk])),
@@ -1064,7 +1132,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     ]
                     for m in t.members.all()
                 ],
-                empty="尚未登记成员。",
+                empty=_("尚未登记成员。"),
             )
         ],
     )
@@ -1084,12 +1152,12 @@ def team_new(request: AuthedRequest) -> HttpResponse:
             lambda: registry_services.team_create(
                 user=request.user, school=form.cleaned_data["school"], data=form.team_data()
             ),
-            "已登记教学创新团队",
+            _("已登记教学创新团队"),
         )
         if ok:
             return redirect(reverse("admin:people-team", args=[team.pk]))
     return form_page(
-        request, title="登记教学创新团队", form=form, cancel=reverse("admin:people-teams")
+        request, title=_("登记教学创新团队"), form=form, cancel=reverse("admin:people-teams")
     )
 
 
@@ -1120,7 +1188,7 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(reverse("admin:people-team", args=[t.pk]))
     return form_page(
         request,
-        title=f"修改团队 · {t.name}",
+        title=_("修改团队 · {team}").format(team=t.name),
         form=form,
         cancel=reverse("admin:people-team", args=[t.pk]),
     )
@@ -1131,9 +1199,11 @@ def teams_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.TEAMS,
         back="admin:people-teams",
-        rules="每行一个团队。负责人和成员按身份证号在教师库中查找，须为本校在职教师；多名成员的身份证号用“、”分隔。"
-        "同一学校的团队名称不能重复。",
-        unit="个",
+        rules=_(
+            "每行一个团队。负责人和成员按身份证号在教师库中查找，须为本校在职教师；多名成员的身份证号用“、”分隔。"
+            "同一学校的团队名称不能重复。"
+        ),
+        unit=_("个"),
     )
 
 
@@ -1142,7 +1212,7 @@ def teams_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.teams_export,
         record_selectors.teams_visible(request.user, _filters(request)),
-        "教学创新团队",
+        _("教学创新团队"),
     )
 
 
@@ -1154,9 +1224,9 @@ def base_list(request: AuthedRequest) -> HttpResponse:
     f = _filters(request)
     return list_page(
         request,
-        title="“双师型”教师培养培训基地",
+        title=_("“双师型”教师培养培训基地"),
         queryset=record_selectors.bases_visible(request.user, f),
-        headers=["基地名称", "类型", "依托学校", "合作企业", "级别", "认定年份"],
+        headers=[_("基地名称"), _("类型"), _("依托学校"), _("合作企业"), _("级别"), _("认定年份")],
         row=lambda b: [
             Cell(b.name, reverse("admin:people-base", args=[b.pk])),
             Cell(b.get_kind_display()),
@@ -1167,13 +1237,13 @@ def base_list(request: AuthedRequest) -> HttpResponse:
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("year", "认定年份", f.year or ""),
-            FilterField("kind", "类型", f.kind, BaseKind.choices),
-            FilterField("q", "基地或企业", f.q),
+            FilterField("year", _("认定年份"), f.year or ""),
+            FilterField("kind", _("类型"), f.kind, BaseKind.choices),
+            FilterField("q", _("基地或企业"), f.q),
         ],
-        actions=_list_actions(request, "people-bases", "people-base", "登记基地"),
-        empty="还没有登记“双师型”教师培养培训基地或企业实践基地。",
-        count_label="个",
+        actions=_list_actions(request, "people-bases", "people-base", _("登记基地")),
+        empty=_("还没有登记“双师型”教师培养培训基地或企业实践基地。"),
+        count_label=_("个"),
     )
 
 
@@ -1182,16 +1252,16 @@ def base_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     b = record_selectors.base_get(request.user, pk)
     return detail_page(
         request,
-        title=f"基地 · {b.name}",
+        title=_("基地 · {base}").format(base=b.name),
         heading=b.name,
         fields=[
-            ("类型", b.get_kind_display()),
-            ("依托学校", b.school),
-            ("合作企业", b.enterprise),
-            ("级别 / 认定年份", f"{b.get_level_display()} / {b.recognised_year}"),
-            ("说明", b.note),
+            (_("类型"), b.get_kind_display()),
+            (_("依托学校"), b.school),
+            (_("合作企业"), b.enterprise),
+            (_("级别 / 认定年份"), f"{b.get_level_display()} / {b.recognised_year}"),
+            (_("说明"), b.note),
         ],
-        actions=[Link("修改", reverse("admin:people-base-edit", args=[b.pk]))]
+        actions=[Link(_("修改"), reverse("admin:people-base-edit", args=[b.pk]))]
         if _can_manage(request)
         else [],
     )
@@ -1213,11 +1283,11 @@ def base_new(request: AuthedRequest) -> HttpResponse:
         ok, base = call_service(
             request,
             lambda: registry_services.base_create(user=request.user, data=form.base_data()),
-            "已登记基地",
+            _("已登记基地"),
         )
         if ok:
             return redirect(reverse("admin:people-base", args=[base.pk]))
-    return form_page(request, title="登记基地", form=form, cancel=reverse("admin:people-bases"))
+    return form_page(request, title=_("登记基地"), form=form, cancel=reverse("admin:people-bases"))
 
 
 def base_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -1235,7 +1305,7 @@ def base_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(reverse("admin:people-base", args=[b.pk]))
     return form_page(
         request,
-        title=f"修改基地 · {b.name}",
+        title=_("修改基地 · {base}").format(base=b.name),
         form=form,
         cancel=reverse("admin:people-base", args=[b.pk]),
     )
@@ -1246,8 +1316,10 @@ def bases_import(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.BASES,
         back="admin:people-bases",
-        rules="每行一个基地，基地名称不能重复。依托学校和合作企业至少填写一项；企业须已在单位中登记。",
-        unit="个",
+        rules=_(
+            "每行一个基地，基地名称不能重复。依托学校和合作企业至少填写一项；企业须已在单位中登记。"
+        ),
+        unit=_("个"),
     )
 
 
@@ -1256,5 +1328,5 @@ def bases_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.bases_export,
         record_selectors.bases_visible(request.user, _filters(request)),
-        "双师型基地",
+        _("双师型基地"),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -56,17 +57,23 @@ def _error(code: Any, message: str, status: int = 400) -> ServiceError:
 def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
     text = " ".join(value.split())
     if required and not text:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"请填写{label}")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}不能超过 {limit} 个字")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("{label}不能超过 {limit} 个字").format(label=label, limit=limit),
+        )
     return text
 
 
 def _year(value: int | None, label: str, *, today: dt.date) -> int:
     if value is None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"请填写{label}")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写{label}").format(label=label))
     if not 1990 <= value <= today.year:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}应在 1990 至 {today.year} 年之间")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("{label}应在 1990 至 {year} 年之间").format(label=label, year=today.year),
+        )
     return value
 
 
@@ -76,19 +83,25 @@ def _optional_year(value: int | None, label: str, *, today: dt.date) -> int | No
 
 def check_school(user: User, school: Unit | None, what: str) -> Unit:
     """The school, if the user may register records of it (a 403 otherwise)."""
-    require_capability(user, Capability.PEOPLE_MANAGE, f"您的角色不能登记{what}")
+    require_capability(
+        user, Capability.PEOPLE_MANAGE, _("您的角色不能登记{what}").format(what=what)
+    )
     if school is None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择学校")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择学校"))
     if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
-        raise _error(PeopleErrorCode.NOT_ALLOWED, f"只能登记本校或所辖学校的{what}", 403)
+        raise _error(
+            PeopleErrorCode.NOT_ALLOWED, _("只能登记本校或所辖学校的{what}").format(what=what), 403
+        )
     return school
 
 
 def _locked(queryset: Any, user: User, pk: int, what: str) -> Any:
-    require_capability(user, Capability.PEOPLE_MANAGE, f"您的角色不能修改{what}")
+    require_capability(
+        user, Capability.PEOPLE_MANAGE, _("您的角色不能修改{what}").format(what=what)
+    )
     obj = queryset.visible_to(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, f"未找到该{what}", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该{what}").format(what=what), 404)
     return obj
 
 
@@ -110,20 +123,23 @@ def clean_major_code(code: str, level: str) -> str:
     高职专科 41–59, 高职本科 21–39), or a 4-digit code of the 技工院校专业目录."""
     text = "".join(code.split())
     if level not in MajorLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择专业层次")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择专业层次"))
     if level == MajorLevel.TECHNICAL:
         if len(text) != TECHNICAL_CODE_LENGTH or not text.isdigit():
-            raise _error(RegistryErrorCode.BAD_MAJOR_CODE, "技工院校专业代码应为 4 位数字")
+            raise _error(RegistryErrorCode.BAD_MAJOR_CODE, _("技工院校专业代码应为 4 位数字"))
         return text
     if len(text) != 6 or not text.isdigit():
-        raise _error(RegistryErrorCode.BAD_MAJOR_CODE, "专业代码应为 6 位数字（职业教育专业目录）")
+        raise _error(
+            RegistryErrorCode.BAD_MAJOR_CODE, _("专业代码应为 6 位数字（职业教育专业目录）")
+        )
     prefixes = MAJOR_CODE_PREFIXES[level]
     if int(text[:2]) not in prefixes:
         label = MajorLevel(level).label
         raise _error(
             RegistryErrorCode.BAD_MAJOR_CODE,
-            f"{label}专业代码应以 {prefixes.start} 至 {prefixes.stop - 1} 开头，"
-            f"“{text}”不是{label}专业",
+            _("{label}专业代码应以 {start} 至 {end} 开头，“{text}”不是{label}专业").format(
+                label=label, start=prefixes.start, end=prefixes.stop - 1, text=text
+            ),
         )
     return text
 
@@ -141,15 +157,15 @@ def major_values(data: MajorData, *, today: dt.date | None = None) -> dict[str, 
     today = today or timezone.localdate()
     return {
         "code": clean_major_code(data.code, data.level),
-        "name": _text(data.name, "专业名称", 100),
+        "name": _text(data.name, _("专业名称"), 100),
         "level": data.level,
-        "established_year": _optional_year(data.established_year, "开设年份", today=today),
+        "established_year": _optional_year(data.established_year, _("开设年份"), today=today),
         "is_active": data.is_active,
     }
 
 
 def major_duplicate(values: dict[str, Any], school: Unit) -> str:
-    return f"{school}已登记专业代码为 {values['code']} 的专业"
+    return _("{school}已登记专业代码为 {code} 的专业").format(school=school, code=values["code"])
 
 
 MAJOR_AUDITED = ("school", "code", "name", "level", "established_year", "is_active")
@@ -157,7 +173,7 @@ MAJOR_AUDITED = ("school", "code", "name", "level", "established_year", "is_acti
 
 @transaction.atomic
 def major_create(*, user: User, school: Unit, data: MajorData) -> Major:
-    check_school(user, school, "专业")
+    check_school(user, school, _("专业"))
     values = major_values(data)
     major = Major(school=school, **values)
     try:
@@ -171,14 +187,16 @@ def major_create(*, user: User, school: Unit, data: MajorData) -> Major:
 
 @transaction.atomic
 def major_update(*, user: User, major: Major, data: MajorData) -> list[str]:
-    locked = _locked(Major.objects.select_related("school"), user, major.pk, "专业")
+    locked = _locked(Major.objects.select_related("school"), user, major.pk, _("专业"))
     values = major_values(data)
     if (
         values["level"] != locked.level
         and (values["level"] == MajorLevel.TECHNICAL or locked.level == MajorLevel.TECHNICAL)
         and locked.recognitions.filter(kind=RecognitionKind.BRAND).exists()
     ):
-        raise _error(PeopleErrorCode.INVALID_INPUT, "该专业已认定为技工教育品牌专业，层次不能修改")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT, _("该专业已认定为技工教育品牌专业，层次不能修改")
+        )
     try:
         with transaction.atomic():
             return audit.save_changes(locked, values, message="修改专业")
@@ -200,28 +218,28 @@ def recognition_values(
 ) -> dict[str, Any]:
     today = today or timezone.localdate()
     if data.kind not in RecognitionKind.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择认定类别")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择认定类别"))
     if data.kind == RecognitionKind.BRAND and major.level != MajorLevel.TECHNICAL:
         raise _error(
-            PeopleErrorCode.INVALID_INPUT, "技工教育品牌专业只能认定技工院校专业，请核对专业层次"
+            PeopleErrorCode.INVALID_INPUT, _("技工教育品牌专业只能认定技工院校专业，请核对专业层次")
         )
     return {
         "kind": data.kind,
-        "granted_year": _year(data.granted_year, "认定年份", today=today),
-        "group_name": _text(data.group_name, "专业群名称", 100, required=False),
-        "granted_by": _text(data.granted_by, "认定部门", 100, required=False),
-        "document_number": _text(data.document_number, "认定文号", 100, required=False),
+        "granted_year": _year(data.granted_year, _("认定年份"), today=today),
+        "group_name": _text(data.group_name, _("专业群名称"), 100, required=False),
+        "granted_by": _text(data.granted_by, _("认定部门"), 100, required=False),
+        "document_number": _text(data.document_number, _("认定文号"), 100, required=False),
     }
 
 
 def recognition_duplicate(major: Major, kind: str) -> str:
-    return f"{major}已认定为{RecognitionKind(kind).label}"
+    return _("{major}已认定为{label}").format(major=major, label=RecognitionKind(kind).label)
 
 
 @transaction.atomic
 def recognition_add(*, user: User, major: Major, data: RecognitionData) -> MajorRecognition:
     """Records a recognition of a major (once per kind), with the year it was granted."""
-    locked = _locked(Major.objects.all(), user, major.pk, "专业")
+    locked = _locked(Major.objects.all(), user, major.pk, _("专业"))
     values = recognition_values(locked, data)
     recognition = MajorRecognition(major=locked, recorded_by=user, **values)
     try:
@@ -238,14 +256,19 @@ def recognition_revoke(
     *, user: User, recognition: MajorRecognition, revoked_year: int
 ) -> MajorRecognition:
     """Ends a recognition from a year on (it stays as history)."""
-    locked = _locked(MajorRecognition.objects.all(), user, recognition.pk, "专业认定")
+    locked = _locked(MajorRecognition.objects.all(), user, recognition.pk, _("专业认定"))
     today = timezone.localdate()
     if locked.revoked_year is not None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"该认定已于 {locked.revoked_year} 年撤销")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("该认定已于 {year} 年撤销").format(year=locked.revoked_year),
+        )
     if not locked.granted_year <= revoked_year <= today.year:
         raise _error(
             PeopleErrorCode.INVALID_INPUT,
-            f"撤销年份应在 {locked.granted_year} 至 {today.year} 年之间",
+            _("撤销年份应在 {granted_year} 至 {year} 年之间").format(
+                granted_year=locked.granted_year, year=today.year
+            ),
         )
     audit.save_changes(locked, {"revoked_year": revoked_year}, message="撤销专业认定")
     return locked
@@ -266,26 +289,29 @@ class ThroughData:
 def through_create(*, user: User, data: ThroughData) -> ThroughProgramme:
     """Registers a 贯通 programme of one of the user's schools' majors with a partner college."""
     if data.major is None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择专业")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择专业"))
     major = Major.objects.visible_to(user).select_related("school").filter(pk=data.major.pk).first()
     if major is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该专业", 404)
-    check_school(user, major.school, "贯通项目")
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该专业"), 404)
+    check_school(user, major.school, _("贯通项目"))
     if data.mode not in ThroughMode.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择培养模式")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择培养模式"))
     programme = ThroughProgramme(
         school=major.school,
         major=major,
-        partner=_text(data.partner, "合作院校", 200),
+        partner=_text(data.partner, _("合作院校"), 200),
         mode=data.mode,
-        started_year=_year(data.started_year, "首次招生年份", today=timezone.localdate()),
+        started_year=_year(data.started_year, _("首次招生年份"), today=timezone.localdate()),
     )
     try:
         with transaction.atomic():
             programme.save()
     except IntegrityError as exc:
         raise _error(
-            RegistryErrorCode.DUPLICATE, f"{major}与{programme.partner}的该模式贯通项目已经登记"
+            RegistryErrorCode.DUPLICATE,
+            _("{major}与{partner}的该模式贯通项目已经登记").format(
+                major=major, partner=programme.partner
+            ),
         ) from exc
     _created(
         user, programme, ("school", "major", "partner", "mode", "started_year"), "登记贯通项目"
@@ -297,19 +323,19 @@ def through_create(*, user: User, data: ThroughData) -> ThroughProgramme:
 def through_update(*, user: User, programme: ThroughProgramme, data: ThroughData) -> list[str]:
     """Corrects a programme's partner, mode or first intake (its major stays)."""
     locked = _locked(
-        ThroughProgramme.objects.select_related("major"), user, programme.pk, "贯通项目"
+        ThroughProgramme.objects.select_related("major"), user, programme.pk, _("贯通项目")
     )
     if data.mode not in ThroughMode.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择培养模式")
-    started = _year(data.started_year, "首次招生年份", today=timezone.localdate())
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择培养模式"))
+    started = _year(data.started_year, _("首次招生年份"), today=timezone.localdate())
     first_recorded = locked.years.order_by("year").values_list("year", flat=True).first()
     if first_recorded is not None and started > first_recorded:
         raise _error(
             PeopleErrorCode.INVALID_INPUT,
-            f"已登记 {first_recorded} 年的招生，首次招生年份不能晚于该年",
+            _("已登记 {year} 年的招生，首次招生年份不能晚于该年").format(year=first_recorded),
         )
     values = {
-        "partner": _text(data.partner, "合作院校", 200),
+        "partner": _text(data.partner, _("合作院校"), 200),
         "mode": data.mode,
         "started_year": started,
     }
@@ -319,7 +345,9 @@ def through_update(*, user: User, programme: ThroughProgramme, data: ThroughData
     except IntegrityError as exc:
         raise _error(
             RegistryErrorCode.DUPLICATE,
-            f"{locked.major}与{values['partner']}的该模式贯通项目已经登记",
+            _("{major}与{partner}的该模式贯通项目已经登记").format(
+                major=locked.major, partner=values["partner"]
+            ),
         ) from exc
 
 
@@ -329,18 +357,23 @@ def through_year_record(
 ) -> ThroughEnrolment:
     """A programme's intake and year-end students for a year; a second entry for the same year
     corrects the first (audited as a change)."""
-    locked = _locked(ThroughProgramme.objects.all(), user, programme.pk, "贯通项目")
+    locked = _locked(ThroughProgramme.objects.all(), user, programme.pk, _("贯通项目"))
     today = timezone.localdate()
     if not locked.started_year <= year <= today.year:
         raise _error(
             PeopleErrorCode.INVALID_INPUT,
-            f"年度应在 {locked.started_year}（首次招生）至 {today.year} 年之间",
+            _("年度应在 {started_year}（首次招生）至 {year} 年之间").format(
+                started_year=locked.started_year, year=today.year
+            ),
         )
-    for value, label in ((intake, "当年招生人数"), (enrolled, "年末在校生人数")):
+    for value, label in ((intake, _("当年招生人数")), (enrolled, _("年末在校生人数"))):
         if not 0 <= value <= MAX_ENROLMENT:
-            raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}应为 0 至 {MAX_ENROLMENT} 的整数")
+            raise _error(
+                PeopleErrorCode.INVALID_INPUT,
+                _("{label}应为 0 至 {maximum} 的整数").format(label=label, maximum=MAX_ENROLMENT),
+            )
     if intake > enrolled:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "当年招生人数不能超过年末在校生人数")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("当年招生人数不能超过年末在校生人数"))
     entry, created = ThroughEnrolment.objects.select_for_update().get_or_create(
         programme=locked, year=year, defaults={"intake": intake, "enrolled": enrolled}
     )
@@ -366,9 +399,9 @@ class TeamData:
 
 def _team_values(user: User, school: Unit, data: TeamData) -> tuple[dict[str, Any], list[Teacher]]:
     if data.level not in HonourLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择团队级别")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择团队级别"))
     if data.lead is None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择团队负责人")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择团队负责人"))
     ids = {data.lead.pk, *(m.pk for m in data.members)}
     teachers = {
         t.pk: t
@@ -377,18 +410,25 @@ def _team_values(user: User, school: Unit, data: TeamData) -> tuple[dict[str, An
         )
     }
     if data.lead.pk not in teachers:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"团队负责人应为{school}在职教师")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT, _("团队负责人应为{school}在职教师").format(school=school)
+        )
     wanted = list(dict.fromkeys(m.pk for m in data.members if m.pk != data.lead.pk))
     if any(pk not in teachers for pk in wanted):
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"团队成员应为{school}在职教师")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT, _("团队成员应为{school}在职教师").format(school=school)
+        )
     members = [teachers[pk] for pk in wanted]
     if len(members) > MAX_TEAM_MEMBERS:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"团队成员不能超过 {MAX_TEAM_MEMBERS} 人")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("团队成员不能超过 {maximum} 人").format(maximum=MAX_TEAM_MEMBERS),
+        )
     values = {
-        "name": _text(data.name, "团队名称", 200),
-        "major_group": _text(data.major_group, "所属专业（群）", 100, required=False),
+        "name": _text(data.name, _("团队名称"), 200),
+        "major_group": _text(data.major_group, _("所属专业（群）"), 100, required=False),
         "level": data.level,
-        "recognised_year": _year(data.recognised_year, "立项年份", today=timezone.localdate()),
+        "recognised_year": _year(data.recognised_year, _("立项年份"), today=timezone.localdate()),
         "lead": teachers[data.lead.pk],
     }
     return values, members
@@ -397,14 +437,17 @@ def _team_values(user: User, school: Unit, data: TeamData) -> tuple[dict[str, An
 @transaction.atomic
 def team_create(*, user: User, school: Unit, data: TeamData) -> InnovationTeam:
     """Registers a teaching innovation team of a school, led by one of its teachers."""
-    check_school(user, school, "教学创新团队")
+    check_school(user, school, _("教学创新团队"))
     values, members = _team_values(user, school, data)
     team = InnovationTeam(school=school, **values)
     try:
         with transaction.atomic():
             team.save()
     except IntegrityError as exc:
-        raise _error(RegistryErrorCode.DUPLICATE, f"{school}已登记“{values['name']}”") from exc
+        raise _error(
+            RegistryErrorCode.DUPLICATE,
+            _("{school}已登记“{name}”").format(school=school, name=values["name"]),
+        ) from exc
     team.members.set(members)
     _created(user, team, ("school", *values), f"登记教学创新团队（{school}）")
     audit.record(
@@ -419,7 +462,9 @@ def team_create(*, user: User, school: Unit, data: TeamData) -> InnovationTeam:
 
 @transaction.atomic
 def team_update(*, user: User, team: InnovationTeam, data: TeamData) -> list[str]:
-    locked = _locked(InnovationTeam.objects.select_related("school"), user, team.pk, "教学创新团队")
+    locked = _locked(
+        InnovationTeam.objects.select_related("school"), user, team.pk, _("教学创新团队")
+    )
     values, members = _team_values(user, locked.school, data)
     before = sorted(locked.members.values_list("pk", flat=True))
     try:
@@ -427,7 +472,8 @@ def team_update(*, user: User, team: InnovationTeam, data: TeamData) -> list[str
             changed = audit.save_changes(locked, values, message="修改教学创新团队")
     except IntegrityError as exc:
         raise _error(
-            RegistryErrorCode.DUPLICATE, f"{locked.school}已登记“{values['name']}”"
+            RegistryErrorCode.DUPLICATE,
+            _("{school}已登记“{name}”").format(school=locked.school, name=values["name"]),
         ) from exc
     after = sorted(m.pk for m in members)
     if before != after:
@@ -458,27 +504,32 @@ class BaseData:
 
 
 def base_values(user: User, data: BaseData) -> dict[str, Any]:
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能登记基地")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能登记基地"))
     if data.kind not in BaseKind.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择基地类型")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择基地类型"))
     if data.level not in HonourLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择基地级别")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择基地级别"))
     if data.school is None and data.enterprise is None:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择依托学校或合作企业（至少一项）")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择依托学校或合作企业（至少一项）"))
     if data.school is not None:
-        check_school(user, data.school, "基地")
+        check_school(user, data.school, _("基地"))
     elif not user.sees_all_units:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "只有工作专班可以登记不依托学校的企业基地", 403)
+        raise _error(
+            PeopleErrorCode.NOT_ALLOWED, _("只有工作专班可以登记不依托学校的企业基地"), 403
+        )
     if data.enterprise is not None and data.enterprise.kind != UnitKind.ENTERPRISE:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"“{data.enterprise}”不是企业")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("“{enterprise}”不是企业").format(enterprise=data.enterprise),
+        )
     return {
-        "name": _text(data.name, "基地名称", 200),
+        "name": _text(data.name, _("基地名称"), 200),
         "kind": data.kind,
         "school": data.school,
         "enterprise": data.enterprise,
         "level": data.level,
-        "recognised_year": _year(data.recognised_year, "认定年份", today=timezone.localdate()),
-        "note": _text(data.note, "说明", 300, required=False),
+        "recognised_year": _year(data.recognised_year, _("认定年份"), today=timezone.localdate()),
+        "note": _text(data.note, _("说明"), 300, required=False),
     }
 
 
@@ -494,17 +545,21 @@ def base_create(*, user: User, data: BaseData) -> DualBase:
         with transaction.atomic():
             base.save()
     except IntegrityError as exc:
-        raise _error(RegistryErrorCode.DUPLICATE, f"基地“{values['name']}”已经登记") from exc
+        raise _error(
+            RegistryErrorCode.DUPLICATE, _("基地“{name}”已经登记").format(name=values["name"])
+        ) from exc
     _created(user, base, BASE_AUDITED, "登记双师型教师培养培训基地")
     return base
 
 
 @transaction.atomic
 def base_update(*, user: User, base: DualBase, data: BaseData) -> list[str]:
-    locked = _locked(DualBase.objects.all(), user, base.pk, "基地")
+    locked = _locked(DualBase.objects.all(), user, base.pk, _("基地"))
     values = base_values(user, data)
     try:
         with transaction.atomic():
             return audit.save_changes(locked, values, message="修改基地")
     except IntegrityError as exc:
-        raise _error(RegistryErrorCode.DUPLICATE, f"基地“{values['name']}”已经登记") from exc
+        raise _error(
+            RegistryErrorCode.DUPLICATE, _("基地“{name}”已经登记").format(name=values["name"])
+        ) from exc

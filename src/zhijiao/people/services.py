@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -119,25 +120,25 @@ def teacher_values(data: TeacherData, *, today: dt.date | None = None) -> dict[s
     today = today or timezone.localdate()
     name = " ".join(data.name.split())
     if not name:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请填写姓名")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写姓名"))
     if len(name) > 50:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "姓名不能超过 50 个字")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("姓名不能超过 50 个字"))
     if data.kind not in TeacherKind.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择教师类别")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择教师类别"))
     if data.title not in Title.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择职称")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择职称"))
     if data.skill_level not in SkillLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择职业技能等级")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择职业技能等级"))
     employer = " ".join(data.employer.split())
     if data.kind == TeacherKind.PART_TIME and not employer:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "兼职教师（企业）请填写所在企业")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("兼职教师（企业）请填写所在企业"))
     if len(employer) > 200:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "所在企业不能超过 200 个字")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("所在企业不能超过 200 个字"))
     if data.hired_on > today:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "入职日期不能晚于今天")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("入职日期不能晚于今天"))
     identity = identity_from(data.id_number)
     if data.hired_on.year < identity.birth_year + 16:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "入职日期与身份证号中的出生日期不符")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("入职日期与身份证号中的出生日期不符"))
     return {
         "name": name,
         "id_number": identity.id_number,
@@ -164,21 +165,21 @@ def _audit_values(teacher: Teacher, fields: tuple[str, ...] | list[str]) -> dict
 
 
 def _check_school(user: User, school: Unit) -> None:
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能登记教师")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能登记教师"))
     if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "只能登记本校或所辖学校的教师", 403)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("只能登记本校或所辖学校的教师"), 403)
 
 
 def duplicate_message(id_lookup: str) -> str:
     school = (
         Teacher.objects.filter(id_lookup=id_lookup).values_list("school__name", flat=True).first()
     )
-    return f"该身份证号已登记为{school or '其他学校'}的教师"
+    return _("该身份证号已登记为{school}的教师").format(school=school or _("其他学校"))
 
 
 def _locked(user: User, teacher: Teacher) -> Teacher:
     """The teacher's row, locked, if it is in the user's scope and the user may edit teachers."""
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能修改教师信息")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能修改教师信息"))
     locked = (
         Teacher.objects.visible_to(user)
         .select_for_update(of=("self",))
@@ -187,7 +188,7 @@ def _locked(user: User, teacher: Teacher) -> Teacher:
         .first()
     )
     if locked is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该教师", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该教师"), 404)
     return locked
 
 
@@ -229,7 +230,7 @@ def teacher_update(
         _check_school(user, school)
         values["school"] = school
     if teacher.left_on is not None and values["hired_on"] > teacher.left_on:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "入职日期不能晚于离职日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("入职日期不能晚于离职日期"))
     dirty = [k for k, v in values.items() if getattr(teacher, k) != v]
     if not dirty:
         return []
@@ -259,11 +260,13 @@ def teacher_leave(*, user: User, teacher: Teacher, left_on: dt.date, reason: str
     """Records that a teacher left the school (the record stays; year-end counts drop them)."""
     teacher = _locked(user, teacher)
     if teacher.left_on is not None:
-        raise _error(PeopleErrorCode.ALREADY_LEFT, f"该教师已于 {teacher.left_on} 离职")
+        raise _error(
+            PeopleErrorCode.ALREADY_LEFT, _("该教师已于 {day} 离职").format(day=teacher.left_on)
+        )
     if left_on < teacher.hired_on:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "离职日期不能早于入职日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("离职日期不能早于入职日期"))
     if left_on > timezone.localdate() + dt.timedelta(days=366):
-        raise _error(PeopleErrorCode.INVALID_INPUT, "离职日期过远，请核对")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("离职日期过远，请核对"))
     teacher.left_on = left_on
     teacher.updated_at = timezone.now()
     teacher.save(update_fields=["left_on", "updated_at"])
@@ -284,22 +287,29 @@ def _evidence_check(upload: UploadedFile) -> tuple[str, str, str]:
     if suffix not in EVIDENCE_TYPES:
         raise _error(
             PeopleErrorCode.FILE_TYPE,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、OFD 或图片（PNG/JPG）",
+            _("不支持的文件类型“{suffix}”，请上传 PDF、OFD 或图片（PNG/JPG）").format(
+                suffix=suffix or _("无扩展名")
+            ),
         )
     if not upload.size:
-        raise _error(PeopleErrorCode.FILE_EMPTY, "认定材料文件是空的")
+        raise _error(PeopleErrorCode.FILE_EMPTY, _("认定材料文件是空的"))
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise _error(
             PeopleErrorCode.FILE_TOO_LARGE,
-            f"文件过大（{upload.size / 1048576:.1f} MB），不能超过 {limit // 1048576} MB",
+            _("文件过大（{size:.1f} MB），不能超过 {limit} MB").format(
+                size=upload.size / 1048576, limit=limit // 1048576
+            ),
         )
     content_type, magics = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
-        raise _error(PeopleErrorCode.FILE_TYPE, f"文件内容与扩展名“{suffix}”不符，请检查文件")
+        raise _error(
+            PeopleErrorCode.FILE_TYPE,
+            _("文件内容与扩展名“{suffix}”不符，请检查文件").format(suffix=suffix),
+        )
     return name, suffix, content_type
 
 
@@ -315,11 +325,11 @@ def dual_grant(
     """Records a 双师型 grant with its evidence (kept under MEDIA_ROOT, served by a scoped view)."""
     teacher = _locked(user, teacher)
     if level and level not in DualLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择双师型等级")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择双师型等级"))
     if granted_on > timezone.localdate():
-        raise _error(PeopleErrorCode.INVALID_INPUT, "认定日期不能晚于今天")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("认定日期不能晚于今天"))
     if teacher.left_on is not None and granted_on > teacher.left_on:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "认定日期晚于该教师的离职日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("认定日期晚于该教师的离职日期"))
     name, suffix, content_type = _evidence_check(evidence)
     digest = hashlib.sha256()
     for chunk in evidence.chunks():
@@ -340,7 +350,7 @@ def dual_grant(
     except IntegrityError as exc:
         grant.evidence.delete(save=False)
         raise _error(
-            PeopleErrorCode.ALREADY_DUAL, "该教师已有有效的双师型认定，如需更新请先撤销原认定"
+            PeopleErrorCode.ALREADY_DUAL, _("该教师已有有效的双师型认定，如需更新请先撤销原认定")
         ) from exc
     stored = grant.evidence.name
     audit.record(
@@ -365,18 +375,18 @@ def dual_revoke(
     teacher = _locked(user, teacher)
     reason = reason.strip()
     if not reason:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请填写撤销理由")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写撤销理由"))
     grant = (
         DualQualification.objects.select_for_update()
         .filter(teacher=teacher, revoked_on__isnull=True)
         .first()
     )
     if grant is None:
-        raise _error(PeopleErrorCode.NOT_DUAL, "该教师当前没有有效的双师型认定")
+        raise _error(PeopleErrorCode.NOT_DUAL, _("该教师当前没有有效的双师型认定"))
     if revoked_on < grant.granted_on:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "撤销日期不能早于认定日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("撤销日期不能早于认定日期"))
     if revoked_on > timezone.localdate():
-        raise _error(PeopleErrorCode.INVALID_INPUT, "撤销日期不能晚于今天")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("撤销日期不能晚于今天"))
     grant.revoked_on = revoked_on
     grant.revoke_reason = reason[:300]
     grant.save(update_fields=["revoked_on", "revoke_reason"])
@@ -398,20 +408,24 @@ def practice_record(
     teacher = _locked(user, teacher)  # locked: concurrent records add up under the cap
     enterprise = " ".join(enterprise.split())
     if not enterprise:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请填写实践企业")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写实践企业"))
     today = timezone.localdate()
     if year < teacher.hired_on.year or year > today.year:
         raise _error(
             PeopleErrorCode.INVALID_INPUT,
-            f"年度应在 {teacher.hired_on.year} 至 {today.year} 年之间",
+            _("年度应在 {first} 至 {last} 年之间").format(
+                first=teacher.hired_on.year, last=today.year
+            ),
         )
     if not 1 <= days <= MAX_PRACTICE_DAYS:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "天数应为 1 至 366 之间的整数")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("天数应为 1 至 366 之间的整数"))
     so_far = teacher.practices.filter(year=year).aggregate(total=Sum("days"))["total"] or 0
     if so_far + days > MAX_PRACTICE_DAYS:
         raise _error(
             PeopleErrorCode.INVALID_INPUT,
-            f"{year} 年已登记 {so_far} 天，再加 {days} 天将超过全年天数",
+            _("{year} 年已登记 {so_far} 天，再加 {days} 天将超过全年天数").format(
+                year=year, so_far=so_far, days=days
+            ),
         )
     practice = EnterprisePractice.objects.create(
         teacher=teacher,
@@ -461,26 +475,29 @@ class StudentData:
 def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
     text = " ".join(value.split())
     if required and not text:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"请填写{label}")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"{label}不能超过 {limit} 个字")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("{label}不能超过 {limit} 个字").format(label=label, limit=limit),
+        )
     return text
 
 
 def student_values(data: StudentData, *, today: dt.date | None = None) -> dict[str, Any]:
     """The model values of checked input; raises ServiceError with a Chinese message."""
     today = today or timezone.localdate()
-    name = _text(data.name, "姓名", 50)
-    major = _text(data.major, "专业", 100)
-    class_name = _text(data.class_name, "班级", 50, required=False)
+    name = _text(data.name, _("姓名"), 50)
+    major = _text(data.major, _("专业"), 100)
+    class_name = _text(data.class_name, _("班级"), 50, required=False)
     number = "".join(data.student_number.split())
     if len(number) > 30:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "学号不能超过 30 个字符")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("学号不能超过 30 个字符"))
     identity = identity_from(data.id_number)
     if data.enrolled_year > today.year:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "入学年份不能晚于今年")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("入学年份不能晚于今年"))
     if data.enrolled_year - identity.birth_year not in ENROL_AGE:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "入学年份与身份证号中的出生日期不符")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("入学年份与身份证号中的出生日期不符"))
     return {
         "name": name,
         "id_number": identity.id_number,
@@ -498,7 +515,7 @@ def student_duplicate_message(id_lookup: str) -> str:
     school = (
         Student.objects.filter(id_lookup=id_lookup).values_list("school__name", flat=True).first()
     )
-    return f"该身份证号已登记为{school or '其他学校'}的学生"
+    return _("该身份证号已登记为{school}的学生").format(school=school or _("其他学校"))
 
 
 def _student_conflict(
@@ -516,7 +533,9 @@ def _student_conflict(
     ):
         return _error(
             StudentErrorCode.DUPLICATE_NUMBER,
-            f"学号“{values['student_number']}”在{school}已被其他学生使用",
+            _("学号“{student_number}”在{school}已被其他学生使用").format(
+                student_number=values["student_number"], school=school
+            ),
         )
     raise exc
 
@@ -530,9 +549,9 @@ def _student_audit(student: Student, fields: tuple[str, ...] | list[str]) -> dic
 
 
 def _check_student_school(user: User, school: Unit) -> None:
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能登记学生")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能登记学生"))
     if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "只能登记本校或所辖学校的学生", 403)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("只能登记本校或所辖学校的学生"), 403)
 
 
 @transaction.atomic
@@ -563,7 +582,7 @@ def student_update(
 ) -> list[str]:
     """Changes a student's record (a move to another school needs that school in scope too).
     Returns the names of the fields that changed."""
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能修改学生信息")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能修改学生信息"))
     locked = (
         Student.objects.visible_to(user)
         .select_for_update(of=("self",))
@@ -572,7 +591,7 @@ def student_update(
         .first()
     )
     if locked is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该学生", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该学生"), 404)
     values = student_values(data)
     if school is not None and school.pk != locked.school_id:
         _check_student_school(user, school)

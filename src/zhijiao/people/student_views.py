@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
@@ -49,7 +50,7 @@ def _school_filter(request: AuthedRequest, value: int | None) -> list[FilterFiel
     schools = list(selectors.schools_in_scope(request.user).order_by("name"))
     if len(schools) < 2:
         return []
-    return [FilterField("school", "学校", value, [(s.pk, s.name) for s in schools])]
+    return [FilterField("school", _("学校"), value, [(s.pk, s.name) for s in schools])]
 
 
 def student_list(request: AuthedRequest) -> HttpResponse:
@@ -58,20 +59,29 @@ def student_list(request: AuthedRequest) -> HttpResponse:
     can_manage = request.user.can(Capability.PEOPLE_MANAGE)
     actions = [
         Link(
-            "导出（已脱敏）",
+            _("导出（已脱敏）"),
             reverse("admin:people-students-export") + "?" + request.GET.urlencode(),
         )
     ]
     if can_manage:
         actions[:0] = [
-            Link("登记学生", reverse("admin:people-student-new"), primary=True),
-            Link("Excel 导入", reverse("admin:people-students-import")),
+            Link(_("登记学生"), reverse("admin:people-student-new"), primary=True),
+            Link(_("Excel 导入"), reverse("admin:people-students-import")),
         ]
     return list_page(
         request,
-        title="学生库",
+        title=_("学生库"),
         queryset=selectors.students_visible(request.user, f),
-        headers=["学校", "姓名", "性别", "身份证号", "学号", "专业", "班级", ("入学年份", True)],
+        headers=[
+            _("学校"),
+            _("姓名"),
+            _("性别"),
+            _("身份证号"),
+            _("学号"),
+            _("专业"),
+            _("班级"),
+            (_("入学年份"), True),
+        ],
         row=lambda s: [
             Cell(s.school.name),
             Cell(s.name, reverse("admin:people-student", args=[s.pk])),
@@ -84,14 +94,20 @@ def student_list(request: AuthedRequest) -> HttpResponse:
         ],
         filters=[
             *_school_filter(request, f.school),
-            FilterField("year", "入学年份", f.enrolled_year or ""),
-            FilterField("q", "姓名、学号或身份证号", f.q, placeholder="完整的 18 位身份证号"),
+            FilterField("year", _("入学年份"), f.enrolled_year or ""),
+            FilterField("q", _("姓名、学号或身份证号"), f.q, placeholder=_("完整的 18 位身份证号")),
         ],
         actions=actions,
-        empty="还没有登记学生。获奖学生和“技能雏鹰”推荐人选须先在这里登记；"
-        + ("可逐个登记，或下载模板后通过“Excel 导入”批量登记。" if can_manage else ""),
-        note="身份证号已脱敏显示",
-        count_label="人",
+        empty=(
+            _(
+                "还没有登记学生。获奖学生和“技能雏鹰”推荐人选须先在这里登记；"
+                "可逐个登记，或下载模板后通过“Excel 导入”批量登记。"
+            )
+            if can_manage
+            else _("还没有登记学生。获奖学生和“技能雏鹰”推荐人选须先在这里登记；")
+        ),
+        note=_("身份证号已脱敏显示"),
+        count_label=_("人"),
     )
 
 
@@ -99,12 +115,12 @@ def _detail(request: AuthedRequest, student: Student, **extra: Any) -> HttpRespo
     can_manage = request.user.can(Capability.PEOPLE_MANAGE)
     actions = []
     if can_manage:
-        actions.append(Link("修改", reverse("admin:people-student-edit", args=[student.pk])))
+        actions.append(Link(_("修改"), reverse("admin:people-student-edit", args=[student.pk])))
         current = eaglet_selectors.round_current()
         if current is not None and current.status == EagletRoundStatus.NOMINATING:
             actions.append(
                 Link(
-                    f"推荐参加{current.year}年度“技能雏鹰”评选",
+                    _("推荐参加{year}年度“技能雏鹰”评选").format(year=current.year),
                     reverse("admin:people-eaglet-nominate", args=[current.pk])
                     + f"?student={student.pk}",
                     primary=True,
@@ -114,20 +130,20 @@ def _detail(request: AuthedRequest, student: Student, **extra: Any) -> HttpRespo
     nominations = student.nominations.select_related("round").order_by("-round__year")
     return detail_page(
         request,
-        title=f"学生 · {student.name}",
-        heading=f"{student.name}（{student.school.name}）",
+        title=_("学生 · {student}").format(student=student.name),
+        heading=_("{student}（{school}）").format(student=student.name, school=student.school.name),
         fields=[
-            ("身份证号", extra.pop("shown", None) or mask_id_number(student.id_number)),
-            ("性别 / 出生年份", f"{student.get_gender_display()} / {student.birth_year}"),
-            ("学号", student.student_number),
-            ("专业 / 班级", f"{student.major} / {student.class_name or '—'}"),
-            ("入学年份", student.enrolled_year),
+            (_("身份证号"), extra.pop("shown", None) or mask_id_number(student.id_number)),
+            (_("性别 / 出生年份"), f"{student.get_gender_display()} / {student.birth_year}"),
+            (_("学号"), student.student_number),
+            (_("专业 / 班级"), f"{student.major} / {student.class_name or '—'}"),
+            (_("入学年份"), student.enrolled_year),
         ],
         actions=actions,
         sections=[
             Section(
-                "获奖",
-                ["年度", "赛事", "级别", "奖项"],
+                _("获奖"),
+                [_("年度"), _("赛事"), _("级别"), _("奖项")],
                 [
                     [
                         Cell(a.competition.year),
@@ -137,11 +153,11 @@ def _detail(request: AuthedRequest, student: Student, **extra: Any) -> HttpRespo
                     ]
                     for a in awards
                 ],
-                empty="尚无获奖记录。",
+                empty=_("尚无获奖记录。"),
             ),
             Section(
-                "“技能雏鹰”推荐",
-                ["年度", "状态"],
+                _("“技能雏鹰”推荐"),
+                [_("年度"), _("状态")],
                 [
                     [
                         Cell(n.round.year, reverse("admin:people-nomination", args=[n.pk])),
@@ -149,7 +165,7 @@ def _detail(request: AuthedRequest, student: Student, **extra: Any) -> HttpRespo
                     ]
                     for n in nominations
                 ],
-                empty="未被推荐过。",
+                empty=_("未被推荐过。"),
             ),
         ],
         template="people/student_detail.html",
@@ -182,7 +198,9 @@ def student_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
         response = _detail(request, student)
         response.status_code = error.status_code
         return response
-    response = _detail(request, student, shown=f"{value}（本次查看已记录审计日志）")
+    response = _detail(
+        request, student, shown=_("{value}（本次查看已记录审计日志）").format(value=value)
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -199,9 +217,11 @@ def student_new(request: AuthedRequest) -> HttpResponse:
             ),
         )
         if ok:
-            messages.success(request, f"已登记学生 {student.name}")
+            messages.success(request, _("已登记学生 {student}").format(student=student.name))
             return redirect(reverse("admin:people-student", args=[student.pk]))
-    return form_page(request, title="登记学生", form=form, cancel=reverse("admin:people-students"))
+    return form_page(
+        request, title=_("登记学生"), form=form, cancel=reverse("admin:people-students")
+    )
 
 
 def student_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -221,11 +241,9 @@ def student_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     }
     form = StudentForm(post, initial=initial, schools=schools)
     form.fields["id_number"].required = False
-    form.fields[
-        "id_number"
-    ].help_text = (
-        f"当前：{mask_id_number(student.id_number)}。留空表示不修改；更正时填写完整的 18 位号码。"
-    )
+    form.fields["id_number"].help_text = _(
+        "当前：{id_number}。留空表示不修改；更正时填写完整的 18 位号码。"
+    ).format(id_number=mask_id_number(student.id_number))
     if post is not None and form.is_valid():
         ok, changed = call_service(
             request,
@@ -237,11 +255,11 @@ def student_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
         )
         if ok:
-            messages.success(request, "已保存" if changed else "没有需要保存的修改")
+            messages.success(request, _("已保存") if changed else _("没有需要保存的修改"))
             return redirect(reverse("admin:people-student", args=[student.pk]))
     return form_page(
         request,
-        title=f"修改学生 · {student.name}",
+        title=_("修改学生 · {student}").format(student=student.name),
         form=form,
         cancel=reverse("admin:people-student", args=[student.pk]),
     )
@@ -252,16 +270,18 @@ def students_import(request: AuthedRequest) -> HttpResponse:
     spec = record_tables.STUDENTS
     return import_page(
         request,
-        title="导入学生",
+        title=_("导入学生"),
         template=lambda: tabular.template_bytes(spec, request.user),
-        template_name="学生导入模板.xlsx",
+        template_name=_("学生导入模板.xlsx"),
         run=lambda upload: tabular.run_import(
             spec, user=request.user, upload=upload, name=upload.name
         ),
-        done="导入成功：登记学生 {count} 人",
+        done=_("导入成功：登记学生 {count} 人"),
         back=reverse("admin:people-students"),
-        rules="每行一名学生。身份证号须为完整的 18 位号码；学号在本校内不能重复；入学年份写四位年份。"
-        "已登记过的学生（同一身份证号）不能重复导入。",
+        rules=_(
+            "每行一名学生。身份证号须为完整的 18 位号码；学号在本校内不能重复；入学年份写四位年份。"
+            "已登记过的学生（同一身份证号）不能重复导入。"
+        ),
     )
 
 
@@ -271,4 +291,4 @@ def students_export(request: AuthedRequest) -> HttpResponse:
         user=request.user,
         students=selectors.students_visible(request.user, _filters(request)).iterator(2000),
     )
-    return download(content, f"学生名单-{timezone.localdate():%Y%m%d}.xlsx")
+    return download(content, _("学生名单-{day:%Y%m%d}.xlsx").format(day=timezone.localdate()))

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -62,28 +63,32 @@ def training_values(data: TrainingData, *, today: dt.date | None = None) -> dict
     today = today or timezone.localdate()
     programme = " ".join(data.programme.split())
     if not programme:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请填写培训项目")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请填写培训项目"))
     if len(programme) > 200:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "培训项目不能超过 200 个字")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("培训项目不能超过 200 个字"))
     if data.target_group not in TraineeGroup.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择培训对象")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择培训对象"))
     if data.kind not in TrainingKind.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "请选择培训类型")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择培训类型"))
     if not 1 <= data.person_times <= MAX_PERSON_TIMES:
         raise _error(
-            PeopleErrorCode.INVALID_INPUT, f"培训人次应为 1 至 {MAX_PERSON_TIMES} 之间的整数"
+            PeopleErrorCode.INVALID_INPUT,
+            _("培训人次应为 1 至 {maximum} 之间的整数").format(maximum=MAX_PERSON_TIMES),
         )
     if not 1 <= data.hours <= MAX_HOURS:
-        raise _error(PeopleErrorCode.INVALID_INPUT, f"学时应为 1 至 {MAX_HOURS} 之间的整数")
+        raise _error(
+            PeopleErrorCode.INVALID_INPUT,
+            _("学时应为 1 至 {maximum} 之间的整数").format(maximum=MAX_HOURS),
+        )
     if data.ends_on < data.starts_on:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "结束日期不能早于开始日期")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("结束日期不能早于开始日期"))
     if data.ends_on > today:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "结束日期不能晚于今天：请在培训结束后登记")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("结束日期不能晚于今天：请在培训结束后登记"))
     if (data.ends_on - data.starts_on).days >= MAX_DAYS:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "一期培训不能超过一年，请分期登记")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("一期培训不能超过一年，请分期登记"))
     partner = " ".join(data.partner.split())
     if len(partner) > 200:
-        raise _error(PeopleErrorCode.INVALID_INPUT, "合作企业不能超过 200 个字")
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("合作企业不能超过 200 个字"))
     return {
         "programme": programme,
         "kind": data.kind,
@@ -98,16 +103,15 @@ def training_values(data: TrainingData, *, today: dt.date | None = None) -> dict
 
 def training_duplicate(values: dict[str, Any], school: Unit) -> str:
     group = TraineeGroup(values["target_group"]).label
-    return (
-        f"{school}已登记 {values['starts_on']} 开始、面向{group}的“{values['programme']}”，"
-        "请勿重复登记"
+    return _("{school}已登记 {start} 开始、面向{group}的“{programme}”，请勿重复登记").format(
+        school=school, start=values["starts_on"], group=group, programme=values["programme"]
     )
 
 
 def _check_school(user: User, school: Unit) -> None:
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能登记社会培训")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能登记社会培训"))
     if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "只能登记本校或所辖学校的培训", 403)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("只能登记本校或所辖学校的培训"), 403)
 
 
 @transaction.atomic
@@ -137,7 +141,7 @@ def training_create(*, user: User, school: Unit, data: TrainingData) -> Training
 def training_update(
     *, user: User, record: TrainingRecord, data: TrainingData, school: Unit | None = None
 ) -> list[str]:
-    require_capability(user, Capability.PEOPLE_MANAGE, "您的角色不能修改社会培训")
+    require_capability(user, Capability.PEOPLE_MANAGE, _("您的角色不能修改社会培训"))
     locked = (
         TrainingRecord.objects.visible_to(user)
         .select_for_update(of=("self",))
@@ -146,7 +150,7 @@ def training_update(
         .first()
     )
     if locked is None:
-        raise _error(PeopleErrorCode.NOT_ALLOWED, "未找到该培训记录", 404)
+        raise _error(PeopleErrorCode.NOT_ALLOWED, _("未找到该培训记录"), 404)
     values = training_values(data)
     if school is not None and school.pk != locked.school_id:
         _check_school(user, school)

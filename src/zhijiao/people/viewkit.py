@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -20,10 +20,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE, ExcelError, ImportRejected, RowError
 from zhijiao.core.pages import AuthedRequest, render_page, report_error
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
@@ -82,10 +87,10 @@ class FilterField:
     """A filter above a list: a drop-down when it has choices, otherwise a text box."""
 
     name: str
-    label: str
+    label: StrOrPromise
     value: Any = ""
-    choices: Sequence[tuple[Any, str]] | None = None
-    placeholder: str = ""
+    choices: Sequence[tuple[Any, StrOrPromise]] | None = None
+    placeholder: StrOrPromise = ""
 
     @property
     def current(self) -> str:
@@ -94,7 +99,7 @@ class FilterField:
 
 @dataclass(frozen=True)
 class Link:
-    title: str
+    title: StrOrPromise
     url: str
     primary: bool = False
 
@@ -103,13 +108,13 @@ class Link:
 class Section:
     """A table on a detail page, e.g. a major's recognitions; ``form`` adds a record to it."""
 
-    title: str
-    headers: Sequence[str]
+    title: StrOrPromise
+    headers: Sequence[StrOrPromise]
     rows: Sequence[Sequence[Cell]]
-    empty: str = "暂无记录。"
+    empty: StrOrPromise = _("暂无记录。")
     form: forms.Form | None = None
     action: str = ""
-    submit: str = "保存"
+    submit: StrOrPromise = _("保存")
     multipart: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -119,13 +124,13 @@ def list_page(
     *,
     title: str,
     queryset: QuerySet[Any],
-    headers: Sequence[str | tuple[str, bool]],
+    headers: Sequence[StrOrPromise | tuple[StrOrPromise, bool]],
     row: Callable[[Any], Sequence[Cell]],
     filters: Sequence[FilterField] = (),
     actions: Sequence[Link] = (),
     empty: str,
     note: str = "",
-    count_label: str = "条",
+    count_label: StrOrPromise = "",
 ) -> TemplateResponse:
     """A registry list: filters, actions (new, import, export with the same filters), a page of
     rows and the pager. ``headers`` items may be ``(title, is_number)``."""
@@ -143,7 +148,7 @@ def list_page(
         actions=actions,
         empty=empty,
         note=note,
-        count_label=count_label,
+        count_label=count_label or gettext("条"),
         query=query.urlencode(),
         filtered=any(f.name in request.GET and request.GET[f.name] for f in filters),
     )
@@ -154,7 +159,7 @@ def detail_page(
     *,
     title: str,
     heading: str,
-    fields: Sequence[tuple[str, Any]],
+    fields: Sequence[tuple[StrOrPromise, Any]],
     actions: Sequence[Link] = (),
     sections: Sequence[Section] = (),
     template: str = "people/registry_detail.html",
@@ -193,7 +198,7 @@ def form_page(
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）")
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
 
 def import_page(

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
@@ -36,7 +38,7 @@ from .forms import (
 from .models import Teacher
 
 PAGE_SIZE = 50
-UNMASKABLE = {"id_number": "身份证号", "phone": "手机号"}
+UNMASKABLE = {"id_number": gettext_lazy("身份证号"), "phone": gettext_lazy("手机号")}
 
 
 def _download(content: bytes, filename: str) -> HttpResponse:
@@ -77,7 +79,7 @@ def teacher_list(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "people/teacher_list.html",
-        "教师库",
+        _("教师库"),
         page=page,
         rows=[{"t": t, **_masked(t)} for t in page.object_list],
         filters=filters,
@@ -95,7 +97,7 @@ def _detail(request: AuthedRequest, teacher: Teacher, **extra: Any) -> HttpRespo
     return render_page(
         request,
         "people/teacher_detail.html",
-        f"教师 · {teacher.name}",
+        _("教师 · {teacher}").format(teacher=teacher.name),
         t=teacher,
         masked=_masked(teacher),
         dual=selectors.teacher_dual_current(teacher),
@@ -138,7 +140,9 @@ def teacher_unmask(request: AuthedRequest, pk: int) -> HttpResponse:
         response = _detail(request, teacher)
         response.status_code = error.status_code
         return response
-    response = _detail(request, teacher, unmasked={"label": UNMASKABLE[field], "value": value})
+    response = _detail(
+        request, teacher, unmasked={"field": field, "label": UNMASKABLE[field], "value": value}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -161,9 +165,9 @@ def teacher_new(request: AuthedRequest) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, f"已登记教师 {teacher.name}")
+            messages.success(request, _("已登记教师 {teacher}").format(teacher=teacher.name))
             return redirect(reverse("admin:people-teacher", args=[teacher.pk]))
-    return _form_page(request, form, "登记教师")
+    return _form_page(request, form, _("登记教师"))
 
 
 def teacher_edit(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -193,15 +197,11 @@ def teacher_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             post["phone"] = teacher.phone
     form = TeacherForm(post, initial=initial, schools=schools)
     form.fields["id_number"].required = False
-    form.fields[
-        "id_number"
-    ].help_text = (
-        f"当前：{mask_id_number(teacher.id_number)}。留空表示不修改；更正时填写完整的 18 位号码。"
-    )
-    form.fields[
-        "phone"
-    ].help_text = (
-        f"当前：{mask_phone(teacher.phone) if teacher.phone else '未填写'}。留空表示不修改。"
+    form.fields["id_number"].help_text = _(
+        "当前：{id_number}。留空表示不修改；更正时填写完整的 18 位号码。"
+    ).format(id_number=mask_id_number(teacher.id_number))
+    form.fields["phone"].help_text = _("当前：{phone}。留空表示不修改。").format(
+        phone=mask_phone(teacher.phone) if teacher.phone else _("未填写")
     )
     if post is not None and form.is_valid():
         try:
@@ -214,9 +214,11 @@ def teacher_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, "已保存" if changed else "没有需要保存的修改")
+            messages.success(request, _("已保存") if changed else _("没有需要保存的修改"))
             return redirect(reverse("admin:people-teacher", args=[teacher.pk]))
-    return _form_page(request, form, f"修改教师 · {teacher.name}", teacher)
+    return _form_page(
+        request, form, _("修改教师 · {teacher}").format(teacher=teacher.name), teacher
+    )
 
 
 def _action(request: AuthedRequest, pk: int, form_class: Any, run: Any, done: str) -> HttpResponse:
@@ -242,7 +244,7 @@ def teacher_leave(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         LeaveForm,
         lambda t, d: services.teacher_leave(user=request.user, teacher=t, **d),
-        "已登记离职",
+        _("已登记离职"),
     )
 
 
@@ -253,7 +255,7 @@ def teacher_dual_grant(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         DualGrantForm,
         lambda t, d: services.dual_grant(user=request.user, teacher=t, **d),
-        "已登记双师型认定",
+        _("已登记双师型认定"),
     )
 
 
@@ -264,7 +266,7 @@ def teacher_dual_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         DualRevokeForm,
         lambda t, d: services.dual_revoke(user=request.user, teacher=t, **d),
-        "已撤销双师型认定",
+        _("已撤销双师型认定"),
     )
 
 
@@ -275,7 +277,7 @@ def teacher_practice(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         PracticeForm,
         lambda t, d: services.practice_record(user=request.user, teacher=t, **d),
-        "已登记企业实践",
+        _("已登记企业实践"),
     )
 
 
@@ -294,7 +296,7 @@ def teacher_evidence(request: AuthedRequest, pk: int) -> FileResponse:
 def teachers_import(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PEOPLE_MANAGE)
     if request.GET.get("template") == "xlsx":
-        return _download(imports.template_bytes(request.user), "教师导入模板.xlsx")
+        return _download(imports.template_bytes(request.user), _("教师导入模板.xlsx"))
     row_errors: list[Any] = []
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -307,12 +309,14 @@ def teachers_import(request: AuthedRequest) -> HttpResponse:
         except (ExcelError, ServiceError) as exc:
             report_error(request, exc)
         else:
-            messages.success(request, f"导入成功：登记教师 {result.created} 人")
+            messages.success(
+                request, _("导入成功：登记教师 {count} 人").format(count=result.created)
+            )
             return redirect(reverse("admin:people-teachers"))
     return render_page(
         request,
         "people/teachers_import.html",
-        "导入教师",
+        _("导入教师"),
         form=form,
         row_errors=row_errors[:500],
         more_errors=max(0, len(row_errors) - 500),
@@ -322,4 +326,4 @@ def teachers_import(request: AuthedRequest) -> HttpResponse:
 def teachers_export(request: AuthedRequest) -> HttpResponse:
     require(request, Capability.PEOPLE_VIEW)
     content = imports.teachers_export(user=request.user, filters=_filters(request))
-    return _download(content, f"教师名单-{timezone.localdate():%Y%m%d}.xlsx")
+    return _download(content, _("教师名单-{day:%Y%m%d}.xlsx").format(day=timezone.localdate()))

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 
 class TaskStatus(StrEnum):
     NOT_STARTED = "not_started"
@@ -17,16 +19,16 @@ class TaskStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return TASK_STATUS_LABELS[self]
+        return str(TASK_STATUS_LABELS[self])  # in the active language
 
 
 TASK_STATUS_LABELS = {
-    TaskStatus.NOT_STARTED: "未启动",
-    TaskStatus.IN_PROGRESS: "推进中",
-    TaskStatus.COMPLETED: "已完成",
-    TaskStatus.DUE_SOON: "即将到期",
-    TaskStatus.OVERDUE: "已逾期",
-    TaskStatus.CONTINUOUS: "持续推进",
+    TaskStatus.NOT_STARTED: gettext_lazy("未启动"),
+    TaskStatus.IN_PROGRESS: gettext_lazy("推进中"),
+    TaskStatus.COMPLETED: gettext_lazy("已完成"),
+    TaskStatus.DUE_SOON: gettext_lazy("即将到期"),
+    TaskStatus.OVERDUE: gettext_lazy("已逾期"),
+    TaskStatus.CONTINUOUS: gettext_lazy("持续推进"),
 }
 
 # Colours of Unfold's label helper for each status.

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from zhijiao.core import audit
@@ -56,9 +58,9 @@ from .selectors import (
 )
 from .services import ReportInput, notify_office, report_save, report_submit
 
-BULLETIN_ISSUER = "江阴市推进职业教育改革创新工作专班"
-BULLETIN_TITLE = "江阴市推进职业教育改革创新工作\n督查通报"
-BULLETIN_ADDRESSEE = "各责任单位："
+BULLETIN_ISSUER = gettext_lazy("江阴市推进职业教育改革创新工作专班")
+BULLETIN_TITLE = gettext_lazy("江阴市推进职业教育改革创新工作\n督查通报")
+BULLETIN_ADDRESSEE = gettext_lazy("各责任单位：")
 BULLETIN_JOB_KIND = "plan.bulletin"
 TASK_TEXT_LIMIT = 36
 
@@ -115,7 +117,9 @@ class BulletinFacts:
 
     @property
     def title(self) -> str:
-        return f"{BULLETIN_TITLE}（{self.period.start.year}年第{self.issue_number}期）"
+        return _("{title}（{year}年第{number}期）").format(
+            title=BULLETIN_TITLE, year=self.period.start.year, number=self.issue_number
+        )
 
 
 def bulletin_issue_number(period: ReportingPeriod) -> int:
@@ -127,7 +131,9 @@ def bulletin_issue_number(period: ReportingPeriod) -> int:
 
 
 def bulletin_filename(period: ReportingPeriod) -> str:
-    return f"督查通报（{period.start.year}年第{bulletin_issue_number(period)}期）.docx"
+    return _("督查通报（{year}年第{number}期）.docx").format(
+        year=period.start.year, number=bulletin_issue_number(period)
+    )
 
 
 def bulletin_facts(*, plan: Plan, period: ReportingPeriod, today: dt.date) -> BulletinFacts:
@@ -175,7 +181,8 @@ def _percent(part: int, whole: int) -> str:
 
 def _units_text(units: dict[str, list[int]]) -> str:
     return "、".join(
-        f"{name}（任务{'、'.join(str(n) for n in tasks)}）" for name, tasks in units.items()
+        _("{name}（任务{items}）").format(name=name, items="、".join(str(n) for n in tasks))
+        for name, tasks in units.items()
     )
 
 
@@ -199,84 +206,114 @@ def bulletin_build(
     reported late or not at all in the period, by name); 四、督办预警 (standing yellow and red
     cards); 五、下一步工作要求.
     """
-    progress(10, "正在汇总任务状态")
+    progress(10, _("正在汇总任务状态"))
     facts = bulletin_facts(plan=plan, period=period, today=today)
-    progress(50, "正在生成文档")
+    progress(50, _("正在生成文档"))
     doc = GongwenDocument(
         title=facts.title,
-        issuer=BULLETIN_ISSUER,
+        issuer=str(BULLETIN_ISSUER),
         date=today,
-        mark=BULLETIN_ISSUER,
-        addressee=BULLETIN_ADDRESSEE,
+        mark=str(BULLETIN_ISSUER),
+        addressee=str(BULLETIN_ADDRESSEE),
     )
     doc.paragraph(
-        f"为推动《{_plan_name(plan)}》各项任务落地见效，工作专班对{period.label}各责任单位任务推进"
-        "和进展报送情况进行了督查。现将有关情况通报如下："
+        _(
+            "为推动《{plan_name}》各项任务落地见效，工作专班对{period}各责任单位任务推进和进展报送情况进行了督查。现将有关情况通报如下："
+        ).format(plan_name=_plan_name(plan), period=period.label)
     )
     _overview(doc, facts)
-    progress(60, "正在生成任务推进情况")
+    progress(60, _("正在生成任务推进情况"))
     _task_table(doc, facts)
-    progress(80, "正在生成报送情况和督办预警")
+    progress(80, _("正在生成报送情况和督办预警"))
     _reporting(doc, facts)
     _warnings(doc, facts)
     _requirements(doc, facts)
     doc.signature()
     doc.save(stream)
-    progress(95, "文档已生成")
+    progress(95, _("文档已生成"))
     return facts
 
 
 def _overview(doc: GongwenDocument, facts: BulletinFacts) -> None:
-    doc.heading("一、总体情况", 1)
+    doc.heading(_("一、总体情况"), 1)
     counts = facts.status_counts
-    parts = [f"{status.label} {counts[status]} 项" for status in STATUS_ORDER if counts[status]]
-    text = f"方案共有重点任务 {len(facts.rows)} 项"
-    text += f"，截至{date_text(facts.today)}，其中{'、'.join(parts)}。" if parts else "。"
+    parts = [
+        _("{status} {count} 项").format(status=status.label, count=counts[status])
+        for status in STATUS_ORDER
+        if counts[status]
+    ]
+    text = _("方案共有重点任务 {count} 项").format(count=len(facts.rows))
+    if parts:
+        text += _("，截至{today}，其中{parts}。").format(
+            today=date_text(facts.today), parts="、".join(parts)
+        )
+    else:
+        text += "。"
     doc.paragraph(text)
     pc = facts.period_counts
     total = sum(pc.values())
     if total == 0:
-        doc.paragraph(f"{facts.period.label}无应报送的进展报告。")
+        doc.paragraph(_("{period}无应报送的进展报告。").format(period=facts.period.label))
     elif facts.period_due_passed:
         reported = pc[ObligationState.ON_TIME] + pc[ObligationState.LATE]
         doc.paragraph(
-            f"{facts.period.label}应报送进展报告 {total} 份，已报送 {reported} 份，其中按时报送 "
-            f"{pc[ObligationState.ON_TIME]} 份、逾期报送 {pc[ObligationState.LATE]} 份，未报送 "
-            f"{pc[ObligationState.MISSING]} 份，按时报送率 {_percent(pc[ObligationState.ON_TIME], total)}。"
+            _(
+                "{period}应报送进展报告 {total} 份，已报送 {reported} 份，其中按时报送 {on_time} 份、逾期报送 {late} 份，未报送 {missing} 份，按时报送率 {percent}。"
+            ).format(
+                period=facts.period.label,
+                total=total,
+                reported=reported,
+                on_time=pc[ObligationState.ON_TIME],
+                late=pc[ObligationState.LATE],
+                missing=pc[ObligationState.MISSING],
+                percent=_percent(pc[ObligationState.ON_TIME], total),
+            )
         )
     else:
         submitted = pc[ObligationState.ON_TIME] + pc[ObligationState.LATE]
         doc.paragraph(
-            f"{facts.period.label}进展报告应于{date_text(facts.period.due)}前报送。截至"
-            f"{date_text(facts.today)}，应报送 {total} 份，已报送 {submitted} 份，尚未报送 "
-            f"{pc[ObligationState.OPEN]} 份。"
+            _(
+                "{period}进展报告应于{due}前报送。截至{today}，应报送 {total} 份，已报送 {submitted} 份，尚未报送 {open} 份。"
+            ).format(
+                period=facts.period.label,
+                due=date_text(facts.period.due),
+                today=date_text(facts.today),
+                total=total,
+                submitted=submitted,
+                open=pc[ObligationState.OPEN],
+            )
         )
     oc = facts.overall_counts
     overall = sum(oc.values())
     if overall:
         doc.paragraph(
-            f"方案实施以来，已到报送截止日期的进展报告共 {overall} 份，累计按时报送率 "
-            f"{_percent(oc[ObligationState.ON_TIME], overall)}。"
+            _(
+                "方案实施以来，已到报送截止日期的进展报告共 {overall} 份，累计按时报送率 {percent}。"
+            ).format(overall=overall, percent=_percent(oc[ObligationState.ON_TIME], overall))
         )
 
 
 def _deadline_cell(task: Task) -> str:
     if task.extended_deadline is not None:
-        return f"{task.deadline_text}\n延至{date_text(task.extended_deadline)}"
+        return _("{deadline}\n延至{extended}").format(
+            deadline=task.deadline_text, extended=date_text(task.extended_deadline)
+        )
     return task.deadline_text
 
 
 def _task_table(doc: GongwenDocument, facts: BulletinFacts) -> None:
-    doc.heading("二、任务推进情况", 1)
+    doc.heading(_("二、任务推进情况"), 1)
     overdue = [r.task.number for r in facts.rows if r.state.status == TaskStatus.OVERDUE]
     due_soon = [r.task.number for r in facts.rows if r.state.status == TaskStatus.DUE_SOON]
-    text = "各项任务推进情况见下表（状态按截至通报日的进展报告审核结果和完成年限确定）。"
+    text = _("各项任务推进情况见下表（状态按截至通报日的进展报告审核结果和完成年限确定）。")
     if overdue:
-        text += (
-            f"其中，任务{'、'.join(map(str, overdue))}已超过完成年限尚未完成，请牵头单位抓紧推进。"
+        text += _("其中，任务{items}已超过完成年限尚未完成，请牵头单位抓紧推进。").format(
+            items="、".join(map(str, overdue))
         )
     if due_soon:
-        text += f"任务{'、'.join(map(str, due_soon))}即将到期，请提前做好完成准备。"
+        text += _("任务{items}即将到期，请提前做好完成准备。").format(
+            items="、".join(map(str, due_soon))
+        )
     doc.paragraph(text)
     body: list[list[Any] | GroupRow] = []
     programme = None
@@ -300,7 +337,7 @@ def _task_table(doc: GongwenDocument, facts: BulletinFacts) -> None:
             ]
         )
     doc.table(
-        ["序号", "主要任务", "牵头单位", "完成年限", "状态", "进度"],
+        [_("序号"), _("主要任务"), _("牵头单位"), _("完成年限"), _("状态"), _("进度")],
         body,
         # 状态 and 牵头单位 must hold 持续推进 and 市委教育工委 on one line at 小四.
         widths_mm=[11, 61, 28, 24, 19, 13],
@@ -309,48 +346,63 @@ def _task_table(doc: GongwenDocument, facts: BulletinFacts) -> None:
 
 
 def _reporting(doc: GongwenDocument, facts: BulletinFacts) -> None:
-    doc.heading("三、报送情况", 1)
+    doc.heading(_("三、报送情况"), 1)
     label = facts.period.label
     if facts.period_due_passed:
         if not facts.late and not facts.missing:
-            doc.paragraph(f"{label}各责任单位均按时报送了任务进展。")
+            doc.paragraph(_("{label}各责任单位均按时报送了任务进展。").format(label=label))
             return
         if facts.late:
-            doc.paragraph(f"{_units_text(facts.late)}。", lead="（一）逾期报送。")
+            doc.paragraph(
+                _("{units}。").format(units=_units_text(facts.late)), lead=_("（一）逾期报送。")
+            )
         else:
-            doc.paragraph("无。", lead="（一）逾期报送。")
+            doc.paragraph(_("无。"), lead=_("（一）逾期报送。"))
         if facts.missing:
-            doc.paragraph(f"{_units_text(facts.missing)}。", lead="（二）未报送。")
+            doc.paragraph(
+                _("{units}。").format(units=_units_text(facts.missing)), lead=_("（二）未报送。")
+            )
         else:
-            doc.paragraph("无。", lead="（二）未报送。")
+            doc.paragraph(_("无。"), lead=_("（二）未报送。"))
     else:
         if facts.pending:
             doc.paragraph(
-                f"截至{date_text(facts.today)}，{_units_text(facts.pending)}尚未报送{label}进展，"
-                f"请于{date_text(facts.period.due)}前报送。"
+                _("截至{today}，{units}尚未报送{label}进展，请于{due}前报送。").format(
+                    today=date_text(facts.today),
+                    units=_units_text(facts.pending),
+                    label=label,
+                    due=date_text(facts.period.due),
+                )
             )
         else:
-            doc.paragraph(f"{label}各责任单位均已报送任务进展。")
+            doc.paragraph(_("{label}各责任单位均已报送任务进展。").format(label=label))
         if facts.late:
-            doc.paragraph(f"{_units_text(facts.late)}。", lead="逾期报送。")
+            doc.paragraph(
+                _("{units}。").format(units=_units_text(facts.late)), lead=_("逾期报送。")
+            )
 
 
 def _warnings(doc: GongwenDocument, facts: BulletinFacts) -> None:
-    doc.heading("四、督办预警", 1)
+    doc.heading(_("四、督办预警"), 1)
     levels = Counter(w.level for w in facts.warnings)
     if not facts.warnings:
-        text = f"截至{date_text(facts.today)}，无黄牌、红牌督办事项"
-        text += f"；另有临期预警 {facts.notices} 条，请相关单位关注。" if facts.notices else "。"
+        text = _("截至{date_text}，无黄牌、红牌督办事项").format(date_text=date_text(facts.today))
+        if facts.notices:
+            text += _("；另有临期预警 {count} 条，请相关单位关注。").format(count=facts.notices)
+        else:
+            text += "。"
         doc.paragraph(text)
         return
-    text = (
-        f"截至{date_text(facts.today)}，共有红牌 {levels[WarningLevel.RED]} 张、黄牌 "
-        f"{levels[WarningLevel.YELLOW]} 张"
+    text = _("截至{today}，共有红牌 {red} 张、黄牌 {yellow} 张").format(
+        today=date_text(facts.today),
+        red=levels[WarningLevel.RED],
+        yellow=levels[WarningLevel.YELLOW],
     )
-    text += f"，另有临期预警 {facts.notices} 条" if facts.notices else ""
-    doc.paragraph(text + "。具体如下：")
+    if facts.notices:
+        text += _("，另有临期预警 {count} 条").format(count=facts.notices)
+    doc.paragraph(text + _("。具体如下："))
     doc.table(
-        ["序号", "任务", "责任单位", "级别", "原因"],
+        [_("序号"), _("任务"), _("责任单位"), _("级别"), _("原因")],
         [
             [
                 i,
@@ -367,23 +419,28 @@ def _warnings(doc: GongwenDocument, facts: BulletinFacts) -> None:
 
 
 def _requirements(doc: GongwenDocument, facts: BulletinFacts) -> None:
-    doc.heading("五、下一步工作要求", 1)
+    doc.heading(_("五、下一步工作要求"), 1)
     doc.paragraph(
-        "各牵头单位要对照任务清单细化工作举措，明确时间节点和责任人，确保各项任务按期完成；"
-        "配合单位要主动对接、协同推进，形成工作合力。",
-        lead="（一）压实工作责任。",
+        _(
+            "各牵头单位要对照任务清单细化工作举措，明确时间节点和责任人，确保各项任务按期完成；"
+            "配合单位要主动对接、协同推进，形成工作合力。"
+        ),
+        lead=_("（一）压实工作责任。"),
     )
-    text = (
-        f"各责任单位要在每个报送周期结束后 {facts.plan.report_due_days} 日内，通过平台如实报送"
-        "任务进展并上传佐证材料，做到不迟报、不漏报。"
-    )
+    text = _(
+        "各责任单位要在每个报送周期结束后 {report_due_days} 日内，通过平台如实报送任务进展并上传佐证材料，做到不迟报、不漏报。"
+    ).format(report_due_days=facts.plan.report_due_days)
     if facts.next_period is not None:
-        text += f"{facts.next_period.label}进展请于{date_text(facts.next_period.due)}前报送。"
-    doc.paragraph(text, lead="（二）按时报送进展。")
+        text += _("{period}进展请于{due}前报送。").format(
+            period=facts.next_period.label, due=date_text(facts.next_period.due)
+        )
+    doc.paragraph(text, lead=_("（二）按时报送进展。"))
     doc.paragraph(
-        "被亮黄牌、红牌的单位要认真分析原因，制定整改措施，限期整改到位；逾期任务确需调整完成时间的，"
-        "由牵头单位通过平台提出延期申请。工作专班将持续跟踪督办，定期通报推进情况。",
-        lead="（三）抓好督办整改。",
+        _(
+            "被亮黄牌、红牌的单位要认真分析原因，制定整改措施，限期整改到位；逾期任务确需调整完成时间的，"
+            "由牵头单位通过平台提出延期申请。工作专班将持续跟踪督办，定期通报推进情况。"
+        ),
+        lead=_("（三）抓好督办整改。"),
     )
 
 
@@ -398,7 +455,7 @@ def bulletin_job(job_id: int, plan_id: int, period_id: int) -> None:
         )
         if period is None:
             raise ServiceError(
-                PlanErrorCode.BAD_PERIOD, "报送周期不存在或已被删除，无法生成督查通报"
+                PlanErrorCode.BAD_PERIOD, _("报送周期不存在或已被删除，无法生成督查通报")
             )
         path = job_result_path(job_id, ".docx")
         try:
@@ -413,22 +470,27 @@ def bulletin_job(job_id: int, plan_id: int, period_id: int) -> None:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        job_succeed(job_id, path, bulletin_filename(period), message="督查通报已生成")
+        job_succeed(job_id, path, bulletin_filename(period), message=_("督查通报已生成"))
 
 
 @transaction.atomic
 def bulletin_generate(*, user: User, plan: Plan, period: ReportingPeriod) -> Job:
     """Starts building the 督查通报 of a period in the background (plan office only)."""
-    require_capability(user, Capability.PLAN_BULLETIN, "只有工作专班可以生成督查通报")
+    require_capability(user, Capability.PLAN_BULLETIN, _("只有工作专班可以生成督查通报"))
     if period.plan_id != plan.pk:
-        raise ServiceError(PlanErrorCode.BAD_PERIOD, "报送周期不属于该方案")
+        raise ServiceError(PlanErrorCode.BAD_PERIOD, _("报送周期不属于该方案"))
     if period.start > timezone.localdate():
-        raise ServiceError(PlanErrorCode.BAD_PERIOD, f"{period.label}尚未开始，不能生成督查通报")
-    label = f"{period.start.year}年第{bulletin_issue_number(period)}期"
+        raise ServiceError(
+            PlanErrorCode.BAD_PERIOD,
+            _("{period}尚未开始，不能生成督查通报").format(period=period.label),
+        )
+    label = _("{year}年第{number}期").format(
+        year=period.start.year, number=bulletin_issue_number(period)
+    )
     job = job_start(
         user=user,
         kind=BULLETIN_JOB_KIND,
-        title=f"督查通报（{label}）",
+        title=_("督查通报（{label}）").format(label=label),
         task_func=bulletin_job,
         params={"plan_id": plan.pk, "period_id": period.pk},
     )
@@ -440,25 +502,25 @@ def bulletin_generate(*, user: User, plan: Plan, period: ReportingPeriod) -> Job
 
 # ---------------------------------------------------------------- task list export and import
 
-H_NUMBER = "序号"
-H_PROGRAMME = "工程名称"
-H_TEXT = "主要任务"
-H_UNITS = "责任单位"
-H_DEADLINE_TEXT = "完成年限"
-H_LEAD = "牵头单位"
-H_DEADLINE = "截止日期"
-H_STATUS = "状态"
-H_CURRENT = "当前进度(%)"
-H_PERIOD = "报送周期"
-H_NARRATIVE = "进展情况"
-H_PERCENT = "完成进度(%)"
-H_CLAIM = "申报完成(是/否)"
+H_NUMBER = gettext_lazy("序号")
+H_PROGRAMME = gettext_lazy("工程名称")
+H_TEXT = gettext_lazy("主要任务")
+H_UNITS = gettext_lazy("责任单位")
+H_DEADLINE_TEXT = gettext_lazy("完成年限")
+H_LEAD = gettext_lazy("牵头单位")
+H_DEADLINE = gettext_lazy("截止日期")
+H_STATUS = gettext_lazy("状态")
+H_CURRENT = gettext_lazy("当前进度(%)")
+H_PERIOD = gettext_lazy("报送周期")
+H_NARRATIVE = gettext_lazy("进展情况")
+H_PERCENT = gettext_lazy("完成进度(%)")
+H_CLAIM = gettext_lazy("申报完成(是/否)")
 IMPORT_HEADERS = [H_NUMBER, H_PERIOD, H_NARRATIVE, H_PERCENT, H_CLAIM]
-YES, NO = "是", "否"
+YES, NO = gettext_lazy("是"), gettext_lazy("否")
 
 
 def tasks_export_filename(plan: Plan, today: dt.date) -> str:
-    return f"任务清单及进展填报模板（{today:%Y%m%d}）.xlsx"
+    return _("任务清单及进展填报模板（{today:%Y%m%d}）.xlsx").format(today=today)
 
 
 def tasks_export_xlsx(*, user: User, plan: Plan, today: dt.date, stream: IO[bytes]) -> int:
@@ -466,7 +528,7 @@ def tasks_export_xlsx(*, user: User, plan: Plan, today: dt.date, stream: IO[byte
     主要任务, 责任单位, 完成年限), their status today, and the progress template to fill in
     (报送周期, 进展情况, 完成进度, 申报完成) for :func:`tasks_import_progress`. Returns the row count.
     """
-    require_capability(user, Capability.PLAN_VIEW, "您没有查看任务清单的权限")
+    require_capability(user, Capability.PLAN_VIEW, _("您没有查看任务清单的权限"))
     rows = task_rows(user, plan, today=today)
     labels = list(
         plan.periods.filter(start__lte=today).order_by("-start").values_list("label", flat=True)
@@ -490,7 +552,7 @@ def tasks_export_xlsx(*, user: User, plan: Plan, today: dt.date, stream: IO[byte
     ]
     count = xlsx_write(
         stream,
-        title="任务清单",
+        title=_("任务清单"),
         columns=columns,
         rows=(
             [
@@ -542,10 +604,10 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
     and column, and the transaction rolls back: nothing is saved. A file that cannot be read at all
     raises :class:`~zhijiao.core.excel.ExcelError` (file_type, file_too_large, file_empty, …).
     """
-    require_capability(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
+    require_capability(user, Capability.PLAN_REPORT, _("您的角色不能填报进展"))
     if user.unit_id is None:
         raise ServiceError(
-            PlanErrorCode.NOT_RESPONSIBLE, "您的账号未关联单位，不能填报", status_code=403
+            PlanErrorCode.NOT_RESPONSIBLE, _("您的账号未关联单位，不能填报"), status_code=403
         )
     sheet = xlsx_table(file, columns=IMPORT_HEADERS, required=IMPORT_HEADERS)
     tasks = {t.number: t for t in plan.tasks.select_related("plan")}
@@ -583,7 +645,7 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
                 RowError(
                     row.number,
                     H_NUMBER,
-                    f"与第 {seen[key]} 行重复：同一任务同一报送周期只能填报一次",
+                    _("与第 {row} 行重复：同一任务同一报送周期只能填报一次").format(row=seen[key]),
                 )
             )
             continue
@@ -592,7 +654,7 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
     reject_if_errors(errors, code=PlanErrorCode.IMPORT_INVALID)
     if not items:
         raise ServiceError(
-            PlanErrorCode.IMPORT_INVALID, "文件中没有填写“进展情况”的行，未导入任何数据"
+            PlanErrorCode.IMPORT_INVALID, _("文件中没有填写“进展情况”的行，未导入任何数据")
         )
 
     for item in items:
@@ -604,7 +666,10 @@ def tasks_import_progress(*, user: User, plan: Plan, file: IO[bytes] | bytes) ->
     reject_if_errors(errors, code=PlanErrorCode.IMPORT_INVALID)
     audit.record(AuditAction.IMPORT, obj=plan, actor=user, message=f"导入进展报告 {len(items)} 份")
     notify_office(
-        title=f"{user.unit} 通过 Excel 报送了 {len(items)} 份进展报告", link="/plan/review/"
+        title=_("{unit} 通过 Excel 报送了 {count} 份进展报告").format(
+            unit=user.unit, count=len(items)
+        ),
+        link="/plan/review/",
     )
     return ImportResult(
         submitted=len(items), reports=[(i.task.number, i.period.label) for i in items]
@@ -629,7 +694,7 @@ def _check_row(
                 RowError(
                     row.number,
                     H_NARRATIVE,
-                    "填写了完成进度或申报完成，但没有填写进展情况；请补充，或清空本行的填报内容",
+                    _("填写了完成进度或申报完成，但没有填写进展情况；请补充，或清空本行的填报内容"),
                 )
             )
         return None
@@ -641,16 +706,30 @@ def _check_row(
     except ValueError:
         number = None
         errors.append(
-            RowError(row.number, H_NUMBER, f"序号“{row.text(H_NUMBER)}”不是任务序号（整数）")
+            RowError(
+                row.number,
+                H_NUMBER,
+                _("序号“{text}”不是任务序号（整数）").format(text=row.text(H_NUMBER)),
+            )
         )
     else:
         if number is None:
-            errors.append(RowError(row.number, H_NUMBER, "请填写任务序号"))
+            errors.append(RowError(row.number, H_NUMBER, _("请填写任务序号")))
         elif number not in tasks:
-            errors.append(RowError(row.number, H_NUMBER, f"方案中没有序号为 {number} 的任务"))
+            errors.append(
+                RowError(
+                    row.number,
+                    H_NUMBER,
+                    _("方案中没有序号为 {number} 的任务").format(number=number),
+                )
+            )
         elif tasks[number].pk not in mine:
             errors.append(
-                RowError(row.number, H_NUMBER, f"本单位不是任务 {number} 的责任单位，不能填报")
+                RowError(
+                    row.number,
+                    H_NUMBER,
+                    _("本单位不是任务 {number} 的责任单位，不能填报").format(number=number),
+                )
             )
         else:
             task = tasks[number]
@@ -664,13 +743,19 @@ def _check_row(
         holding = [p for p in periods.values() if p.start <= day <= p.end]
         label = holding[0].label if holding else f"{day.year}年{day.month}月{day.day}日"
     if not label:
-        errors.append(RowError(row.number, H_PERIOD, "请填写报送周期"))
+        errors.append(RowError(row.number, H_PERIOD, _("请填写报送周期")))
     elif label not in periods:
         errors.append(
-            RowError(row.number, H_PERIOD, f"没有名为“{label}”的报送周期，请从下拉列表中选择")
+            RowError(
+                row.number,
+                H_PERIOD,
+                _("没有名为“{label}”的报送周期，请从下拉列表中选择").format(label=label),
+            )
         )
     elif periods[label].start > today:
-        errors.append(RowError(row.number, H_PERIOD, f"{label}尚未开始，不能填报"))
+        errors.append(
+            RowError(row.number, H_PERIOD, _("{label}尚未开始，不能填报").format(label=label))
+        )
     else:
         period = periods[label]
 
@@ -679,17 +764,25 @@ def _check_row(
         value = cell_int(row.values.get(H_PERCENT))
     except ValueError:
         errors.append(
-            RowError(row.number, H_PERCENT, f"“{row.text(H_PERCENT)}”不是 0 到 100 之间的整数")
+            RowError(
+                row.number,
+                H_PERCENT,
+                _("“{text}”不是 0 到 100 之间的整数").format(text=row.text(H_PERCENT)),
+            )
         )
     else:
         if value is None:
             if task is not None and not task.is_continuous:
                 errors.append(
-                    RowError(row.number, H_PERCENT, "请填写完成进度（0 到 100 之间的整数）")
+                    RowError(row.number, H_PERCENT, _("请填写完成进度（0 到 100 之间的整数）"))
                 )
         elif not 0 <= value <= 100:
             errors.append(
-                RowError(row.number, H_PERCENT, f"完成进度应在 0 到 100 之间，不能是 {value}")
+                RowError(
+                    row.number,
+                    H_PERCENT,
+                    _("完成进度应在 0 到 100 之间，不能是 {value}").format(value=value),
+                )
             )
         else:
             percent = value
@@ -700,9 +793,15 @@ def _check_row(
     elif claim_text == YES:
         claims = True
         if task is not None and task.is_continuous:
-            errors.append(RowError(row.number, H_CLAIM, "持续推进的任务不能申报完成"))
+            errors.append(RowError(row.number, H_CLAIM, _("持续推进的任务不能申报完成")))
     else:
-        errors.append(RowError(row.number, H_CLAIM, f"应填“是”或“否”，不能是“{claim_text}”"))
+        errors.append(
+            RowError(
+                row.number,
+                H_CLAIM,
+                _("应填“是”或“否”，不能是“{claim_text}”").format(claim_text=claim_text),
+            )
+        )
 
     if task is not None and period is not None:
         status = existing.get((task.pk, period.pk))
@@ -711,7 +810,9 @@ def _check_row(
                 RowError(
                     row.number,
                     H_PERIOD,
-                    f"本单位任务 {task.number} 的{period.label}进展报告{ReportStatus(status).label}，不能重复报送",
+                    _("本单位任务 {number} 的{period}进展报告{status}，不能重复报送").format(
+                        number=task.number, period=period.label, status=ReportStatus(status).label
+                    ),
                 )
             )
     if len(errors) > before or task is None or period is None:

@@ -10,6 +10,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.orgs.models import Unit, UnitGroup
@@ -18,29 +20,29 @@ from zhijiao.orgs.models import Unit, UnitGroup
 class Plan(models.Model):
     """An official implementation plan, loaded from its text. No personal data."""
 
-    code = models.SlugField("编码", max_length=80, unique=True)
-    title = models.CharField("方案名称", max_length=300)
-    issuer = models.CharField("发文单位", max_length=200)
-    issued_on = models.DateField("成文日期")
-    notice_title = models.CharField("通知标题", max_length=300, blank=True)
-    preamble = models.TextField("正文引言", blank=True)
-    attachment_title = models.CharField("附件标题", max_length=300, blank=True)
-    source_sha256 = models.CharField("原文摘要", max_length=64, blank=True)
-    warnings = models.JSONField("载入提示", default=list, blank=True)
-    loaded_at = models.DateTimeField("载入时间", default=timezone.now)
+    code = models.SlugField(_("编码"), max_length=80, unique=True)
+    title = models.CharField(_("方案名称"), max_length=300)
+    issuer = models.CharField(_("发文单位"), max_length=200)
+    issued_on = models.DateField(_("成文日期"))
+    notice_title = models.CharField(_("通知标题"), max_length=300, blank=True)
+    preamble = models.TextField(_("正文引言"), blank=True)
+    attachment_title = models.CharField(_("附件标题"), max_length=300, blank=True)
+    source_sha256 = models.CharField(_("原文摘要"), max_length=64, blank=True)
+    warnings = models.JSONField(_("载入提示"), default=list, blank=True)
+    loaded_at = models.DateTimeField(_("载入时间"), default=timezone.now)
     # Warning rules the plan office may change (预警 → 黄牌 → 红牌).
-    due_soon_days = models.PositiveSmallIntegerField("临期提醒天数", default=30)
-    yellow_overdue_days = models.PositiveSmallIntegerField("逾期多少天亮黄牌", default=1)
-    red_overdue_days = models.PositiveSmallIntegerField("逾期多少天亮红牌", default=90)
-    yellow_missed_periods = models.PositiveSmallIntegerField("连续漏报几期亮黄牌", default=1)
-    red_missed_periods = models.PositiveSmallIntegerField("连续漏报几期亮红牌", default=3)
-    notice_days_before_due = models.PositiveSmallIntegerField("报送截止前几天提醒", default=3)
-    period_kind = models.CharField("报送周期", max_length=10, default="month")
-    report_due_days = models.PositiveSmallIntegerField("周期结束后几天内报送", default=5)
+    due_soon_days = models.PositiveSmallIntegerField(_("临期提醒天数"), default=30)
+    yellow_overdue_days = models.PositiveSmallIntegerField(_("逾期多少天亮黄牌"), default=1)
+    red_overdue_days = models.PositiveSmallIntegerField(_("逾期多少天亮红牌"), default=90)
+    yellow_missed_periods = models.PositiveSmallIntegerField(_("连续漏报几期亮黄牌"), default=1)
+    red_missed_periods = models.PositiveSmallIntegerField(_("连续漏报几期亮红牌"), default=3)
+    notice_days_before_due = models.PositiveSmallIntegerField(_("报送截止前几天提醒"), default=3)
+    period_kind = models.CharField(_("报送周期"), max_length=10, default="month")
+    report_due_days = models.PositiveSmallIntegerField(_("周期结束后几天内报送"), default=5)
 
     class Meta:
-        verbose_name = "实施方案"
-        verbose_name_plural = "实施方案"
+        verbose_name = _("实施方案")
+        verbose_name_plural = _("实施方案")
         ordering = ["-issued_on"]
 
     def __str__(self) -> str:
@@ -51,12 +53,12 @@ class Section(models.Model):
     """A programme of measures in the plan's body, e.g. （一）以党建为引领…."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    number = models.PositiveSmallIntegerField("序号")
-    heading = models.CharField("标题", max_length=300)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    heading = models.CharField(_("标题"), max_length=300)
 
     class Meta:
-        verbose_name = "重点举措"
-        verbose_name_plural = "重点举措"
+        verbose_name = _("重点举措")
+        verbose_name_plural = _("重点举措")
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="section_unique_number")
@@ -70,13 +72,13 @@ class Measure(models.Model):
     """One numbered measure under a body programme."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="measures")
-    number = models.PositiveSmallIntegerField("序号")
-    heading = models.CharField("标题", max_length=200)
-    text = models.TextField("内容")
+    number = models.PositiveSmallIntegerField(_("序号"))
+    heading = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("内容"))
 
     class Meta:
-        verbose_name = "措施"
-        verbose_name_plural = "措施"
+        verbose_name = _("措施")
+        verbose_name_plural = _("措施")
         ordering = ["section", "number"]
         constraints = [
             models.UniqueConstraint(fields=["section", "number"], name="measure_unique_number")
@@ -90,13 +92,13 @@ class Programme(models.Model):
     """A programme (工程) of the attachment's task list, its name exactly as printed."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="programmes")
-    number = models.PositiveSmallIntegerField("序号")
-    name = models.CharField("工程名称", max_length=100)
-    name_repeated = models.BooleanField("名称与前文重复", default=False)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("工程名称"), max_length=100)
+    name_repeated = models.BooleanField(_("名称与前文重复"), default=False)
 
     class Meta:
-        verbose_name = "工程"
-        verbose_name_plural = "工程"
+        verbose_name = _("工程")
+        verbose_name_plural = _("工程")
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="programme_unique_number")
@@ -121,20 +123,20 @@ class Task(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
-    number = models.PositiveSmallIntegerField("序号")
-    text = models.TextField("主要任务")
-    deadline_text = models.CharField("完成年限", max_length=20)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    text = models.TextField(_("主要任务"))
+    deadline_text = models.CharField(_("完成年限"), max_length=20)
     deadline = models.DateField(
-        "截止日期", null=True, blank=True, help_text="持续推进的任务没有截止日期"
+        _("截止日期"), null=True, blank=True, help_text=_("持续推进的任务没有截止日期")
     )
-    extended_deadline = models.DateField("延期后截止日期", null=True, blank=True)
-    units_text = models.CharField("责任单位（原文）", max_length=300)
+    extended_deadline = models.DateField(_("延期后截止日期"), null=True, blank=True)
+    units_text = models.CharField(_("责任单位（原文）"), max_length=300)
 
     objects = TaskQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "任务"
-        verbose_name_plural = "任务"
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="task_unique_number")
@@ -156,8 +158,8 @@ class Assignee(models.Model):
     """A responsible party as printed in the task list, in printed order; the first leads."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignees")
-    position = models.PositiveSmallIntegerField("顺序")
-    printed_name = models.CharField("原文名称", max_length=100)
+    position = models.PositiveSmallIntegerField(_("顺序"))
+    printed_name = models.CharField(_("原文名称"), max_length=100)
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -166,8 +168,8 @@ class Assignee(models.Model):
     )
 
     class Meta:
-        verbose_name = "责任单位（原文）"
-        verbose_name_plural = "责任单位（原文）"
+        verbose_name = _("责任单位（原文）")
+        verbose_name_plural = _("责任单位（原文）")
         ordering = ["task", "position"]
         constraints = [
             models.UniqueConstraint(fields=["task", "position"], name="assignee_unique_position"),
@@ -189,15 +191,15 @@ class Responsibility(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="responsibilities")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responsibilities")
-    is_lead = models.BooleanField("牵头", default=False)
+    is_lead = models.BooleanField(_("牵头"), default=False)
     via_group = models.ForeignKey(
         UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    position = models.PositiveSmallIntegerField("顺序")
+    position = models.PositiveSmallIntegerField(_("顺序"))
 
     class Meta:
-        verbose_name = "责任分工"
-        verbose_name_plural = "责任分工"
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
         ordering = ["task", "position", "unit__name"]
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="responsibility_unique")
@@ -208,10 +210,10 @@ class Responsibility(models.Model):
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = "month", "月度"
-    QUARTER = "quarter", "季度"
-    HALF_YEAR = "half_year", "半年"
-    YEAR = "year", "年度"
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    HALF_YEAR = "half_year", _("半年")
+    YEAR = "year", _("年度")
 
 
 class ReportingPeriod(models.Model):
@@ -219,16 +221,16 @@ class ReportingPeriod(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
     kind = models.CharField(
-        "周期类型", max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH
+        _("周期类型"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH
     )
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期")
-    due = models.DateField("报送截止日期")
-    label = models.CharField("名称", max_length=50)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    due = models.DateField(_("报送截止日期"))
+    label = models.CharField(_("名称"), max_length=50)
 
     class Meta:
-        verbose_name = "报送周期"
-        verbose_name_plural = "报送周期"
+        verbose_name = _("报送周期")
+        verbose_name_plural = _("报送周期")
         ordering = ["plan", "start"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "start"], name="period_unique_start"),
@@ -245,10 +247,10 @@ class ReportingPeriod(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已报送"
-    APPROVED = "approved", "已审核"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
 
 
 class ProgressReportQuerySet(ScopedQuerySet["ProgressReport"]):
@@ -267,44 +269,50 @@ class ProgressReport(models.Model):
     """One unit's report on one task for one period. No personal data beyond the author."""
 
     task = models.ForeignKey(
-        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reports"
+        Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="reports"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="报送单位", on_delete=models.PROTECT, related_name="progress_reports"
+        Unit, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="progress_reports"
     )
     period = models.ForeignKey(
-        ReportingPeriod, verbose_name="报送周期", on_delete=models.PROTECT, related_name="reports"
+        ReportingPeriod,
+        verbose_name=_("报送周期"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     status = models.CharField(
-        "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    narrative = models.TextField("进展情况")
-    percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
-    milestone = models.CharField("节点目标", max_length=200, blank=True)
-    claims_completion = models.BooleanField("申报完成", default=False)
+    narrative = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    milestone = models.CharField(_("节点目标"), max_length=200, blank=True)
+    claims_completion = models.BooleanField(_("申报完成"), default=False)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     # Timeliness is judged on the first submission: a report returned and sent again stays on time.
-    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
 
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "进展报告"
-        verbose_name_plural = "进展报告"
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
         ordering = ["-period__start", "task__number", "unit__name"]
         constraints = [
             models.UniqueConstraint(
@@ -321,24 +329,24 @@ class ProgressReport(models.Model):
 
 
 class ReviewAction(models.TextChoices):
-    SUBMIT = "submit", "报送"
-    APPROVE = "approve", "审核通过"
-    RETURN = "return", "退回"
-    WITHDRAW = "withdraw", "撤回"
+    SUBMIT = "submit", _("报送")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回")
+    WITHDRAW = "withdraw", _("撤回")
 
 
 class ReportEvent(models.Model):
     """The timeline of a report: each submit, approval and return with its comment."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("动作", max_length=10, choices=ReviewAction.choices)
+    action = models.CharField(_("动作"), max_length=10, choices=ReviewAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField("意见", blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "报告流转记录"
-        verbose_name_plural = "报告流转记录"
+        verbose_name = _("报告流转记录")
+        verbose_name_plural = _("报告流转记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -349,19 +357,19 @@ class Evidence(models.Model):
     """A file attached to a report, stored outside the web root and served only in scope."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("摘要", max_length=64)
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(_("摘要"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -369,9 +377,9 @@ class Evidence(models.Model):
 
 
 class WarningLevel(models.IntegerChoices):
-    NOTICE = 1, "预警"
-    YELLOW = 2, "黄牌"
-    RED = 3, "红牌"
+    NOTICE = 1, _("预警")
+    YELLOW = 2, _("黄牌")
+    RED = 3, _("红牌")
 
 
 class TaskWarningQuerySet(ScopedQuerySet["TaskWarning"]):
@@ -384,16 +392,16 @@ class TaskWarning(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="task_warnings")
-    level = models.PositiveSmallIntegerField("级别", choices=WarningLevel.choices)
-    reason = models.CharField("原因", max_length=300)
-    issued_at = models.DateTimeField("发出时间", default=timezone.now)
-    resolved_at = models.DateTimeField("解除时间", null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("级别"), choices=WarningLevel.choices)
+    reason = models.CharField(_("原因"), max_length=300)
+    issued_at = models.DateTimeField(_("发出时间"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
     objects = TaskWarningQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "督办预警"
-        verbose_name_plural = "督办预警"
+        verbose_name = _("督办预警")
+        verbose_name_plural = _("督办预警")
         ordering = ["-level", "task__number"]
         constraints = [
             models.UniqueConstraint(
@@ -408,9 +416,9 @@ class TaskWarning(models.Model):
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已批准"
-    REJECTED = "rejected", "未批准"
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
 
 
 class ExtensionRequestQuerySet(ScopedQuerySet["ExtensionRequest"]):
@@ -422,32 +430,32 @@ class ExtensionRequest(models.Model):
     """A lead unit's request to move a task's deadline (延期申请), with its decision."""
 
     task = models.ForeignKey(
-        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="extension_requests"
+        Task, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="extension_requests"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+"
+        Unit, verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField("申请时间", default=timezone.now)
-    previous_deadline = models.DateField("原截止日期")
-    requested_deadline = models.DateField("申请延期至")
-    reason = models.TextField("延期理由")
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    previous_deadline = models.DateField(_("原截止日期"))
+    requested_deadline = models.DateField(_("申请延期至"))
+    reason = models.TextField(_("延期理由"))
     status = models.CharField(
-        "状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+        _("状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_comment = models.TextField("审批意见", blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
 
     objects = ExtensionRequestQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
@@ -462,7 +470,9 @@ class ExtensionRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task.number} 延期至 {self.requested_deadline}"
+        return gettext("{number} 延期至 {requested_deadline}").format(
+            number=self.task.number, requested_deadline=self.requested_deadline
+        )
 
 
 class SchoolPlanQuerySet(ScopedQuerySet["SchoolPlan"]):
@@ -475,17 +485,17 @@ class SchoolPlan(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="school_plans")
     school = models.ForeignKey(
-        Unit, verbose_name="学校", on_delete=models.PROTECT, related_name="school_plans"
+        Unit, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="school_plans"
     )
-    title = models.CharField("方案名称", max_length=200)
-    summary = models.TextField("主要内容")
-    document = models.FileField("方案文件", upload_to="school-plans/%Y/", blank=True)
-    document_name = models.CharField("文件名", max_length=200, blank=True)
+    title = models.CharField(_("方案名称"), max_length=200)
+    summary = models.TextField(_("主要内容"))
+    document = models.FileField(_("方案文件"), upload_to="school-plans/%Y/", blank=True)
+    document_name = models.CharField(_("文件名"), max_length=200, blank=True)
     tasks = models.ManyToManyField(
-        Task, verbose_name="对应任务", related_name="school_plans", blank=True
+        Task, verbose_name=_("对应任务"), related_name="school_plans", blank=True
     )
-    created_at = models.DateTimeField("制定时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("制定时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -493,8 +503,8 @@ class SchoolPlan(models.Model):
     objects = SchoolPlanQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "一校一案"
-        verbose_name_plural = "一校一案"
+        verbose_name = _("一校一案")
+        verbose_name_plural = _("一校一案")
         ordering = ["school__name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "school"], name="school_plan_unique")

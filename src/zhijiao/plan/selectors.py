@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core.cache import until_change
 from zhijiao.core.dates import local_date
@@ -110,10 +111,10 @@ class ObligationState(StrEnum):
 
 
 OBLIGATION_LABELS = {
-    ObligationState.ON_TIME: "按时报送",
-    ObligationState.LATE: "逾期报送",
-    ObligationState.MISSING: "未报送",
-    ObligationState.OPEN: "待报送",
+    ObligationState.ON_TIME: gettext_lazy("按时报送"),
+    ObligationState.LATE: gettext_lazy("逾期报送"),
+    ObligationState.MISSING: gettext_lazy("未报送"),
+    ObligationState.OPEN: gettext_lazy("待报送"),
 }
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.dates import add_months, month_end
@@ -92,13 +93,18 @@ def _period_bounds(kind: str, start: dt.date) -> tuple[dt.date, str]:
     }[PeriodKind(kind)]
     end = month_end(add_months(start, months - 1))
     if kind == PeriodKind.MONTH:
-        label = f"{start.year}年{start.month}月"
+        label = _("{year}年{month}月").format(year=start.year, month=start.month)
     elif kind == PeriodKind.QUARTER:
-        label = f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+        label = _("{year}年第{quarter}季度").format(
+            year=start.year, quarter=(start.month - 1) // 3 + 1
+        )
     elif kind == PeriodKind.HALF_YEAR:
-        label = f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+        if start.month <= 6:
+            label = _("{year}年上半年").format(year=start.year)
+        else:
+            label = _("{year}年下半年").format(year=start.year)
     else:
-        label = f"{start.year}年度"
+        label = _("{year}年度").format(year=start.year)
     return end, label
 
 
@@ -155,7 +161,10 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
     }
     unknown = set(rules) - allowed
     if unknown:
-        raise _error(PlanErrorCode.NOT_ALLOWED, f"不能修改：{'、'.join(sorted(unknown))}")
+        raise _error(
+            PlanErrorCode.NOT_ALLOWED,
+            _("不能修改：{fields}").format(fields="、".join(sorted(unknown))),
+        )
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     before = audit.snapshot(plan, rules)
     for name, value in rules.items():
@@ -164,7 +173,7 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
         plan.red_overdue_days < plan.yellow_overdue_days
         or plan.red_missed_periods < plan.yellow_missed_periods
     ):
-        raise _error(PlanErrorCode.INVALID_INPUT, "红牌条件不能比黄牌条件更宽松")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("红牌条件不能比黄牌条件更宽松"))
     plan.save(update_fields=list(rules))
     audit.record(
         AuditAction.UPDATE,
@@ -179,16 +188,18 @@ def plan_rules_update(*, user: User, plan: Plan, **rules: int | str) -> Plan:
 
 def _own_unit_id(user: User) -> int:
     if user.unit_id is None:
-        raise _error(PlanErrorCode.NOT_RESPONSIBLE, "您的账号未关联单位，不能填报", 403)
+        raise _error(PlanErrorCode.NOT_RESPONSIBLE, _("您的账号未关联单位，不能填报"), 403)
     return user.unit_id
 
 
 def _responsibility(user: User, task: Task) -> Responsibility:
-    require_capability(user, Capability.PLAN_REPORT, "您的角色不能填报进展")
+    require_capability(user, Capability.PLAN_REPORT, _("您的角色不能填报进展"))
     resp = Responsibility.objects.filter(task=task, unit_id=_own_unit_id(user)).first()
     if resp is None:
         raise _error(
-            PlanErrorCode.NOT_RESPONSIBLE, f"本单位不是任务 {task.number} 的责任单位，不能填报", 403
+            PlanErrorCode.NOT_RESPONSIBLE,
+            _("本单位不是任务 {number} 的责任单位，不能填报").format(number=task.number),
+            403,
         )
     return resp
 
@@ -222,15 +233,17 @@ def report_save(
     """Creates or updates the user's unit's draft report on a task for a period."""
     _responsibility(user, task)
     if period.plan_id != task.plan_id:
-        raise _error(PlanErrorCode.BAD_PERIOD, "报送周期不属于该任务所在的方案")
+        raise _error(PlanErrorCode.BAD_PERIOD, _("报送周期不属于该任务所在的方案"))
     if period.start > timezone.localdate():
-        raise _error(PlanErrorCode.BAD_PERIOD, f"{period.label} 尚未开始，不能填报")
+        raise _error(
+            PlanErrorCode.BAD_PERIOD, _("{period} 尚未开始，不能填报").format(period=period.label)
+        )
     if not data.narrative.strip():
-        raise _error(PlanErrorCode.INVALID_INPUT, "请填写进展情况")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("请填写进展情况"))
     if not 0 <= data.percent <= 100:
-        raise _error(PlanErrorCode.INVALID_INPUT, "完成进度应在 0 到 100 之间")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("完成进度应在 0 到 100 之间"))
     if data.claims_completion and task.is_continuous:
-        raise _error(PlanErrorCode.INVALID_INPUT, "持续推进的任务不能申报完成")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("持续推进的任务不能申报完成"))
     report = (
         ProgressReport.objects.select_for_update()
         .filter(task=task, unit_id=_own_unit_id(user), period=period)
@@ -251,7 +264,7 @@ def report_save(
                 )
         except IntegrityError as exc:  # a concurrent first save of the same report
             raise _error(
-                PlanErrorCode.CONFLICT, "该报告已由他人同时创建，请刷新后再试", 409
+                PlanErrorCode.CONFLICT, _("该报告已由他人同时创建，请刷新后再试"), 409
             ) from exc
         audit.record(
             AuditAction.CREATE,
@@ -261,7 +274,8 @@ def report_save(
         return report
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise _error(
-            PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，不能再修改"
+            PlanErrorCode.ALREADY_SUBMITTED,
+            _("该报告{status}，不能再修改").format(status=report.get_status_display()),
         )
     before = audit.snapshot(report, REPORT_FIELDS)
     report.narrative = data.narrative.strip()
@@ -295,10 +309,11 @@ def report_submit(*, user: User, report: ProgressReport, notify: bool = True) ->
     report = _locked(report)
     _responsibility(user, report.task)
     if report.unit_id != user.unit_id:
-        raise _error(PlanErrorCode.NOT_RESPONSIBLE, "只能报送本单位的报告", 403)
+        raise _error(PlanErrorCode.NOT_RESPONSIBLE, _("只能报送本单位的报告"), 403)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise _error(
-            PlanErrorCode.ALREADY_SUBMITTED, f"该报告{report.get_status_display()}，请勿重复报送"
+            PlanErrorCode.ALREADY_SUBMITTED,
+            _("该报告{status}，请勿重复报送").format(status=report.get_status_display()),
         )
     now = timezone.now()
     before = audit.snapshot(report, REPORT_FIELDS)
@@ -319,7 +334,9 @@ def report_submit(*, user: User, report: ProgressReport, notify: bool = True) ->
     if notify:
         notify_users(
             _office_users(),
-            title=f"{report.unit} 报送了任务 {report.task.number} 的{report.period}进展",
+            title=_("{unit} 报送了任务 {number} 的{period}进展").format(
+                unit=report.unit, number=report.task.number, period=report.period
+            ),
             link=f"/plan/reports/{report.pk}/",
         )
     return report
@@ -330,14 +347,15 @@ def report_review(
     *, user: User, report: ProgressReport, approve: bool, comment: str = ""
 ) -> ProgressReport:
     """Approves or returns a submitted report. Only the plan office reviews; returning needs a reason."""
-    require_capability(user, Capability.PLAN_REVIEW, "只有工作专班可以审核进展报告")
+    require_capability(user, Capability.PLAN_REVIEW, _("只有工作专班可以审核进展报告"))
     report = _locked(report)
     if report.status != ReportStatus.SUBMITTED:
         raise _error(
-            PlanErrorCode.NOT_SUBMITTED, f"该报告{report.get_status_display()}，不在待审核状态"
+            PlanErrorCode.NOT_SUBMITTED,
+            _("该报告{status}，不在待审核状态").format(status=report.get_status_display()),
         )
     if not approve and not comment.strip():
-        raise _error(PlanErrorCode.COMMENT_REQUIRED, "退回报告时请填写退回意见")
+        raise _error(PlanErrorCode.COMMENT_REQUIRED, _("退回报告时请填写退回意见"))
     now = timezone.now()
     before = audit.snapshot(report, REPORT_FIELDS)
     report.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
@@ -358,10 +376,12 @@ def report_review(
         message="审核通过" if approve else "退回",
         changes=audit.changes_between(before, audit.snapshot(report, REPORT_FIELDS)),
     )
-    verdict = "已审核通过" if approve else "被退回，请修改后重新报送"
+    verdict = _("已审核通过") if approve else _("被退回，请修改后重新报送")
     notify_users(
         _unit_users(report.unit_id),
-        title=f"任务 {report.task.number} 的{report.period}进展报告{verdict}",
+        title=_("任务 {number} 的{period}进展报告{verdict}").format(
+            number=report.task.number, period=report.period, verdict=verdict
+        ),
         body=comment.strip(),
         link=f"/plan/reports/{report.pk}/",
     )
@@ -376,29 +396,36 @@ def evidence_add(*, user: User, report: ProgressReport, upload: UploadedFile) ->
     report = _locked(report)
     _responsibility(user, report.task)
     if report.unit_id != user.unit_id:
-        raise _error(PlanErrorCode.NOT_RESPONSIBLE, "只能为本单位的报告上传材料", 403)
+        raise _error(PlanErrorCode.NOT_RESPONSIBLE, _("只能为本单位的报告上传材料"), 403)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise _error(PlanErrorCode.ALREADY_SUBMITTED, "报告已报送，不能再添加材料")
+        raise _error(PlanErrorCode.ALREADY_SUBMITTED, _("报告已报送，不能再添加材料"))
     name = (upload.name or "").strip()
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if suffix not in EVIDENCE_TYPES:
         raise _error(
             PlanErrorCode.FILE_TYPE,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、图片（PNG/JPG）或 Office 文件",
+            _("不支持的文件类型“{suffix}”，请上传 PDF、图片（PNG/JPG）或 Office 文件").format(
+                suffix=suffix or _("无扩展名")
+            ),
         )
     if upload.size is None or upload.size == 0:
-        raise _error(PlanErrorCode.FILE_EMPTY, "文件是空的")
+        raise _error(PlanErrorCode.FILE_EMPTY, _("文件是空的"))
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise _error(
             PlanErrorCode.FILE_TOO_LARGE,
-            f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 {limit // 1048576} MB",
+            _("文件过大（{size:.1f} MB），单个文件不能超过 {limit} MB").format(
+                size=upload.size / 1048576, limit=limit // 1048576
+            ),
         )
     content_type, magics = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
     if not any(head.startswith(m) for m in magics):
-        raise _error(PlanErrorCode.FILE_TYPE, f"文件内容与扩展名“{suffix}”不符，请检查文件")
+        raise _error(
+            PlanErrorCode.FILE_TYPE,
+            _("文件内容与扩展名“{suffix}”不符，请检查文件").format(suffix=suffix),
+        )
     upload.seek(0)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -448,19 +475,22 @@ def extension_request(
     resp = _responsibility(user, task)
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.is_continuous:
-        raise _error(PlanErrorCode.EXTENSION_CONTINUOUS, "持续推进的任务没有截止日期，无需申请延期")
+        raise _error(
+            PlanErrorCode.EXTENSION_CONTINUOUS, _("持续推进的任务没有截止日期，无需申请延期")
+        )
     if not resp.is_lead:
-        raise _error(PlanErrorCode.EXTENSION_NOT_LEAD, "只有牵头单位可以申请延期", 403)
+        raise _error(PlanErrorCode.EXTENSION_NOT_LEAD, _("只有牵头单位可以申请延期"), 403)
     current = task.effective_deadline
     assert current is not None
     if requested_deadline <= current:
         raise _error(
-            PlanErrorCode.EXTENSION_DATE, f"申请的日期应晚于当前截止日期 {current:%Y年%m月%d日}"
+            PlanErrorCode.EXTENSION_DATE,
+            _("申请的日期应晚于当前截止日期 {current:%Y年%m月%d日}").format(current=current),
         )
     if not reason.strip():
-        raise _error(PlanErrorCode.INVALID_INPUT, "请说明延期理由")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("请说明延期理由"))
     if ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
-        raise _error(PlanErrorCode.EXTENSION_PENDING, "该任务已有待审批的延期申请")
+        raise _error(PlanErrorCode.EXTENSION_PENDING, _("该任务已有待审批的延期申请"))
     try:
         with transaction.atomic():
             req = ExtensionRequest.objects.create(
@@ -472,11 +502,11 @@ def extension_request(
                 reason=reason.strip(),
             )
     except IntegrityError as exc:
-        raise _error(PlanErrorCode.EXTENSION_PENDING, "该任务已有待审批的延期申请") from exc
+        raise _error(PlanErrorCode.EXTENSION_PENDING, _("该任务已有待审批的延期申请")) from exc
     audit.record(AuditAction.CREATE, obj=req, message=f"申请延期至 {requested_deadline}")
     notify_users(
         _office_users(),
-        title=f"{req.unit} 申请任务 {task.number} 延期",
+        title=_("{unit} 申请任务 {number} 延期").format(unit=req.unit, number=task.number),
         body=req.reason,
         link=f"/plan/tasks/{task.number}/",
     )
@@ -487,14 +517,15 @@ def extension_request(
 def extension_decide(
     *, user: User, request: ExtensionRequest, approve: bool, comment: str = ""
 ) -> ExtensionRequest:
-    require_capability(user, Capability.PLAN_REVIEW, "只有工作专班可以审批延期申请")
+    require_capability(user, Capability.PLAN_REVIEW, _("只有工作专班可以审批延期申请"))
     req = ExtensionRequest.objects.select_for_update().select_related("task").get(pk=request.pk)
     if req.status != ExtensionStatus.PENDING:
         raise _error(
-            PlanErrorCode.EXTENSION_DECIDED, f"该申请{req.get_status_display()}，不能重复审批"
+            PlanErrorCode.EXTENSION_DECIDED,
+            _("该申请{status}，不能重复审批").format(status=req.get_status_display()),
         )
     if not approve and not comment.strip():
-        raise _error(PlanErrorCode.COMMENT_REQUIRED, "不批准时请填写意见")
+        raise _error(PlanErrorCode.COMMENT_REQUIRED, _("不批准时请填写意见"))
     req.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
     req.decided_by = user
     req.decided_at = timezone.now()
@@ -514,7 +545,9 @@ def extension_decide(
         )
     notify_users(
         _unit_users(req.unit_id),
-        title=f"任务 {req.task.number} 的延期申请{req.get_status_display()}",
+        title=_("任务 {number} 的延期申请{status}").format(
+            number=req.task.number, status=req.get_status_display()
+        ),
         body=comment.strip(),
         link=f"/plan/tasks/{req.task.number}/",
     )
@@ -549,21 +582,39 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
         if state.status == TaskStatus.OVERDUE and state.days_left is not None:
             late = -state.days_left
             if late >= plan.red_overdue_days:
-                raise_to((task_id, unit_id), WarningLevel.RED, f"任务逾期 {late} 天未完成")
+                raise_to(
+                    (task_id, unit_id),
+                    WarningLevel.RED,
+                    _("任务逾期 {late} 天未完成").format(late=late),
+                )
             elif late >= plan.yellow_overdue_days:
-                raise_to((task_id, unit_id), WarningLevel.YELLOW, f"任务逾期 {late} 天未完成")
+                raise_to(
+                    (task_id, unit_id),
+                    WarningLevel.YELLOW,
+                    _("任务逾期 {late} 天未完成").format(late=late),
+                )
         elif state.status == TaskStatus.DUE_SOON and state.days_left is not None:
             raise_to(
-                (task_id, unit_id), WarningLevel.NOTICE, f"距截止日期还有 {state.days_left} 天"
+                (task_id, unit_id),
+                WarningLevel.NOTICE,
+                _("距截止日期还有 {days_left} 天").format(days_left=state.days_left),
             )
     items = obligations(plan, today=today)
     for (task_id, unit_id), missed in missed_streaks(items).items():
         if states[task_id].status == TaskStatus.COMPLETED:
             continue  # reports owed before completion are history, not a standing warning
         if missed >= plan.red_missed_periods:
-            raise_to((task_id, unit_id), WarningLevel.RED, f"连续 {missed} 期未报送进展")
+            raise_to(
+                (task_id, unit_id),
+                WarningLevel.RED,
+                _("连续 {missed} 期未报送进展").format(missed=missed),
+            )
         elif missed >= plan.yellow_missed_periods:
-            raise_to((task_id, unit_id), WarningLevel.YELLOW, f"连续 {missed} 期未报送进展")
+            raise_to(
+                (task_id, unit_id),
+                WarningLevel.YELLOW,
+                _("连续 {missed} 期未报送进展").format(missed=missed),
+            )
     for item in items:
         if (
             item.state == "open"
@@ -573,7 +624,9 @@ def _wanted_warnings(plan: Plan, today: dt.date) -> dict[tuple[int, int], tuple[
             raise_to(
                 (item.task_id, item.unit_id),
                 WarningLevel.NOTICE,
-                f"{item.period.label}进展将于 {item.period.due:%m月%d日} 截止报送",
+                _("{period}进展将于 {due:%m月%d日} 截止报送").format(
+                    period=item.period.label, due=item.period.due
+                ),
             )
     return wanted
 
@@ -603,7 +656,7 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
     TaskWarning.objects.bulk_create(new)
     for key in standing:
         if key not in wanted:
-            changes.append(WarningChange(key[0], key[1], None, "预警解除"))
+            changes.append(WarningChange(key[0], key[1], None, _("预警解除")))
     numbers = dict(plan.tasks.values_list("pk", "number"))
     for w in new:
         changes.append(WarningChange(w.task_id, w.unit_id, w.level, w.reason))
@@ -612,7 +665,9 @@ def warnings_refresh(*, plan: Plan, today: dt.date) -> list[WarningChange]:
             label = WarningLevel(w.level).label
             notify_users(
                 _unit_users(w.unit_id),
-                title=f"【{label}】任务 {numbers[w.task_id]}：{w.reason}",
+                title=_("【{label}】任务 {number}：{reason}").format(
+                    label=label, number=numbers[w.task_id], reason=w.reason
+                ),
                 link=f"/plan/tasks/{numbers[w.task_id]}/",
             )
     if changes:
@@ -638,15 +693,15 @@ def school_plan_save(
     document: UploadedFile | None = None,
 ) -> SchoolPlan:
     """Creates or updates the user's school's 一校一案, linked to the tasks it serves."""
-    require_capability(user, Capability.SCHOOL_PLAN, "只有学校用户可以维护一校一案")
+    require_capability(user, Capability.SCHOOL_PLAN, _("只有学校用户可以维护一校一案"))
     school = Unit.objects.get(pk=_own_unit_id(user))
     if school.kind != UnitKind.SCHOOL:
-        raise _error(PlanErrorCode.NOT_A_SCHOOL, "只有职业院校可以维护一校一案")
+        raise _error(PlanErrorCode.NOT_A_SCHOOL, _("只有职业院校可以维护一校一案"))
     if not title.strip() or not summary.strip():
-        raise _error(PlanErrorCode.INVALID_INPUT, "请填写方案名称和主要内容")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("请填写方案名称和主要内容"))
     tasks = list(plan.tasks.filter(pk__in=task_ids))
     if len(tasks) != len(set(task_ids)):
-        raise _error(PlanErrorCode.INVALID_INPUT, "所选任务不属于本方案")
+        raise _error(PlanErrorCode.INVALID_INPUT, _("所选任务不属于本方案"))
     sp = SchoolPlan.objects.select_for_update().filter(plan=plan, school=school).first()
     created = sp is None
     if sp is None:
@@ -661,11 +716,11 @@ def school_plan_save(
     if document is not None:
         suffix = "." + (document.name or "").rsplit(".", 1)[-1].lower()
         if suffix not in (".pdf", ".docx", ".doc", ".ofd"):
-            raise _error(PlanErrorCode.FILE_TYPE, "方案文件请上传 PDF、Word 或 OFD 格式")
+            raise _error(PlanErrorCode.FILE_TYPE, _("方案文件请上传 PDF、Word 或 OFD 格式"))
         if (document.size or 0) > settings.EVIDENCE_MAX_BYTES:
             raise _error(
                 PlanErrorCode.FILE_TOO_LARGE,
-                f"文件不能超过 {settings.EVIDENCE_MAX_BYTES // 1048576} MB",
+                _("文件不能超过 {count} MB").format(count=settings.EVIDENCE_MAX_BYTES // 1048576),
             )
         sp.document.save(f"{school.pk}-{timezone.now():%Y%m%d%H%M%S}{suffix}", document, save=False)
         sp.document_name = (document.name or "")[:200]

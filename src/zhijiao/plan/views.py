@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
@@ -55,11 +56,11 @@ STATUS_ORDER = [
 def _plan_or_404() -> Plan:
     plan = selectors.current_plan()
     if plan is None:
-        raise Http404("尚未载入实施方案")
+        raise Http404(_("尚未载入实施方案"))
     return plan
 
 
-def _status_badges() -> list[dict[str, str]]:
+def _status_badges() -> list[dict[str, Any]]:
     return [
         {"key": s.value, "label": TASK_STATUS_LABELS[s], "variant": TASK_STATUS_VARIANTS[s]}
         for s in STATUS_ORDER
@@ -95,7 +96,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         ],
         "datasets": [
             {
-                "label": TASK_STATUS_LABELS[s],
+                "label": str(TASK_STATUS_LABELS[s]),
                 "data": [p["counts"][s] for p in programmes.values()],
                 "backgroundColor": COLOR[s],
             }
@@ -105,7 +106,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "plan/dashboard.html",
-        "督查督办总览",
+        _("督查督办总览"),
         plan=plan,
         today=today,
         rows=rows,
@@ -180,7 +181,7 @@ def workspace(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "plan/workspace.html",
-        "我的工作台",
+        _("我的工作台"),
         plan=plan,
         rows=rows,
         leads=leads,
@@ -217,7 +218,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "plan/task_list.html",
-        "任务清单",
+        _("任务清单"),
         plan=plan,
         rows=rows,
         statuses=_status_badges(),
@@ -257,7 +258,7 @@ def task_detail(request: AuthedRequest, number: int) -> HttpResponse:
     return render_page(
         request,
         "plan/task_detail.html",
-        f"任务 {task.number}",
+        _("任务 {number}").format(number=task.number),
         task=task,
         state=state,
         responsibilities=responsibilities,
@@ -297,7 +298,7 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     )
     unit_id = require_unit(request)
     if not Responsibility.objects.filter(task=task, unit_id=unit_id).exists():
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     today = timezone.localdate()
     services.periods_ensure(plan=plan, through=today)
     periods = plan.periods.filter(start__lte=today).order_by("-start")[:6]
@@ -334,7 +335,7 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "已报送，等待工作专班审核" if "submit" in request.POST else "草稿已保存",
+                    _("已报送，等待工作专班审核") if "submit" in request.POST else _("草稿已保存"),
                 )
                 return redirect(reverse("admin:plan-report", args=[report.pk]))
     else:
@@ -350,7 +351,7 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     return render_page(
         request,
         "plan/report_form.html",
-        f"填报任务 {task.number} 进展",
+        _("填报任务 {number} 进展").format(number=task.number),
         task=task,
         form=form,
         existing=existing,
@@ -368,7 +369,9 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "plan/report_detail.html",
-        f"任务 {report.task.number} · {report.period} 进展报告",
+        _("任务 {number} · {period} 进展报告").format(
+            number=report.task.number, period=report.period
+        ),
         report=report,
         evidence=report.evidence.all(),
         events=report.events.select_related("actor"),
@@ -389,7 +392,7 @@ def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, "已报送，等待工作专班审核")
+        messages.success(request, _("已报送，等待工作专班审核"))
     return redirect(reverse("admin:plan-report", args=[pk]))
 
 
@@ -399,7 +402,7 @@ def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(ProgressReport.objects.all(), request.user, pk=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论")
+        messages.error(request, _("请选择审核结论"))
         return redirect(reverse("admin:plan-report", args=[pk]))
     try:
         services.report_review(
@@ -411,7 +414,7 @@ def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, "审核完成")
+        messages.success(request, _("审核完成"))
     next_url = request.POST.get("next", "")
     return redirect(
         next_url
@@ -425,7 +428,7 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     visible_reports = ProgressReport.objects.visible_to(request.user)
     evidence = Evidence.objects.filter(pk=pk, report__in=visible_reports).first()
     if evidence is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -440,7 +443,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "plan/review_queue.html",
-        "待审核",
+        _("待审核"),
         reports=selectors.reports_awaiting_review(request.user, plan),
         extensions=ExtensionRequest.objects.filter(
             task__plan=plan, status=ExtensionStatus.PENDING
@@ -468,10 +471,14 @@ def extension_new(request: AuthedRequest, number: int) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, "延期申请已提交，等待工作专班审批")
+            messages.success(request, _("延期申请已提交，等待工作专班审批"))
             return redirect(reverse("admin:plan-task", args=[number]))
     return render_page(
-        request, "plan/extension_form.html", f"任务 {task.number} 延期申请", task=task, form=form
+        request,
+        "plan/extension_form.html",
+        _("任务 {number} 延期申请").format(number=task.number),
+        task=task,
+        form=form,
     )
 
 
@@ -491,9 +498,9 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, "审批完成")
+            messages.success(request, _("审批完成"))
     else:
-        messages.error(request, "请选择审批结论")
+        messages.error(request, _("请选择审批结论"))
     return redirect(reverse("admin:plan-review"))
 
 
@@ -506,7 +513,7 @@ def school_plan(request: AuthedRequest) -> HttpResponse:
         return render_page(
             request,
             "plan/school_plans.html",
-            "一校一案",
+            _("一校一案"),
             school_plans=SchoolPlan.objects.visible_to(user)
             .filter(plan=plan)
             .select_related("school", "updated_by")
@@ -533,7 +540,7 @@ def school_plan(request: AuthedRequest) -> HttpResponse:
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, "一校一案已保存")
+                messages.success(request, _("一校一案已保存"))
                 return redirect(reverse("admin:plan-school-plan"))
     else:
         initial = (
@@ -547,7 +554,7 @@ def school_plan(request: AuthedRequest) -> HttpResponse:
         )
         form = SchoolPlanForm(initial=initial, task_choices=choices)
     return render_page(
-        request, "plan/school_plan_form.html", "本校一校一案", form=form, current=current
+        request, "plan/school_plan_form.html", _("本校一校一案"), form=form, current=current
     )
 
 
@@ -555,7 +562,7 @@ def school_plan_document(request: AuthedRequest, pk: int) -> FileResponse:
     require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
     sp = get_visible_or_404(SchoolPlan.objects.all(), request.user, pk=pk)
     if not sp.document:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return FileResponse(sp.document.open("rb"), as_attachment=True, filename=sp.document_name)
 
 
@@ -571,9 +578,9 @@ def rules(request: AuthedRequest) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, "督办规则已更新，预警已按新规则重新计算")
+            messages.success(request, _("督办规则已更新，预警已按新规则重新计算"))
             return redirect(reverse("admin:plan-rules"))
-    return render_page(request, "plan/rules.html", "督办规则", form=form, plan=plan)
+    return render_page(request, "plan/rules.html", _("督办规则"), form=form, plan=plan)
 
 
 def bulletins(request: AuthedRequest) -> HttpResponse:
@@ -586,20 +593,23 @@ def bulletins(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
         if period is None:
-            messages.error(request, "请选择有效的报送周期")
+            messages.error(request, _("请选择有效的报送周期"))
         else:
             try:
                 documents.bulletin_generate(user=request.user, plan=plan, period=period)
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, f"正在生成{period.label}督查通报，完成后可在下方下载")
+                messages.success(
+                    request,
+                    _("正在生成{period}督查通报，完成后可在下方下载").format(period=period.label),
+                )
                 return redirect(reverse("admin:jobs"))
     default = selectors.period_current(plan, today=today)
     return render_page(
         request,
         "plan/bulletins.html",
-        "督查通报",
+        _("督查通报"),
         periods=periods,
         default=default.pk if default else None,
     )
@@ -630,7 +640,7 @@ def tasks_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要导入的 Excel 文件")
+            messages.error(request, _("请选择要导入的 Excel 文件"))
         else:
             try:
                 result = documents.tasks_import_progress(user=request.user, plan=plan, file=upload)
@@ -640,6 +650,9 @@ def tasks_import(request: AuthedRequest) -> HttpResponse:
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, f"已导入并报送 {result.submitted} 份进展报告")
+                messages.success(
+                    request,
+                    _("已导入并报送 {submitted} 份进展报告").format(submitted=result.submitted),
+                )
                 return redirect(reverse("admin:plan-workspace"))
-    return render_page(request, "plan/import.html", "导入进展", row_errors=row_errors)
+    return render_page(request, "plan/import.html", _("导入进展"), row_errors=row_errors)

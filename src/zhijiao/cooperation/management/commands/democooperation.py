@@ -27,6 +27,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils.translation import gettext
 
 from zhijiao.cooperation import services
 from zhijiao.cooperation.data import (
@@ -698,14 +699,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if FamousProject.objects.exists() or IntegrationEnterprise.objects.exists():
-            self.stdout.write("校企合作演示数据已存在，未重复载入。")
+            self.stdout.write(gettext("校企合作演示数据已存在，未重复载入。"))
             return
         office = User.objects.filter(role=Role.PLAN_OFFICE, is_active=True).order_by("pk").first()
         missing = [n for n in (ZY, ZZ, HZ, KD, CX) if not Unit.objects.filter(name=n).exists()]
         if office is None or missing:
             raise CommandError(
-                "请先载入实施方案和演示单位："
-                "zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt && zhijiao demo"
+                gettext(
+                    "请先载入实施方案和演示单位："
+                    "zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt && zhijiao demo"
+                )
             )
         self.office = office
         self.rng = random.Random(2021)  # noqa: S311 - demo data, not security
@@ -722,12 +725,19 @@ class Command(BaseCommand):
                 self._pilots()
                 self._governance()
         self.stdout.write(
-            "校企合作演示数据已载入："
-            f"企业 {len(self.enterprises)} 家，名企名校合作项目 {FamousProject.objects.count()} 个，"
-            f"职教集团 {VocationalGroup.objects.count()} 个，"
-            f"产教融合型企业 {IntegrationEnterprise.objects.count()} 家，"
-            f"实训基地 {TrainingBase.objects.count()} 个，学徒制项目 {Apprenticeship.objects.count()} 个，"
-            f"1+X证书试点 {XPilot.objects.count()} 个。"
+            gettext(
+                "校企合作演示数据已载入：企业 {enterprises} 家，名企名校合作项目 {projects} 个，"
+                "职教集团 {groups} 个，产教融合型企业 {cpes} 家，实训基地 {bases} 个，"
+                "学徒制项目 {apprenticeships} 个，1+X证书试点 {pilots} 个。"
+            ).format(
+                enterprises=len(self.enterprises),
+                projects=FamousProject.objects.count(),
+                groups=VocationalGroup.objects.count(),
+                cpes=IntegrationEnterprise.objects.count(),
+                bases=TrainingBase.objects.count(),
+                apprenticeships=Apprenticeship.objects.count(),
+                pilots=XPilot.objects.count(),
+            )
         )
 
     # ------------------------------------------------------------ helpers

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core.backup import VENDOR_NAMES, BackupError, backup_create, human_size
 
@@ -31,15 +32,23 @@ class Command(BaseCommand):
         try:
             result = backup_create(output_dir=Path(options["output"]), keep=options["keep"])
         except (BackupError, OSError) as exc:
-            raise CommandError(f"备份失败：{exc}") from exc
-        self.stdout.write(f"备份完成：{result.path}")
+            raise CommandError(_("备份失败：{exc}").format(exc=exc)) from exc
+        self.stdout.write(_("备份完成：{path}").format(path=result.path))
         self.stdout.write(
-            f"大小 {human_size(result.size)}；{VENDOR_NAMES[result.vendor]} 数据库 "
-            f"{human_size(result.database_size)}；上传文件 {result.media_files} 个，"
-            f"共 {human_size(result.media_size)}"
+            _(
+                "大小 {size}；{vendor} 数据库 {database_size}；上传文件 {media_files} 个，"
+                "共 {media_size}"
+            ).format(
+                size=human_size(result.size),
+                vendor=VENDOR_NAMES[result.vendor],
+                database_size=human_size(result.database_size),
+                media_files=result.media_files,
+                media_size=human_size(result.media_size),
+            )
         )
         if result.deleted:
             self.stdout.write(
-                f"已删除较早的备份 {len(result.deleted)} 个："
-                + "、".join(p.name for p in result.deleted)
+                _("已删除较早的备份 {count} 个：{names}").format(
+                    count=len(result.deleted), names="、".join(p.name for p in result.deleted)
+                )
             )

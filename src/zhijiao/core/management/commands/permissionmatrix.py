@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from zhijiao.core.access import render_markdown
 
@@ -14,4 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         Path(options["output"]).write_text(render_markdown(), encoding="utf-8")
-        self.stdout.write(f"已写入 {options['output']}")
+        self.stdout.write(_("已写入 {output}").format(output=options["output"]))

@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 
@@ -56,11 +57,15 @@ class Command(BaseCommand):
             for kind, (_generate, label) in sorted(kinds.items()):
                 self.stdout.write(f"{kind}\t{label}")
             if not options["list"]:
-                raise CommandError("请指定报告类型，如：zhijiao report talent --year 2025")
+                raise CommandError(_("请指定报告类型，如：zhijiao report talent --year 2025"))
             return
         kind = options["kind"]
         if kind not in kinds:
-            raise CommandError(f"未知的报告类型“{kind}”，可用：{'、'.join(sorted(kinds)) or '无'}")
+            raise CommandError(
+                _("未知的报告类型“{kind}”，可用：{kinds}").format(
+                    kind=kind, kinds="、".join(sorted(kinds)) or _("无")
+                )
+            )
         year = options["year"] or timezone.localdate().year - 1
         generate, _label = kinds[kind]
 
@@ -74,5 +79,5 @@ class Command(BaseCommand):
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
-        done = "已生成、存档并发布" if options["publish"] else "已生成并存档"
-        self.stdout.write(self.style.SUCCESS(f"{done}：{path}"))
+        done = _("已生成、存档并发布") if options["publish"] else _("已生成并存档")
+        self.stdout.write(self.style.SUCCESS(_("{done}：{path}").format(done=done, path=path)))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core import integrity
 from zhijiao.core.backup import VENDOR_NAMES, BackupError, archive_open, archive_restore
@@ -30,47 +31,68 @@ class Command(BaseCommand):
             with archive_open(path) as archive:
                 vendor = VENDOR_NAMES[archive.vendor]
                 self.stdout.write(
-                    f"备份校验通过：{path.name}（创建于 {archive.created_at}，{vendor} 数据库，"
-                    f"上传文件 {len(archive.media)} 个）"
+                    _(
+                        "备份校验通过：{name}（创建于 {created_at}，{vendor} 数据库，"
+                        "上传文件 {count} 个）"
+                    ).format(
+                        name=path.name,
+                        created_at=archive.created_at,
+                        vendor=vendor,
+                        count=len(archive.media),
+                    )
                 )
                 if not options["yes"]:
                     raise CommandError(
-                        "恢复会用备份中的数据替换当前数据库和上传文件目录中的全部数据，"
-                        "备份之后的所有改动都将丢失。请先停止网站和后台任务进程，"
-                        "确认无误后加 --yes 重新运行。"
+                        _(
+                            "恢复会用备份中的数据替换当前数据库和上传文件目录中的全部数据，"
+                            "备份之后的所有改动都将丢失。请先停止网站和后台任务进程，"
+                            "确认无误后加 --yes 重新运行。"
+                        )
                     )
                 result = archive_restore(archive)
         except (BackupError, OSError) as exc:
-            raise CommandError(f"恢复失败：{exc}") from exc
-        self.stdout.write(f"已恢复 {vendor} 数据库（备份时间 {archive.created_at}）")
+            raise CommandError(_("恢复失败：{error}").format(error=exc)) from exc
         self.stdout.write(
-            f"已恢复上传文件 {result.media_files} 个，删除备份中没有的文件 {result.media_removed} 个"
+            _("已恢复 {vendor} 数据库（备份时间 {created_at}）").format(
+                vendor=vendor, created_at=archive.created_at
+            )
+        )
+        self.stdout.write(
+            _("已恢复上传文件 {restored} 个，删除备份中没有的文件 {removed} 个").format(
+                restored=result.media_files, removed=result.media_removed
+            )
         )
         if result.pending_migrations:
             self.stderr.write(
                 self.style.WARNING(
-                    f"注意：备份来自较早的程序版本，还有 {len(result.pending_migrations)} 个数据库迁移"
-                    f"未执行（{'、'.join(result.pending_migrations[:5])}）。"
-                    "请运行 zhijiao migrate 后再启动网站。"
+                    _(
+                        "注意：备份来自较早的程序版本，还有 {count} 个数据库迁移未执行"
+                        "（{migrations}）。请运行 zhijiao migrate 后再启动网站。"
+                    ).format(
+                        count=len(result.pending_migrations),
+                        migrations="、".join(result.pending_migrations[:5]),
+                    )
                 )
             )
         elif result.unknown_migrations:
             self.stderr.write(
                 self.style.WARNING(
-                    "注意：数据库含本程序没有的迁移（"
-                    + "、".join(result.unknown_migrations[:5])
-                    + "），请安装与备份相应版本的程序。"
+                    _(
+                        "注意：数据库含本程序没有的迁移（{migrations}），请安装与备份相应版本的程序。"
+                    ).format(migrations="、".join(result.unknown_migrations[:5]))
                 )
             )
         else:
-            self.stdout.write("数据库迁移状态与程序一致。")
+            self.stdout.write(_("数据库迁移状态与程序一致。"))
             self._check_integrity()
 
     def _check_integrity(self) -> None:
         """The modules' own checks on the restored data (the credit bank verifies its ledger)."""
         failed = []
         for outcome in integrity.run_all():
-            line = f"完整性校验（{outcome.name}）：{outcome.message}"
+            line = _("完整性校验（{name}）：{message}").format(
+                name=outcome.name, message=outcome.message
+            )
             if outcome.passed:
                 self.stdout.write(line)
             else:
@@ -78,6 +100,8 @@ class Command(BaseCommand):
                 failed.append(outcome.name)
         if failed:
             raise CommandError(
-                f"数据已恢复，但{'、'.join(failed)}未通过完整性校验：请勿启动网站，"
-                "先核查该备份是否可信，或改用更早的备份。"
+                _(
+                    "数据已恢复，但{checks}未通过完整性校验：请勿启动网站，"
+                    "先核查该备份是否可信，或改用更早的备份。"
+                ).format(checks="、".join(failed))
             )

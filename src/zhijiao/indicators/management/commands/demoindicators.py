@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.models import AuditAction
@@ -154,14 +155,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not DataSet.objects.exists():
             raise CommandError(
-                "请先载入目标监测配置：zhijiao loadindicators data/indicators/jiangyin-2021-targets.yaml"
+                _(
+                    "请先载入目标监测配置：zhijiao loadindicators data/indicators/jiangyin-2021-targets.yaml"
+                )
             )
         if Submission.objects.exists():
-            self.stdout.write("目标监测演示数据已存在，未重复载入。")
+            self.stdout.write(_("目标监测演示数据已存在，未重复载入。"))
             return
         office = User.objects.filter(role=Role.PLAN_OFFICE, is_active=True).first()
         if office is None:
-            raise CommandError("请先运行 zhijiao demo 建立演示账号")
+            raise CommandError(_("请先运行 zhijiao demo 建立演示账号"))
         today = (
             dt.date.fromisoformat(options["today"])
             if options.get("today")
@@ -204,7 +207,9 @@ class Command(BaseCommand):
                 message=f"载入目标监测演示数据：报送 {count} 份，数据值 {len(self.values)} 项",
             )
         self.stdout.write(
-            f"目标监测演示数据已载入：报送 {count} 份，数据值 {len(self.values)} 项。"
+            _("目标监测演示数据已载入：报送 {count} 份，数据值 {values} 项。").format(
+                count=count, values=len(self.values)
+            )
         )
 
     # ------------------------------------------------------------ helpers

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
@@ -29,10 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data_set = DataSet.objects.filter(code=options["data_set"], is_active=True).first()
         if data_set is None:
-            raise CommandError(f"数据集“{options['data_set']}”不存在")
+            raise CommandError(_("数据集“{code}”不存在").format(code=options["data_set"]))
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None:
-            raise CommandError(f"账号“{options['user']}”不存在或已停用")
+            raise CommandError(_("账号“{username}”不存在或已停用").format(username=options["user"]))
         path = Path(options["path"])
         try:
             result = values_import(
@@ -45,6 +46,10 @@ class Command(BaseCommand):
         except (OSError, ServiceError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"导入成功：更新 {result.values} 项数据，涉及 {result.submissions} 份报送，"
-            f"{result.unchanged} 项与已有数据相同。"
+            _(
+                "导入成功：更新 {values} 项数据，涉及 {submissions} 份报送，"
+                "{unchanged} 项与已有数据相同。"
+            ).format(
+                values=result.values, submissions=result.submissions, unchanged=result.unchanged
+            )
         )

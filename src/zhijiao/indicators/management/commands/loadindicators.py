@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.indicators.config import ConfigError, config_load, config_read
 
@@ -21,5 +22,7 @@ class Command(BaseCommand):
         except ConfigError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            "目标监测配置已载入：" + "，".join(f"{k} {v} 个" for k, v in counts.items())
+            _("目标监测配置已载入：{counts}").format(
+                counts="，".join(f"{k} {v} 个" for k, v in counts.items())
+            )
         )

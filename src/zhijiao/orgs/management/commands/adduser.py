@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Role
@@ -22,15 +23,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if User.objects.filter(username=options["username"]).exists():
-            raise CommandError(f"用户名已存在：{options['username']}")
+            raise CommandError(_("用户名已存在：{username}").format(username=options["username"]))
         unit = None
         if options["unit"]:
             unit = Unit.objects.filter(name=options["unit"]).first()
             if unit is None:
-                raise CommandError(f"单位不存在：{options['unit']}")
-        password = getpass.getpass("密码：")
-        if password != getpass.getpass("再次输入密码："):
-            raise CommandError("两次输入的密码不一致")
+                raise CommandError(_("单位不存在：{unit}").format(unit=options["unit"]))
+        password = getpass.getpass(_("密码："))
+        if password != getpass.getpass(_("再次输入密码：")):
+            raise CommandError(_("两次输入的密码不一致"))
         try:
             validate_password(password, User(username=options["username"]))
         except ValidationError as exc:
@@ -43,4 +44,8 @@ class Command(BaseCommand):
             email=options["email"],
             password=password,
         )
-        self.stdout.write(f"已创建账号 {user.username}（{user.get_role_display()}）")
+        self.stdout.write(
+            _("已创建账号 {username}（{role}）").format(
+                username=user.username, role=user.get_role_display()
+            )
+        )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.orgs.models import User
@@ -31,7 +32,10 @@ class Command(BaseCommand):
                         {"is_active": False},
                         message=f"超过 {options['days']} 天未登录，自动停用",
                     )
-        verb = "将停用" if options["dry_run"] else "已停用"
-        self.stdout.write(
-            f"{verb} {len(names)} 个账号" + (f"：{'、'.join(names)}" if names else "")
-        )
+        if options["dry_run"]:
+            summary = _("将停用 {count} 个账号").format(count=len(names))
+        else:
+            summary = _("已停用 {count} 个账号").format(count=len(names))
+        if names:
+            summary = _("{summary}：{names}").format(summary=summary, names="、".join(names))
+        self.stdout.write(summary)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zhijiao.orgs.models import User
 from zhijiao.orgs.services import token_create
@@ -18,6 +19,8 @@ class Command(BaseCommand):
             try:
                 user = User.objects.get(username=options["username"], is_active=True)
             except User.DoesNotExist as exc:
-                raise CommandError(f"用户不存在或已停用：{options['username']}") from exc
+                raise CommandError(
+                    _("用户不存在或已停用：{username}").format(username=options["username"])
+                ) from exc
             raw = token_create(user=user, name=str(options["name"]))
             self.stdout.write(raw)

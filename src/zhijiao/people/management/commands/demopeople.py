@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import ric
 
 from zhijiao.core import audit
@@ -352,14 +353,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Student.objects.exists() or EagletRound.objects.exists():
-            self.stdout.write("人员与成果演示数据已存在，未重复载入。")
+            self.stdout.write(gettext("人员与成果演示数据已存在，未重复载入。"))
             return
         office = User.objects.filter(username="office", role=Role.PLAN_OFFICE).first()
         if office is None:
-            raise CommandError("请先运行 zhijiao loadplan 和 zhijiao demo 建立单位和演示账号")
+            raise CommandError(
+                gettext("请先运行 zhijiao loadplan 和 zhijiao demo 建立单位和演示账号")
+            )
         missing = [name for name in SCHOOLS if not Unit.objects.filter(name=name).exists()]
         if missing:
-            raise CommandError(f"缺少学校单位：{'、'.join(missing)}（请先运行 zhijiao demo）")
+            raise CommandError(
+                gettext("缺少学校单位：{schools}（请先运行 zhijiao demo）").format(
+                    schools="、".join(missing)
+                )
+            )
         self.today = (
             dt.date.fromisoformat(options["today"])
             if options.get("today")
@@ -396,10 +403,20 @@ class Command(BaseCommand):
                 message="载入人员与成果演示数据",
             )
         self.stdout.write(
-            f"人员与成果演示数据已载入：教师 {sum(len(t) for t in teachers.values())} 人，"
-            f"学生 {sum(len(s) for s in students.values())} 人，"
-            f"获奖 {awards} 条，技能雏鹰 {rounds} 届，社会培训 {training} 条，专业 {majors} 个，"
-            f"教学创新团队 {teams} 个，双师型基地 {bases} 个。"
+            gettext(
+                "人员与成果演示数据已载入：教师 {teachers} 人，学生 {students} 人，"
+                "获奖 {awards} 条，技能雏鹰 {rounds} 届，社会培训 {training} 条，专业 {majors} 个，"
+                "教学创新团队 {teams} 个，双师型基地 {bases} 个。"
+            ).format(
+                teachers=sum(len(t) for t in teachers.values()),
+                students=sum(len(s) for s in students.values()),
+                awards=awards,
+                rounds=rounds,
+                training=training,
+                majors=majors,
+                teams=teams,
+                bases=bases,
+            )
         )
 
     # ---------------------------------------------------------------- helpers
@@ -747,7 +764,9 @@ class Command(BaseCommand):
     def _round(self, year: int, status: str) -> EagletRound:
         bureaus = bureaus_find()
         if len(bureaus) < len(EagletStage.values):
-            raise CommandError("未找到教育局、科技局、人社局单位（请先运行 zhijiao loadplan）")
+            raise CommandError(
+                gettext("未找到教育局、科技局、人社局单位（请先运行 zhijiao loadplan）")
+            )
         return EagletRound.objects.create(
             year=year,
             title=f"{year}年度江阴市职业学校学生“技能雏鹰”评选",

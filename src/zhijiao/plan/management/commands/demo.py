@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.models import AuditAction
@@ -102,10 +103,10 @@ class Command(BaseCommand):
         plan = selectors.current_plan()
         if plan is None:
             raise CommandError(
-                "请先载入实施方案：zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt"
+                _("请先载入实施方案：zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt")
             )
         if User.objects.filter(username="office").exists():
-            self.stdout.write("演示数据已存在，未重复载入。")
+            self.stdout.write(_("演示数据已存在，未重复载入。"))
             return
         today = (
             dt.date.fromisoformat(options["today"])
@@ -122,10 +123,17 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             changes = services.warnings_refresh(plan=plan, today=today)
         self.stdout.write(
-            f"演示数据已载入：{User.objects.count()} 个账号，{count} 份进展报告，"
-            f"{len([c for c in changes if c.level])} 条督办预警。"
+            _(
+                "演示数据已载入：{users} 个账号，{reports} 份进展报告，{warnings} 条督办预警。"
+            ).format(
+                users=User.objects.count(),
+                reports=count,
+                warnings=len([c for c in changes if c.level]),
+            )
         )
-        self.stdout.write(f"演示账号密码均为 {DEMO_PASSWORD}（仅限演示）。")
+        self.stdout.write(
+            _("演示账号密码均为 {password}（仅限演示）。").format(password=DEMO_PASSWORD)
+        )
 
     def _units(self, plan: Plan) -> None:
         education = Unit.objects.get(name="教育局")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.models import AuditAction
@@ -28,8 +29,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         plan = Plan.objects.filter(code=options["code"]).first()
         if plan is None:
-            codes = "、".join(Plan.objects.order_by("code").values_list("code", flat=True)) or "无"
-            raise CommandError(f"没有编码为“{options['code']}”的方案（现有：{codes}）")
+            codes = "、".join(Plan.objects.order_by("code").values_list("code", flat=True)) or _(
+                "无"
+            )
+            raise CommandError(
+                _("没有编码为“{code}”的方案（现有：{codes}）").format(
+                    code=options["code"], codes=codes
+                )
+            )
         output = Path(options["output"]) if options["output"] else None
         fmt = options["format"] or (format_for_path(output) if output else None) or "yaml"
         text = plan_dumps(plan=plan, fmt=fmt)
@@ -39,8 +46,10 @@ class Command(BaseCommand):
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise CommandError(f"无法写入 {output}：{exc.strerror}") from exc
+            raise CommandError(
+                _("无法写入 {path}：{error}").format(path=output, error=exc.strerror)
+            ) from exc
         audit.record(
             AuditAction.EXPORT, obj=plan, message=f"导出方案为 {fmt.upper()}：{output.name}"
         )
-        self.stdout.write(f"已导出《{plan.title}》到 {output}")
+        self.stdout.write(_("已导出《{title}》到 {path}").format(title=plan.title, path=output))

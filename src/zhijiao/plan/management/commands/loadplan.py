@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zhijiao.plan.loader import (
     PlanFormatError,
@@ -29,7 +30,7 @@ def read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise CommandError(f"文件 {path} 既不是 UTF-8 也不是 GB18030 编码的文本")
+    raise CommandError(_("文件 {path} 既不是 UTF-8 也不是 GB18030 编码的文本").format(path=path))
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
+            raise CommandError(_("找不到文件：{path}").format(path=path))
         text = read_text(path)
         fmt = format_for_path(path)
         try:
@@ -57,22 +58,41 @@ class Command(BaseCommand):
             result = plan_load(parsed=parsed, code=options["code"])
         except PlanFormatError as exc:
             for error in exc.errors:
-                self.stderr.write(f"错误：{error}")
+                self.stderr.write(_("错误：{error}").format(error=error))
             raise CommandError(
-                f"方案未载入：共 {len(exc.errors)} 处错误，数据库未作任何改动"
+                _("方案未载入：共 {count} 处错误，数据库未作任何改动").format(count=len(exc.errors))
             ) from exc
 
         plan = result.plan
-        state = "新载入" if result.plan_created else ("已更新" if result.changed else "未发生变化")
-        self.stdout.write(f"《{plan.title}》（编码 {plan.code}）：{state}")
+        if result.plan_created:
+            state = _("新载入")
+        elif result.changed:
+            state = _("已更新")
+        else:
+            state = _("未发生变化")
         self.stdout.write(
-            f"工程 {plan.programmes.count()} 项，任务 {plan.tasks.count()} 项，"
-            f"重点举措 {plan.sections.count()} 项；新建单位 {len(result.units_created)} 个"
-            + (f"：{'、'.join(result.units_created)}" if result.units_created else "")
+            _("《{title}》（编码 {code}）：{state}").format(
+                title=plan.title, code=plan.code, state=state
+            )
         )
+        counts = _(
+            "工程 {programmes} 项，任务 {tasks} 项，重点举措 {sections} 项；新建单位 {units} 个"
+        ).format(
+            programmes=plan.programmes.count(),
+            tasks=plan.tasks.count(),
+            sections=plan.sections.count(),
+            units=len(result.units_created),
+        )
+        if result.units_created:
+            counts = _("{counts}：{units}").format(
+                counts=counts, units="、".join(result.units_created)
+            )
+        self.stdout.write(counts)
         if result.groups_created:
-            self.stdout.write(f"新建单位组：{'、'.join(result.groups_created)}")
+            self.stdout.write(
+                _("新建单位组：{groups}").format(groups="、".join(result.groups_created))
+            )
         if result.changed and not result.plan_created:
             self.stdout.write(summary(result))
         for warning in result.warnings:
-            self.stdout.write(f"提示：{warning}")
+            self.stdout.write(_("提示：{warning}").format(warning=warning))

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.plan import selectors, services
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         plan = selectors.current_plan()
         if plan is None:
-            raise CommandError("尚未载入实施方案")
+            raise CommandError(_("尚未载入实施方案"))
         try:
             today = (
                 dt.date.fromisoformat(options["today"])
@@ -24,11 +25,13 @@ class Command(BaseCommand):
                 else timezone.localdate()
             )
         except ValueError as exc:
-            raise CommandError("日期格式应为 YYYY-MM-DD") from exc
+            raise CommandError(_("日期格式应为 YYYY-MM-DD")) from exc
         created = services.periods_ensure(plan=plan, through=today)
         changes = services.warnings_refresh(plan=plan, today=today)
         issued = sum(1 for c in changes if c.level is not None)
         lifted = sum(1 for c in changes if c.level is None)
         self.stdout.write(
-            f"新增报送周期 {len(created)} 个；新发或升级预警 {issued} 条，解除 {lifted} 条。"
+            _("新增报送周期 {periods} 个；新发或升级预警 {issued} 条，解除 {lifted} 条。").format(
+                periods=len(created), issued=issued, lifted=lifted
+            )
         )

@@ -1,0 +1,248 @@
+"""Msgids of django-unfold's interface, kept in the project's catalogue.
+
+django-unfold ships no Chinese translation, so its strings are translated in the project's own
+catalogue (``locale/zh_Hans/LC_MESSAGES/django.po``). ``makemessages`` keeps only the entries it
+finds in this source tree: listing Unfold's msgids here keeps their translations when the
+catalogue is regenerated (``makemessages -l zh_Hans --no-obsolete``). Nothing imports this module.
+Update the list when Unfold is upgraded.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+UNFOLD_MSGIDS = (
+    gettext_noop("Select record"),
+    gettext_noop("Select action"),
+    gettext_noop("Save"),
+    gettext_noop("Collapse"),
+    gettext_noop("Name"),
+    gettext_noop("Value"),
+    gettext_noop("Default"),
+    gettext_noop("Code"),
+    gettext_noop("Current file"),
+    gettext_noop("Reset to default"),
+    gettext_noop("All"),
+    gettext_noop(" By %(filter_title)s "),
+    gettext_noop("Yes"),
+    gettext_noop("No"),
+    gettext_noop("From"),
+    gettext_noop("To"),
+    gettext_noop("Date from"),
+    gettext_noop("Time"),
+    gettext_noop("Date to"),
+    gettext_noop("Not enough data."),
+    gettext_noop("Add new item"),
+    gettext_noop("Paragraph"),
+    gettext_noop("Underlined"),
+    gettext_noop("Bold"),
+    gettext_noop("Italic"),
+    gettext_noop("Strike"),
+    gettext_noop("Link"),
+    gettext_noop("Heading"),
+    gettext_noop("Quote"),
+    gettext_noop("Unordered list"),
+    gettext_noop("Ordered list"),
+    gettext_noop("Indent increase"),
+    gettext_noop("Indent decrease"),
+    gettext_noop("Undo"),
+    gettext_noop("Redo"),
+    gettext_noop("Enter an URL"),
+    gettext_noop("Unlink"),
+    gettext_noop("Object permissions"),
+    gettext_noop("Object"),
+    gettext_noop("Group"),
+    gettext_noop("User"),
+    gettext_noop("Group permissions"),
+    gettext_noop("Action"),
+    gettext_noop("Edit"),
+    gettext_noop("Manage group"),
+    gettext_noop("User permissions"),
+    gettext_noop("Manage user"),
+    gettext_noop("Select format"),
+    gettext_noop("Export"),
+    gettext_noop("Import"),
+    gettext_noop("This exporter will export the following fields"),
+    gettext_noop("Submit"),
+    gettext_noop(
+        "Below is a preview of data to be imported. If you are satisfied with the results, click 'Confirm import'"
+    ),
+    gettext_noop("Confirm import"),
+    gettext_noop("Line number"),
+    gettext_noop("View traceback"),
+    gettext_noop("New"),
+    gettext_noop("Skipped"),
+    gettext_noop("Delete"),
+    gettext_noop("Update"),
+    gettext_noop("Some rows failed to validate"),
+    gettext_noop(
+        "Please correct these errors in your data where possible, then reupload it using the form above."
+    ),
+    gettext_noop("Row"),
+    gettext_noop("Non field specific"),
+    gettext_noop("This exporter will export the following fields: "),
+    gettext_noop("This importer will import the following fields: "),
+    gettext_noop("%(class_name)s %(instance)s"),
+    gettext_noop("and"),
+    gettext_noop(
+        "Deleting %(class_name)s %(instance)s would require deleting the following protected related objects: %(related_objects)s"
+    ),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object"
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("None"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+    gettext_noop("Close"),
+    gettext_noop("Select action to run"),
+    gettext_noop(
+        'Raw passwords are not stored, so there is no way to see this user’s password, but you can change the password using <a href="{}" class="text-primary-600 dark:text-primary-500">this form</a>.'
+    ),
+    gettext_noop("Select value"),
+    gettext_noop(
+        "Items must be selected in order to perform actions on them. No items have been changed."
+    ),
+    gettext_noop("Dataset not found. No action performed."),
+    gettext_noop("You can not create nested object without parent"),
+    gettext_noop("Run the selected action"),
+    gettext_noop("Run"),
+    gettext_noop("Click here to select the objects across all pages"),
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
+    gettext_noop("Clear selection"),
+    gettext_noop("Django site admin"),
+    gettext_noop("Models in the %(name)s application"),
+    gettext_noop("You don’t have permission to view or edit anything."),
+    gettext_noop("After you've created a user, you’ll be able to edit more user options."),
+    gettext_noop("Enter a new password for the user <strong>%(username)s</strong>."),
+    gettext_noop("Change password"),
+    gettext_noop("History"),
+    gettext_noop("View on site"),
+    gettext_noop("Filters"),
+    gettext_noop("Expand row"),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the following related items will be deleted:'
+    ),
+    gettext_noop("Objects"),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would result in deleting related objects, but your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would require deleting the following protected related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following objects and their related items will be deleted:"
+    ),
+    gettext_noop("Summary"),
+    gettext_noop("Welcome back to"),
+    gettext_noop(
+        "You are authenticated as %(username)s, but are not authorized to access this page. Would you like to login to a different account?"
+    ),
+    gettext_noop("Log in"),
+    gettext_noop("Forgotten your password or username?"),
+    gettext_noop(
+        "This object doesn’t have a change history. It probably wasn’t added via this admin site."
+    ),
+    gettext_noop("Show all"),
+    gettext_noop("Type to search"),
+    gettext_noop("Save and continue editing"),
+    gettext_noop("Save and view"),
+    gettext_noop("Save and add another"),
+    gettext_noop("Save as new"),
+    gettext_noop("You have been successfully logged out from the administration"),
+    gettext_noop("Thanks for spending some quality time with the web site today."),
+    gettext_noop("Log in again"),
+    gettext_noop("Your password was changed."),
+    gettext_noop(
+        "Please enter your old password, for security’s sake, and then enter your new password twice so we can verify you typed it in correctly."
+    ),
+    gettext_noop("No data"),
+    gettext_noop("View site"),
+    gettext_noop("Log out"),
+    gettext_noop("More actions"),
+    gettext_noop("Add %(name)s"),
+    gettext_noop("All applications"),
+    gettext_noop("Add"),
+    gettext_noop("View"),
+    gettext_noop("Change"),
+    gettext_noop("Unknown"),
+    gettext_noop("True"),
+    gettext_noop("False"),
+    gettext_noop("Apply Filters"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Show counts"),
+    gettext_noop("Clear all filters"),
+    gettext_noop("Select all rows"),
+    gettext_noop("Toggle sorting"),
+    gettext_noop("Remove from sorting"),
+    gettext_noop("Sorting priority: %(priority_number)s"),
+    gettext_noop("Recent searches"),
+    gettext_noop("No recent searches"),
+    gettext_noop("No results matching your query"),
+    gettext_noop("Loading more results..."),
+    gettext_noop("No, take me back"),
+    gettext_noop("Yes, I’m sure"),
+    gettext_noop("Cancel"),
+    gettext_noop("Record picture"),
+    gettext_noop("This item will be deleted."),
+    gettext_noop("Click to cancel"),
+    gettext_noop("Remove"),
+    gettext_noop("No results found"),
+    gettext_noop("This page yielded into no results. Create a new item or reset your filters."),
+    gettext_noop("Reset filters"),
+    gettext_noop("Image preview"),
+    gettext_noop("Click to download"),
+    gettext_noop("Go back"),
+    gettext_noop("Recent actions"),
+    gettext_noop("Unknown content"),
+    gettext_noop("Previous"),
+    gettext_noop("Next"),
+    gettext_noop("Search apps and models..."),
+    gettext_noop("Filter navigation items"),
+    gettext_noop("Django administration"),
+    gettext_noop("Home"),
+    gettext_noop("General"),
+    gettext_noop("Light"),
+    gettext_noop("Dark"),
+    gettext_noop("System"),
+    gettext_noop("Return to site"),
+    gettext_noop("%(full_result_count)s total"),
+    gettext_noop("Choose file to upload"),
+    gettext_noop("Toggle password visibility"),
+    gettext_noop("Change selected %(model)s"),
+    gettext_noop("Add another %(model)s"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("Delete selected %(model)s"),
+    gettext_noop("Add row"),
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("Date"),
+    gettext_noop("Select currency"),
+    gettext_noop("Welcome"),
+)
+
+UNFOLD_PLURALS = (
+    ngettext_lazy(
+        "\n                    Export %(len)s selected item.\n                ",
+        "\n                    Export %(len)s selected items.\n                ",
+        "count",
+    ),
+    ngettext_lazy("entry", "entries", "count"),
+    ngettext_lazy(
+        "\n                Found %(counter)s result in %(time)s seconds\n            ",
+        "\n                Found %(counter)s results in %(time)s seconds\n            ",
+        "count",
+    ),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "count"),
+    ngettext_lazy("%(counter)s result", "%(counter)s results", "count"),
+)
