@@ -332,3 +332,14 @@ def test_each_registry_answers_its_items_in_scope(client, coop, make, path):
         client.force_login(coop.users[user])
         got[user] = client.get(url).status_code
     assert got == {"office": 200, "rsj": 200, "jyj": 404, "school": 404}
+
+
+@pytest.mark.parametrize("value", ["³", "²⁰²⁴", "١٢", "1e3", "-1", "99999999999"])
+def test_odd_digits_in_a_filter_are_ignored_not_a_server_error(client, coop, make, value):
+    """Found by Schemathesis: '³' passes str.isdigit() but not int(); filters now take decimal
+    digits only and anything else is no filter at all."""
+    make.project(name="项目甲")
+    client.force_login(coop.users["office"])
+    for name in ("school", "year", "unit", "enterprise"):
+        response = client.get(f"{API}/cooperation/projects", {name: value})
+        assert response.status_code in (200, 422), (name, value, response.status_code)

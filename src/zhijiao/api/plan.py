@@ -59,7 +59,7 @@ def _period(plan: Plan, ref: int | str) -> ReportingPeriod:
     text = str(ref).strip()
     periods = plan.periods.all()
     period = (
-        periods.filter(pk=int(text)) if text.isdigit() else periods.filter(label=text)
+        periods.filter(pk=int(text)) if text.isdecimal() else periods.filter(label=text)
     ).first()
     if period is None:
         raise ServiceError(PlanErrorCode.BAD_PERIOD, f"报送周期“{text}”不存在")

@@ -368,7 +368,7 @@ def pg_tool(name: str) -> str:
 
 
 def _major(text: str) -> int:
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isdecimal() else 0
 
 
 def _pg_env(settings_dict: dict[str, Any]) -> dict[str, str]:

@@ -28,7 +28,7 @@ def clean_credit_code(value: str) -> str:
     text = "".join(value.split()).upper()
     if len(text) != 18:
         message = _("统一社会信用代码应为 18 位，现在是 {count} 位").format(count=len(text))
-    elif not text[2:8].isdigit():
+    elif not text[2:8].isdecimal():
         message = _("统一社会信用代码第 3–8 位应为登记机关行政区划码（数字）")
     elif bad := sorted({ch for ch in text if ch not in _ALPHABET}):
         message = _(

@@ -158,7 +158,7 @@ def clean_id_number(value: str) -> str:
     text = normalise(value).replace("Ｘ", "X").replace("x", "X")
     if len(text) != 18:
         message = gettext("身份证号应为 18 位，现在是 {count} 位").format(count=len(text))
-    elif not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    elif not text[:17].isdecimal() or not (text[17].isdecimal() or text[17] == "X"):
         message = gettext("身份证号前 17 位应为数字，最后一位为数字或 X")
     elif text[:2] not in _PROVINCES:
         message = gettext("身份证号前两位不是有效的省级行政区划代码")
@@ -180,7 +180,7 @@ def _birth_date_valid(digits: str) -> bool:
 
 
 def clean_phone(value: str) -> str:
-    text = "".join(ch for ch in value if ch.isdigit())
+    text = "".join(ch for ch in value if ch.isdecimal())
     if len(text) == 13 and text.startswith("86"):
         text = text[2:]
     if len(text) != 11 or not text.startswith("1"):

@@ -318,7 +318,7 @@ class YearFilter(Filter):
 
     def clean(self, raw: str, user: Any) -> str:
         value = (raw or "").strip()
-        ok = value.isdigit() and self.first <= int(value) <= timezone.localdate().year + 1
+        ok = value.isdecimal() and self.first <= int(value) <= timezone.localdate().year + 1
         return value if ok else ""
 
     def apply(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
@@ -344,7 +344,7 @@ class UnitFilter(Filter):
 
     def clean(self, raw: str, user: Any) -> str:
         value = (raw or "").strip()
-        return value if value.isdigit() and len(value) < 10 else ""
+        return value if value.isdecimal() and len(value) < 10 else ""
 
     def apply(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
         q = Q()

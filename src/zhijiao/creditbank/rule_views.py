@@ -48,7 +48,7 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
     if status in RuleStatus.values:
         qs = qs.filter(status=status)
     programme = request.GET.get("programme", "")
-    if programme.isdigit() and len(programme) < 10:
+    if programme.isdecimal() and len(programme) < 10:
         qs = qs.filter(programme_id=int(programme))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -74,7 +74,7 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
     courses = Course.objects.filter(programme__in=programmes).select_related("programme__school")
     base = None
     source = request.GET.get("from", "")
-    if source.isdigit() and len(source) < 10:
+    if source.isdecimal() and len(source) < 10:
         base = get_object_or_404(
             ConversionRule.objects.prefetch_related("inputs__certificate", "outputs"),
             pk=int(source),

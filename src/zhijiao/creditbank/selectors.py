@@ -166,7 +166,7 @@ def learner_find(user: Any, *, id_number: str = "", phone: str = "") -> Learner 
     if id_number:
         return qs.filter(id_lookup=lookup_digest(id_number, purpose=ID_PURPOSE)).first()
     if phone:
-        digits = "".join(ch for ch in phone if ch.isdigit())
+        digits = "".join(ch for ch in phone if ch.isdecimal())
         return qs.filter(phone_lookup=lookup_digest(digits, purpose=PHONE_PURPOSE)).first()
     return None
 

@@ -641,7 +641,7 @@ def programme_add(
     if education_level not in EducationLevel.values:
         raise _error(CreditErrorCode.INVALID_INPUT, "请选择层次")
     code = _text(major_code, "专业代码", 10)
-    if not code.isdigit() or len(code) != 6:
+    if not code.isdecimal() or len(code) != 6:
         raise _error(CreditErrorCode.INVALID_INPUT, "专业代码应为《职业教育专业目录》的 6 位数字")
     programme = Programme(
         school=school,

@@ -73,7 +73,7 @@ def download(content: bytes, filename: str) -> HttpResponse:
 
 def int_param(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def text_param(value: str | None, limit: int) -> str:
@@ -187,7 +187,7 @@ def queue_bulk(request: AuthedRequest) -> HttpResponse:
     if action not in BULK_ACTIONS or not user.can(BULK_ACTIONS[action][1]):
         messages.error(request, _("请选择您可以执行的批量操作"))
         return redirect(_back(request))
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 10]
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdecimal() and len(v) < 10]
     chosen = list(
         selectors.applications_visible(user).filter(pk__in=ids[:BULK_LIMIT]).order_by("pk")
     )
@@ -240,7 +240,7 @@ def _bulk_one(user: Any, application: Application, action: str, comment: str) ->
 
 def _int(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 4 else None
+    return int(text) if text.isdecimal() and len(text) < 4 else None
 
 
 def _back(request: AuthedRequest) -> str:
@@ -490,7 +490,7 @@ def bulk_submit(request: AuthedRequest) -> HttpResponse:
     )
     row_errors: list[RowError] = []
     if request.method == "POST" and programme is not None:
-        ids = {int(v) for v in request.POST.getlist("learners") if v.isdigit() and len(v) < 10}
+        ids = {int(v) for v in request.POST.getlist("learners") if v.isdecimal() and len(v) < 10}
         chosen = [c for c in candidates if c.pk in ids]
         outcomes: dict[int, list[Outcome]] = {}
         for outcome in Outcome.objects.filter(learner__in=chosen).order_by("pk"):

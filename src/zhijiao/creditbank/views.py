@@ -448,14 +448,14 @@ def application_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
 
 def _days(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 4 else None
+    return int(text) if text.isdecimal() and len(text) < 4 else None
 
 
 def _objection(application: Application, value: str | None) -> Objection:
     text = (value or "").strip()
     objection = (
         application.objections.filter(pk=int(text)).first()
-        if text.isdigit() and len(text) < 10
+        if text.isdecimal() and len(text) < 10
         else None
     )
     if objection is None:

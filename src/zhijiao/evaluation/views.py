@@ -381,7 +381,7 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _int(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def expert_links(request: AuthedRequest) -> HttpResponse:

@@ -381,7 +381,7 @@ def eaglet_review_many(request: AuthedRequest, pk: int) -> HttpResponse:
     pick (拟表彰)."""
     require(request, Capability.PEOPLE_DECIDE)
     round_ = eaglet_selectors.round_get(pk)
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdecimal()]
     chosen = list(
         EagletNomination.objects.visible_to(request.user).filter(round=round_, pk__in=ids)
     )

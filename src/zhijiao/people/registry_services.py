@@ -125,10 +125,10 @@ def clean_major_code(code: str, level: str) -> str:
     if level not in MajorLevel.values:
         raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择专业层次"))
     if level == MajorLevel.TECHNICAL:
-        if len(text) != TECHNICAL_CODE_LENGTH or not text.isdigit():
+        if len(text) != TECHNICAL_CODE_LENGTH or not text.isdecimal():
             raise _error(RegistryErrorCode.BAD_MAJOR_CODE, _("技工院校专业代码应为 4 位数字"))
         return text
-    if len(text) != 6 or not text.isdigit():
+    if len(text) != 6 or not text.isdecimal():
         raise _error(
             RegistryErrorCode.BAD_MAJOR_CODE, _("专业代码应为 6 位数字（职业教育专业目录）")
         )

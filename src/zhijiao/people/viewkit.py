@@ -43,7 +43,7 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
 
 def int_param(value: str | None) -> int | None:
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def choice_param(value: str | None, choices: Sequence[str]) -> str:

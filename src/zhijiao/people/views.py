@@ -51,7 +51,7 @@ def _filters(request: AuthedRequest) -> selectors.TeacherFilters:
     get = request.GET
     school = get.get("school", "")
     return selectors.TeacherFilters(
-        school=int(school) if school.isdigit() else None,
+        school=int(school) if school.isdecimal() else None,
         kind=get.get("kind", "") if get.get("kind") in TeacherKind.values else "",
         title=get.get("title", "") if get.get("title") in Title.values else "",
         dual=get.get("dual", "") if get.get("dual") in ("yes", "no") else "",

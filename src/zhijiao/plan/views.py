@@ -209,7 +209,7 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if status in {s.value for s in TaskStatus}:
         rows = [r for r in rows if r.state.status == status]
-    if programme.isdigit():
+    if programme.isdecimal():
         rows = [r for r in rows if r.task.programme.number == int(programme)]
     if unit:
         rows = [r for r in rows if any(unit in name for name in r.printed_units)]
@@ -309,7 +309,7 @@ def report_edit(request: AuthedRequest, number: int) -> HttpResponse:
     )
     existing = (
         ProgressReport.objects.filter(task=task, unit_id=unit_id, period_id=int(period_id)).first()
-        if period_id.isdigit()
+        if period_id.isdecimal()
         else None
     )
     if request.method == "POST":

@@ -186,7 +186,7 @@ class Classifier:
         words = [
             t
             for t in _tokenizer().lcut(text, HMM=False)
-            if len(t) > 1 and t not in STOP_WORDS and not t.isdigit()
+            if len(t) > 1 and t not in STOP_WORDS and not t.isdecimal()
         ]
         return words + _pairs(text)
 

@@ -334,7 +334,7 @@ def _whole(value: Any, label: str, low: int, high: int) -> int:
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
-        if not text.isdigit():
+        if not text.isdecimal():
             raise ValueError(f"{label}应为整数" if text else f"请填写{label}")
         value = int(text)
     if not isinstance(value, int):

@@ -65,7 +65,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
 
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _query(request: AuthedRequest) -> str:

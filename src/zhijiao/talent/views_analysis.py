@@ -47,7 +47,7 @@ REVIEW_FILTERS = [
 
 def _int(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _import_failed(request: AuthedRequest, exc: ServiceError) -> list[str]:
