@@ -60,7 +60,9 @@ def schools_in_scope(user: Any) -> QuerySet[Unit]:
 
 def looks_like_id_number(text: str) -> bool:
     value = normalise(text)
-    return len(value) == 18 and value[:17].isdecimal() and (value[17].isdecimal() or value[17] == "X")
+    return (
+        len(value) == 18 and value[:17].isdecimal() and (value[17].isdecimal() or value[17] == "X")
+    )
 
 
 @dataclass(frozen=True)
