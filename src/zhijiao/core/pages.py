@@ -24,6 +24,13 @@ class AuthedRequest(HttpRequest):
     user: User
 
 
+def int_param(value: str | None, *, digits: int = 9) -> int | None:
+    """A whole number from a query or form parameter, or None: decimal digits only (``'³'``
+    passes ``str.isdigit`` but not ``int``), at most ``digits`` of them."""
+    text = (value or "").strip()
+    return int(text) if text.isdecimal() and len(text) <= digits else None
+
+
 def require(request: HttpRequest, *capabilities: Capability) -> None:
     """Refuses the request unless the user holds one of the capabilities."""
     user = request.user

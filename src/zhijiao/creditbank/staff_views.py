@@ -31,7 +31,7 @@ from zhijiao.core.excel import (
     xlsx_write,
 )
 from zhijiao.core.models import AuditAction
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.orgs.roles import Capability
 
 from . import imports, selectors, services
@@ -69,11 +69,6 @@ def download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def int_param(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def text_param(value: str | None, limit: int) -> str:
@@ -200,7 +195,7 @@ def queue_bulk(request: AuthedRequest) -> HttpResponse:
         ok, _result = _call(
             request,
             lambda: services.application_notice_start(
-                user=user, applications=chosen, days=_int(request.POST.get("days"))
+                user=user, applications=chosen, days=int_param(request.POST.get("days"), digits=3)
             ),
         )
         if ok:
@@ -236,11 +231,6 @@ def _bulk_one(user: Any, application: Application, action: str, comment: str) ->
         )
     elif step == "credit":
         services.application_credit(user=user, application=application)
-
-
-def _int(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 4 else None
 
 
 def _back(request: AuthedRequest) -> str:

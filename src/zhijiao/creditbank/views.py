@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
 
@@ -401,7 +401,7 @@ def application_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
         ),
         "notice": (
             lambda: services.application_notice_start(
-                user=user, applications=[application], days=_days(post.get("days"))
+                user=user, applications=[application], days=int_param(post.get("days"), digits=3)
             ),
             _("已发布公示"),
         ),
@@ -444,11 +444,6 @@ def application_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
     else:
         messages.success(request, done)
     return redirect(reverse("admin:creditbank-application", args=[pk]))
-
-
-def _days(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 4 else None
 
 
 def _objection(application: Application, value: str | None) -> Objection:

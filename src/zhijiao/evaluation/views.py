@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Capability
@@ -341,7 +341,7 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST or None, round_schools=round_schools)
     if request.method == "POST" and "remove" in request.POST:
         assignment = Assignment.objects.filter(
-            pk=_int(request.POST.get("remove")) or 0, entry__round=round_
+            pk=int_param(request.POST.get("remove")) or 0, entry__round=round_
         ).first()
         if assignment is None:
             raise Http404("未找到")
@@ -377,11 +377,6 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
         form=form,
         links=links,
     )
-
-
-def _int(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def expert_links(request: AuthedRequest) -> HttpResponse:
@@ -445,7 +440,7 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
         form = ClaimForm(request.POST, request.FILES)
         criterion = (
             services.self_criteria(round_.scheme)
-            .filter(pk=_int(request.POST.get("criterion")) or 0)
+            .filter(pk=int_param(request.POST.get("criterion")) or 0)
             .first()
         )
         if form.is_valid() and criterion is not None:
@@ -891,7 +886,7 @@ def pay_basis(request: AuthedRequest) -> HttpResponse:
         for r in selectors.rounds_for(request.user).filter(scheme__kind=SchemeKind.SOCIAL_SERVICE)
         if _results_shown(request, r)
     ]
-    chosen = next((r for r in rounds if r.pk == _int(request.GET.get("round"))), None)
+    chosen = next((r for r in rounds if r.pk == int_param(request.GET.get("round"))), None)
     chosen = chosen or (rounds[0] if rounds else None)
     rows = (
         selectors.pay_basis(chosen, Entry.objects.visible_to(request.user).filter(round=chosen))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhijiao.core.pages import AuthedRequest, render_page, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, require
 from zhijiao.core.personal import normalise
 from zhijiao.orgs.roles import Capability
 
@@ -46,7 +46,6 @@ from .viewkit import (
     download,
     form_errors,
     form_page,
-    int_param,
     list_page,
     text_param,
 )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhijiao.core.pages import AuthedRequest, require
+from zhijiao.core.pages import AuthedRequest, int_param, require
 from zhijiao.core.personal import lookup_digest, mask_id_number, normalise
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
@@ -71,7 +71,6 @@ from .viewkit import (
     form_errors,
     form_page,
     import_page,
-    int_param,
     list_page,
     text_param,
 )

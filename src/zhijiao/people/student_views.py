@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
-from zhijiao.core.pages import AuthedRequest, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, report_error, require
 from zhijiao.core.personal import mask_id_number, unmask
 from zhijiao.orgs.roles import Capability
 
@@ -32,7 +32,6 @@ from .viewkit import (
     download,
     form_page,
     import_page,
-    int_param,
     list_page,
     text_param,
 )

@@ -41,11 +41,6 @@ def download(content: bytes, filename: str, content_type: str = XLSX_CONTENT_TYP
     return response
 
 
-def int_param(value: str | None) -> int | None:
-    text = (value or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
-
-
 def choice_param(value: str | None, choices: Sequence[str]) -> str:
     return value if value is not None and value in choices else ""
 

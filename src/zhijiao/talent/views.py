@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE, ExcelError, ImportRejected
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
 
@@ -63,11 +63,6 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _int(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
-
-
 def _query(request: AuthedRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -84,8 +79,8 @@ def catalogue(request: AuthedRequest) -> HttpResponse:
     if tab not in CatalogueKind.values:
         tab = CatalogueKind.OCCUPATIONS
     q = request.GET.get("q", "").strip()[:50]
-    edition = selectors.edition_for(tab, _int(request.GET.get("edition")))
-    level = _int(request.GET.get("level"))
+    edition = selectors.edition_for(tab, int_param(request.GET.get("edition")))
+    level = int_param(request.GET.get("level"))
     if tab == CatalogueKind.MAPPING:
         entries: Any = selectors.mappings(
             edition=edition, q=q, major=request.GET.get("major", "").strip()[:6]
@@ -212,7 +207,7 @@ def survey(request: AuthedRequest) -> HttpResponse:
     except ServiceError as error:
         raise PermissionDenied(error.message) from error
     years = selectors.survey_years()
-    year = _int(request.GET.get("year")) or selectors.default_year()
+    year = int_param(request.GET.get("year")) or selectors.default_year()
     survey_round = SurveyRound.objects.filter(year=year).first() if year else None
     if survey_round is None:
         return render_page(
@@ -331,7 +326,7 @@ def _attach(formset: Any, rejected: services.LinesRejected) -> None:
 def _survey_filters(request: AuthedRequest) -> selectors.SurveyFilters:
     get = request.GET
     return selectors.SurveyFilters(
-        year=_int(get.get("year")),
+        year=int_param(get.get("year")),
         status=get.get("status", "") if get.get("status") in SurveyStatus.values else "",
         cluster=get.get("cluster", "") if get.get("cluster") in [*Cluster.values, "none"] else "",
         q=get.get("q", "").strip()[:50],
@@ -420,7 +415,9 @@ def rounds(request: AuthedRequest) -> HttpResponse:
                     messages.success(request, f"已设置{created}")
                     return redirect(reverse("admin:talent-rounds"))
         elif action in (RoundStatus.OPEN, RoundStatus.CLOSED):
-            target = SurveyRound.objects.filter(pk=_int(request.POST.get("round")) or 0).first()
+            target = SurveyRound.objects.filter(
+                pk=int_param(request.POST.get("round")) or 0
+            ).first()
             if target is None:
                 raise Http404("未找到该调查轮次")
             try:
@@ -450,7 +447,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("需求汇总仅向工作专班、责任单位和学校开放")
     get = request.GET
     years = selectors.survey_years()
-    year = _int(get.get("year"))
+    year = int_param(get.get("year"))
     filters = selectors.DemandFilters(
         year=year,
         cluster=get.get("cluster", "") if get.get("cluster") in [*Cluster.values, "none"] else "",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ExcelError, ImportRejected
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
 
@@ -43,11 +43,6 @@ REVIEW_FILTERS = [
     ("done", "已校正"),
     ("", "全部"),
 ]
-
-
-def _int(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _import_failed(request: AuthedRequest, exc: ServiceError) -> list[str]:
@@ -88,7 +83,7 @@ def postings_page(request: AuthedRequest) -> HttpResponse:
     get = request.GET
     review = get.get("review", "todo")
     filters = postings.PostingFilters(
-        year=_int(get.get("year")),
+        year=int_param(get.get("year")),
         review=review if review in dict(REVIEW_FILTERS) else "todo",
         q=get.get("q", "").strip()[:50],
         occupation=get.get("occupation", "").strip()[:12],
@@ -214,7 +209,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
                         return redirect(reverse("admin:talent-supply") + f"?year={d['year']}")
         except (ImportRejected, ExcelError, ServiceError) as exc:
             row_errors = _import_failed(request, exc)
-    year = _int(request.GET.get("year"))
+    year = int_param(request.GET.get("year"))
     rows = supply.supply_visible(user, year=year)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
@@ -257,7 +252,7 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied("供需分析仅向工作专班、责任单位和学校开放")
     years = selectors.survey_years()
     year = (
-        _int(request.GET.get("year"))
+        int_param(request.GET.get("year"))
         or next((y for y in years if y < timezone.localdate().year), None)
         or (years[0] if years else timezone.localdate().year)
     )
