@@ -99,7 +99,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 from ninja import Schema
 
-from zhijiao.core import audit
+from zhijiao.core import audit, listing
 from zhijiao.core.access import Access, MenuItem
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import (
@@ -969,24 +969,11 @@ class Registry:
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
             raise Http404(gettext("未找到该{item}").format(item=self.item)) from exc
 
-    def filter_values(self, user: Any, params: Mapping[str, Any]) -> dict[str, str]:
-        values = {}
-        for f in self.filters:
-            value = f.clean(str(params.get(f.name) or ""), user)
-            if value:
-                values[f.name] = value
-        return values
-
     def filtered(
         self, user: Any, params: Mapping[str, Any]
     ) -> tuple[QuerySet[Any], dict[str, str]]:
         """The visible records kept by the filters in ``params``, and the filter values used."""
-        values = self.filter_values(user, params)
-        qs = self.visible(user)
-        for f in self.filters:
-            if f.name in values:
-                qs = f.apply(qs, values[f.name])
-        return qs, values
+        return listing.filtered(self.visible(user), self.filters, user, params)
 
     def can_edit(self, user: Any, obj: Any) -> bool:
         if not (self.writable and self.update is not None and user.can(self.manage)):
@@ -1158,20 +1145,7 @@ class Registry:
         qs, values = self.filtered(user, request.GET)
         page = Paginator(qs, self.page_size).get_page(request.GET.get("page"))
         can_manage = self.writable and user.can(self.manage)
-        filters = []
-        for f in self.filters:
-            options = f.options(user)
-            if options == []:
-                continue
-            filters.append(
-                {
-                    "name": f.name,
-                    "label": f.label,
-                    "choices": options,
-                    "current": values.get(f.name, ""),
-                    "placeholder": f.placeholder,
-                }
-            )
+        filters = listing.filter_bar(self.filters, user, values)
         query = urlencode(values)
         actions = []
         if can_manage:
