@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.plan import services
 from zhijiao.plan.models import ProgressReport, ReportStatus
 
@@ -239,3 +242,43 @@ def test_task_list_filters_by_keyword_status_and_unit(client, small_plan):
     assert "培育试点学校" in by_word and "建立挂钩联系制度" not in by_word
     assert "建立挂钩联系制度" in by_unit and "培育试点学校" in by_unit
     assert "培育试点学校" not in nothing
+
+
+@pytest.mark.django_db
+def test_review_queue_filters_pages_and_exports_what_it_shows(client, small_plan, current_period):
+    sp = small_plan
+    for user, number, narrative in (("rsj", 2, "试点学校遴选"), ("jyj", 1, "挂钩联系走访")):
+        report = services.report_save(
+            user=sp.users[user],
+            task=sp.tasks[number],
+            period=current_period,
+            data=services.ReportInput(narrative=narrative, percent=40),
+        )
+        services.report_submit(user=sp.users[user], report=report)
+    client.force_login(sp.users["office"])
+    url = reverse("admin:plan-review")
+
+    everything = client.get(url).content.decode()
+    rsj = sp.users["rsj"].unit
+    by_unit = client.get(url, {"unit": rsj.pk}).content.decode()
+    by_word = client.get(url, {"q": "挂钩"}).content.decode()
+    nothing = client.get(url, {"q": "不存在的词"}).content.decode()
+
+    assert "待审核进展报告（2）" in everything
+    assert "待审核进展报告（1）" in by_unit and "（已筛选）" in by_unit
+    assert f'href="{reverse("admin:plan-report", args=[sp.tasks[1].reports.get().pk])}"' in by_word
+    assert "没有符合筛选条件的待审核报告" in nothing
+
+    response = client.get(url, {"unit": rsj.pk, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("任务序号", "主要任务", "报送单位", "周期")
+    assert [(r[0], r[2], r[8]) for r in rows[1:]] == [(2, "人社局", "试点学校遴选")]
+    exported = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=sp.users["office"]).get()
+    assert exported.object_type == "plan.ProgressReport" and "unit=" in exported.message
+
+
+@pytest.mark.django_db
+def test_review_queue_export_is_the_reviewers_alone(client, small_plan):
+    client.force_login(small_plan.users["school"])
+    assert client.get(reverse("admin:plan-review"), {"format": "xlsx"}).status_code == 403

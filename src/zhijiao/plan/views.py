@@ -14,14 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
 from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.indicators import selectors as indicator_selectors
+from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
 
 from . import documents, selectors, services
@@ -438,19 +443,71 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 def review_queue(request: AuthedRequest) -> HttpResponse:
+    """Progress reports waiting for the reviewer — filtered by unit, period and words of the task,
+    50 a page, exported as .xlsx — and the pending extension requests."""
     require(request, Capability.PLAN_REVIEW)
     plan = _plan_or_404()
+    user = request.user
+    reports = selectors.reports_awaiting_review(user, plan)
+    filters = [
+        UnitFilter(
+            "unit",
+            gettext_lazy("报送单位"),
+            ("unit",),
+            lambda _u: Unit.objects.filter(pk__in=reports.values("unit")).order_by("name"),
+        ),
+        ChoiceFilter(
+            "period",
+            gettext_lazy("周期"),
+            [(p.pk, str(p)) for p in plan.periods.filter(reports__in=reports).distinct()],
+        ),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("task__text__icontains", "narrative__icontains"),
+            placeholder=gettext_lazy("任务或进展中的词"),
+        ),
+    ]
+    if listing.wants_export(request):
+        shown, values = listing.filtered(reports, filters, user, request.GET)
+        return listing.export(
+            user=user,
+            rows=shown.select_related("author").iterator(1000),
+            columns=REVIEW_EXPORT,
+            title=_("待审核进展报告"),
+            object_type="plan.ProgressReport",
+            filters=values,
+        )
     return render_page(
         request,
         "plan/review_queue.html",
         _("待审核"),
-        reports=selectors.reports_awaiting_review(request.user, plan),
+        **listing.listing(request, reports, filters),
         extensions=ExtensionRequest.objects.filter(
             task__plan=plan, status=ExtensionStatus.PENDING
         ).select_related("task", "unit", "requested_by"),
         review_form=ReviewForm(),
         decision_form=DecisionForm(),
     )
+
+
+REVIEW_EXPORT = [
+    ExportColumn(gettext_lazy("任务序号"), 10, lambda r: r.task.number),
+    ExportColumn(gettext_lazy("主要任务"), 50, lambda r: r.task.text),
+    ExportColumn(gettext_lazy("报送单位"), 20, lambda r: r.unit.name),
+    ExportColumn(gettext_lazy("周期"), 14, lambda r: str(r.period)),
+    ExportColumn(gettext_lazy("完成进度（%）"), 12, lambda r: r.percent),
+    ExportColumn(
+        gettext_lazy("申报完成"), 10, lambda r: str(_("是")) if r.claims_completion else ""
+    ),
+    ExportColumn(
+        gettext_lazy("报送时间"),
+        18,
+        lambda r: f"{timezone.localtime(r.submitted_at):%Y-%m-%d %H:%M}" if r.submitted_at else "",
+    ),
+    ExportColumn(gettext_lazy("填报人"), 12, lambda r: str(r.author)),
+    ExportColumn(gettext_lazy("进展情况"), 60, lambda r: r.narrative),
+]
 
 
 def extension_new(request: AuthedRequest, number: int) -> HttpResponse:
