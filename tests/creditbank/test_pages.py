@@ -505,3 +505,30 @@ def test_queue_and_learners_export_the_scope_and_filters_masked_and_audited(clie
         "creditbank.Application",
         "creditbank.Learner",
     ]
+
+
+def test_the_rule_list_filters_pages_and_exports_what_it_shows(client, bank):
+    bank.rule("R-ROBOT")
+    bank.rule("R-YI", inputs=(("ROBOT", 1),), outputs=("YJ201",), programme="乙机电")
+    bank.rule("R-DRAFT", publish=False)
+    client.force_login(bank.office)
+
+    everything = client.get(url("creditbank-rules")).content.decode()
+    drafts = client.get(url("creditbank-rules"), {"status": "draft"}).content.decode()
+    by_word = client.get(url("creditbank-rules"), {"q": "r-yi"}).content.decode()
+    nothing = client.get(url("creditbank-rules"), {"q": "没有这条"}).content.decode()
+
+    assert "共 3 条规则版本。" in everything
+    assert "R-DRAFT" in drafts and "R-ROBOT" not in drafts and "（已筛选）" in drafts
+    assert "R-YI" in by_word and "R-ROBOT" not in by_word
+    assert "没有符合筛选条件的规则" in nothing
+
+    response = client.get(url("creditbank-rules"), {"status": "published", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("规则编号", "版本", "名称")
+    assert sorted(r[0] for r in rows[1:]) == ["R-ROBOT", "R-YI"]
+    assert {r[-1] for r in rows[1:]} == {"已发布"}
+    audit = AuditEvent.objects.get(
+        action=AuditAction.EXPORT, object_type="creditbank.ConversionRule"
+    )
+    assert "status=published" in audit.message

@@ -5,11 +5,15 @@ transcript, recorded in the ledger, undone when the credits it relied on are rev
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from zhijiao.core.errors import ServiceError
+from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.creditbank import ledger, selectors, services
 from zhijiao.creditbank.data import LedgerKind, RecognitionDecision, VerifyStatus
 from zhijiao.creditbank.models import CreditRecord, LedgerEntry, MutualRecognition, TranscriptShare
@@ -253,3 +257,41 @@ def test_revoking_the_original_credits_revokes_what_was_recognised_on_them(
     revoke = LedgerEntry.objects.get(kind=LedgerKind.REVOKE)
     assert ledger.payload_of(revoke)["derived"] == ["YJ201"]
     assert selectors.learner_transcript(credited).total == 0
+
+
+def test_the_recognition_list_filters_and_exports_within_scope(
+    client, bank, credited, recognition_rule
+):
+    share = services.transcript_share_create(user=bank.office, learner=credited)
+    decide = dict(share_code=share.code, programme=bank.programmes["乙机电"], today=LATER)
+    services.recognition_decide(
+        user=bank.users["school_b"], accept=False, reason="差异较大", **decide
+    )
+    services.recognition_decide(
+        user=bank.users["school_b"], accept=True, rule=recognition_rule, **decide
+    )
+    page_url = reverse("admin:creditbank-recognitions")
+    client.force_login(bank.users["school_b"])
+
+    everything = client.get(page_url).content.decode()
+    refused = client.get(page_url, {"decision": "refused"}).content.decode()
+    other = client.get(page_url, {"q": "JY999"}).content.decode()
+
+    assert "共 2 项" in everything
+    assert "共 1 项（已筛选）" in refused and "差异较大" in refused
+    assert "没有符合筛选条件的互认决定" in other
+    response = client.get(page_url, {"decision": "accepted", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("决定时间", "学习账号", "学分所在学校")
+    assert [(r[1], r[2], r[5], r[6]) for r in rows[1:]] == [
+        (credited.account_number, "甲职校", "认可", 3.0)
+    ]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, object_type="creditbank.MutualRecognition"
+    ).exists()
+
+    # The bank sees every decision; an enterprise user may not open the list at all.
+    client.force_login(bank.office)
+    assert "共 2 项" in client.get(page_url).content.decode()
+    client.force_login(bank.users["enterprise"])
+    assert client.get(page_url, {"format": "xlsx"}).status_code == 403

@@ -11,14 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import listing
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, render_page, require
+from zhijiao.core.registry import ChoiceFilter, SearchFilter
 from zhijiao.orgs.roles import Capability
 
 from . import selectors, services
@@ -40,30 +43,73 @@ def _programmes(user: Any) -> Any:
 
 
 def rule_list(request: AuthedRequest) -> HttpResponse:
+    """Every conversion rule and version: filtered by state, programme and words of the code or
+    name, 50 a page; ``?format=xlsx`` exports the filtered list."""
     require(request, *EDITORS)
     qs = ConversionRule.objects.select_related("programme__school", "publisher").order_by(
         "code", "-version"
     )
-    status = request.GET.get("status", "")
-    if status in RuleStatus.values:
-        qs = qs.filter(status=status)
-    programme = request.GET.get("programme", "")
-    if programme.isdecimal() and len(programme) < 10:
-        qs = qs.filter(programme_id=int(programme))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    programmes = (
+        Programme.objects.filter(pk__in=ConversionRule.objects.values("programme"))
+        .select_related("school")
+        .order_by("school__name", "major_code")
+    )
+    filters = [
+        ChoiceFilter("status", gettext_lazy("状态"), RuleStatus.choices),
+        ChoiceFilter("programme", gettext_lazy("适用专业"), [(p.pk, str(p)) for p in programmes]),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("code__icontains", "title__icontains"),
+            placeholder=gettext_lazy("规则编号或名称"),
+        ),
+    ]
+    if listing.wants_export(request):
+        shown, values = listing.filtered(qs, filters, request.user, request.GET)
+        return listing.export(
+            user=request.user,
+            rows=shown.iterator(1000),
+            columns=RULE_EXPORT,
+            title=_("学分转换规则"),
+            object_type="creditbank.ConversionRule",
+            filters=values,
+        )
     return render_page(
         request,
         "creditbank/rules.html",
         _("学分转换规则"),
-        page=page,
-        statuses=RuleStatus.choices,
-        status=status,
-        programmes=Programme.objects.select_related("school").order_by("school__name"),
-        programme=programme,
-        query=query.urlencode(),
+        **listing.listing(request, qs, filters, page_size=PAGE_SIZE),
     )
+
+
+def _publisher(rule: ConversionRule) -> str:
+    return str(rule.publisher) if rule.publisher else str(_("学分银行"))
+
+
+RULE_EXPORT = [
+    ExportColumn(gettext_lazy("规则编号"), 16, lambda r: r.code),
+    ExportColumn(gettext_lazy("版本"), 8, lambda r: r.version),
+    ExportColumn(gettext_lazy("名称"), 36, lambda r: r.title),
+    ExportColumn(gettext_lazy("学校"), 24, lambda r: r.programme.school.name),
+    ExportColumn(gettext_lazy("适用专业"), 30, lambda r: r.programme.major_name),
+    ExportColumn(gettext_lazy("发布单位"), 20, _publisher),
+    ExportColumn(gettext_lazy("生效日期"), 12, lambda r: r.valid_from.isoformat()),
+    ExportColumn(
+        gettext_lazy("截止日期"), 12, lambda r: r.valid_to.isoformat() if r.valid_to else ""
+    ),
+    ExportColumn(
+        gettext_lazy("成果学分占比上限（%）"),
+        14,
+        lambda r: float(r.max_share_percent) if r.max_share_percent else None,
+    ),
+    ExportColumn(
+        gettext_lazy("每年认定上限（学分）"),
+        14,
+        lambda r: float(r.yearly_cap) if r.yearly_cap else None,
+    ),
+    ExportColumn(gettext_lazy("成果有效年限"), 12, lambda r: r.max_age_years),
+    ExportColumn(gettext_lazy("状态"), 10, lambda r: r.get_status_display()),
+]
 
 
 def rule_new(request: AuthedRequest) -> HttpResponse:

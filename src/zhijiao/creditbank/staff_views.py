@@ -12,15 +12,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhijiao.core import audit
+from zhijiao.core import audit, listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import (
     XLSX_CONTENT_TYPE,
@@ -30,12 +32,15 @@ from zhijiao.core.excel import (
     RowError,
     xlsx_write,
 )
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
+from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
 
 from . import imports, selectors, services
-from .data import ApplicationStatus, LearnerData, RuleStatus
+from .data import ApplicationStatus, LearnerData, RecognitionDecision, RuleStatus
 from .forms import LearnerForm, RecognitionForm, UploadForm
 from .models import (
     Application,
@@ -545,16 +550,57 @@ def recognitions(request: AuthedRequest) -> HttpResponse:
             return redirect(reverse("admin:creditbank-recognitions"))
     decided = (
         MutualRecognition.objects.visible_to(user)
-        .select_related("learner", "school", "source_school", "programme", "rule", "entry")
-        .order_by("-decided_at")[:100]
+        .select_related("learner", "school", "source_school", "programme__school", "rule", "entry")
+        .order_by("-decided_at", "-pk")
     )
+    schools = Unit.objects.filter(
+        Q(pk__in=decided.values("school")) | Q(pk__in=decided.values("source_school"))
+    ).order_by("name")
+    filters = [
+        ChoiceFilter("decision", gettext_lazy("决定"), RecognitionDecision.choices),
+        UnitFilter(
+            "school", gettext_lazy("学校"), ("school", "source_school"), lambda _user: schools
+        ),
+        SearchFilter(
+            "q",
+            gettext_lazy("学习账号"),
+            ("learner__account_number__icontains",),
+            placeholder=gettext_lazy("学习账号"),
+        ),
+    ]
+    if listing.wants_export(request):
+        shown, values = listing.filtered(decided, filters, user, request.GET)
+        return listing.export(
+            user=user,
+            rows=shown.iterator(1000),
+            columns=RECOGNITION_EXPORT,
+            title=_("学分互认决定"),
+            object_type="creditbank.MutualRecognition",
+            filters=values,
+        )
     return render_page(
         request,
         "creditbank/recognitions.html",
         _("学分互认"),
         form=form if can_decide else None,
-        decided=decided,
+        **listing.listing(request, decided, filters, page_size=PAGE_SIZE),
     )
+
+
+RECOGNITION_EXPORT = [
+    ExportColumn(
+        gettext_lazy("决定时间"), 18, lambda r: f"{timezone.localtime(r.decided_at):%Y-%m-%d %H:%M}"
+    ),
+    ExportColumn(gettext_lazy("学习账号"), 16, lambda r: r.learner.account_number),
+    ExportColumn(gettext_lazy("学分所在学校"), 24, lambda r: r.source_school.name),
+    ExportColumn(gettext_lazy("认可学校"), 24, lambda r: r.programme.school.name),
+    ExportColumn(gettext_lazy("认可专业"), 30, lambda r: r.programme.major_name),
+    ExportColumn(gettext_lazy("决定"), 10, lambda r: r.get_decision_display()),
+    ExportColumn(gettext_lazy("认可学分"), 10, lambda r: float(r.credits)),
+    ExportColumn(gettext_lazy("依据规则"), 24, lambda r: r.rule.reference if r.rule else ""),
+    ExportColumn(gettext_lazy("理由"), 40, lambda r: r.reason),
+    ExportColumn(gettext_lazy("账本序号"), 10, lambda r: r.entry.seq),
+]
 
 
 # ---------------------------------------------------------------- statistics
