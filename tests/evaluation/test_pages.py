@@ -203,6 +203,16 @@ def test_a_school_appeals_on_its_page_and_the_office_decides(client, world, noti
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.UPHELD and appeal.points_after == 28
 
+    # The list filters by state and exports what it shows.
+    appeals = reverse("admin:evaluation-appeals")
+    assert "共 1 项申诉（已筛选）" in client.get(appeals, {"status": "upheld"}).content.decode()
+    assert "没有符合筛选条件的申诉" in client.get(appeals, {"status": "pending"}).content.decode()
+    exported = client.get(appeals, {"status": "upheld", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert [(r[1], r[3], r[6], r[7], r[9]) for r in rows[1:]] == [
+        ("甲职校", "材料未被采信", "申诉成立", "属实", 28.0)
+    ]
+
 
 @pytest.mark.django_db
 def test_scheme_edit_page_refuses_weights_that_do_not_add_up(client, world):

@@ -5,6 +5,8 @@ school clerks (their own school); experts reach only their scoring workspace, th
 to them and the evidence of those schools; the office alone runs rounds.
 """
 
+from django.utils.translation import gettext_lazy
+
 from zhijiao.core.access import OFFICE, Access, MenuItem
 from zhijiao.orgs.roles import Capability, Role
 
@@ -51,18 +53,52 @@ API: dict[tuple[str, str], Access] = {
 }
 
 MENU = (
-    "学校评价",
+    gettext_lazy("学校评价"),
     [
-        MenuItem("评价轮次", "fact_check", "evaluation-rounds", Capability.EVALUATION_VIEW),
-        MenuItem("评价方案", "account_tree", "evaluation-schemes", Capability.EVALUATION_VIEW),
-        MenuItem("跨校跨年比较", "radar", "evaluation-compare", Capability.EVALUATION_VIEW),
-        MenuItem("绩效工资核定依据", "payments", "evaluation-pay", Capability.EVALUATION_VIEW),
-        MenuItem("结果申诉", "gavel", "evaluation-appeals", Capability.EVALUATION_VIEW),
-        MenuItem("质量年度报告", "description", "evaluation-reports", Capability.EVALUATION_VIEW),
         MenuItem(
-            "专家评分工作台", "rate_review", "evaluation-scoring", Capability.EVALUATION_SCORE
+            gettext_lazy("评价轮次"), "fact_check", "evaluation-rounds", Capability.EVALUATION_VIEW
         ),
-        MenuItem("专家回避关系", "person_off", "evaluation-experts", Capability.EVALUATION_SCORE),
-        MenuItem("专家回避关系", "person_off", "evaluation-experts", Capability.EVALUATION_MANAGE),
+        MenuItem(
+            gettext_lazy("评价方案"),
+            "account_tree",
+            "evaluation-schemes",
+            Capability.EVALUATION_VIEW,
+        ),
+        MenuItem(
+            gettext_lazy("跨校跨年比较"), "radar", "evaluation-compare", Capability.EVALUATION_VIEW
+        ),
+        MenuItem(
+            gettext_lazy("绩效工资核定依据"),
+            "payments",
+            "evaluation-pay",
+            Capability.EVALUATION_VIEW,
+        ),
+        MenuItem(
+            gettext_lazy("结果申诉"), "gavel", "evaluation-appeals", Capability.EVALUATION_VIEW
+        ),
+        MenuItem(
+            gettext_lazy("质量年度报告"),
+            "description",
+            "evaluation-reports",
+            Capability.EVALUATION_VIEW,
+        ),
+        MenuItem(
+            gettext_lazy("专家评分工作台"),
+            "rate_review",
+            "evaluation-scoring",
+            Capability.EVALUATION_SCORE,
+        ),
+        MenuItem(
+            gettext_lazy("专家回避关系"),
+            "person_off",
+            "evaluation-experts",
+            Capability.EVALUATION_SCORE,
+        ),
+        MenuItem(
+            gettext_lazy("专家回避关系"),
+            "person_off",
+            "evaluation-experts",
+            Capability.EVALUATION_MANAGE,
+        ),
     ],
 )

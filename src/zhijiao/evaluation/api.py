@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from zhijiao.api.schemas import ErrorOut
@@ -28,7 +29,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 def _viewer(request: HttpRequest) -> Any:
     user: Any = request.user
-    require_capability(user, Capability.EVALUATION_VIEW, "您的角色不能查看学校评价")
+    require_capability(user, Capability.EVALUATION_VIEW, _("您的角色不能查看学校评价"))
     return user
 
 
@@ -187,15 +188,15 @@ class ResultsOut(Schema):
 def results(request: HttpRequest, round: int | None = None) -> ResultsOut:
     user = _viewer(request)
     if round is None:
-        raise ServiceError(EvaluationErrorCode.INCOMPLETE, "请提供 round（评价轮次编号）")
+        raise ServiceError(EvaluationErrorCode.INCOMPLETE, _("请提供 round（评价轮次编号）"))
     found: Round | None = selectors.rounds_for(user).filter(pk=round).first()
     if found is None:
-        raise Http404("未找到该评价轮次")
+        raise Http404(_("未找到该评价轮次"))
     office = user.can(Capability.EVALUATION_MANAGE) and user.sees_all_units
     shown = found.results_visible or (office and found.status == RoundStatus.RECONCILIATION)
     if not shown:
-        raise ServiceError(EvaluationErrorCode.WRONG_STATE, "评价结果尚未公示", status_code=400)
-    average, _ = selectors.city_average(found)
+        raise ServiceError(EvaluationErrorCode.WRONG_STATE, _("评价结果尚未公示"), status_code=400)
+    average, _dims = selectors.city_average(found)
     return ResultsOut(
         round=found.pk,
         title=found.title,

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
     name = "zhijiao.evaluation"
     label = "evaluation"
-    verbose_name = "学校评价"
+    verbose_name = _("学校评价")

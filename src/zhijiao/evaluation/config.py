@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.orgs.models import User
@@ -16,19 +17,22 @@ from .models import Scheme
 
 
 def schemes_read(path: str | Path) -> list[dict[str, Any]]:
-    """The ``schemes:`` list of a YAML file; a file that is not one is refused in Chinese."""
+    """The ``schemes:`` list of a YAML file; a file that is not one is refused with the reason."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ServiceError(
-            EvaluationErrorCode.INVALID_SCHEME, f"无法读取文件 {path}：{exc}"
+            EvaluationErrorCode.INVALID_SCHEME,
+            _("无法读取文件 {path}：{error}").format(path=path, error=exc),
         ) from exc
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ServiceError(EvaluationErrorCode.INVALID_SCHEME, f"YAML 格式有误：{exc}") from exc
+        raise ServiceError(
+            EvaluationErrorCode.INVALID_SCHEME, _("YAML 格式有误：{error}").format(error=exc)
+        ) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("schemes"), list):
-        raise ServiceError(EvaluationErrorCode.INVALID_SCHEME, "文件应包含 schemes 列表")
+        raise ServiceError(EvaluationErrorCode.INVALID_SCHEME, _("文件应包含 schemes 列表"))
     return raw["schemes"]
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-ISSUER = "江阴市推进职业教育改革创新工作专班"
-PLAN_NAME = "《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》"
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ISSUER = _("江阴市推进职业教育改革创新工作专班")
+PLAN_NAME = _("《江阴市推进职业教育改革创新 打造高质量发展样板的实施方案》")
 POINTS_QUANTUM = Decimal("0.01")
 # An expert's score lies this far (a share of the item's full points) from the median of the
 # experts' scores before it is flagged as an outlier, unless the scheme says otherwise.
@@ -40,64 +45,64 @@ class EvaluationErrorCode(StrEnum):
 
 
 class SchemeKind(models.TextChoices):
-    SCHOOL_LEVEL = "school_level", "办学水平评价"
-    SOCIAL_SERVICE = "social_service", "社会服务能力绩效考核"
+    SCHOOL_LEVEL = "school_level", _("办学水平评价")
+    SOCIAL_SERVICE = "social_service", _("社会服务能力绩效考核")
 
 
 class SchemeStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    ACTIVE = "active", "已启用"
+    DRAFT = "draft", _("草稿")
+    ACTIVE = "active", _("已启用")
 
 
 class ScoringMethod(models.TextChoices):
-    AUTO = "auto", "指标自动计分"
-    EXPERT = "expert", "专家评分"
-    SELF_CHECKED = "self_checked", "学校自评、专家核定"
+    AUTO = "auto", _("指标自动计分")
+    EXPERT = "expert", _("专家评分")
+    SELF_CHECKED = "self_checked", _("学校自评、专家核定")
 
 
 class RoundStatus(models.TextChoices):
-    DRAFT = "draft", "筹备"
-    SELF_ASSESSMENT = "self_assessment", "学校自评"
-    SCORING = "scoring", "专家评分"
-    RECONCILIATION = "reconciliation", "复核汇总"
-    NOTICE = "notice", "结果公示"
-    PUBLISHED = "published", "已公布"
+    DRAFT = "draft", _("筹备")
+    SELF_ASSESSMENT = "self_assessment", _("学校自评")
+    SCORING = "scoring", _("专家评分")
+    RECONCILIATION = "reconciliation", _("复核汇总")
+    NOTICE = "notice", _("结果公示")
+    PUBLISHED = "published", _("已公布")
 
 
 ROUND_ORDER = [s.value for s in RoundStatus]
 
 
 class SelfStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未填报"
-    DRAFT = "draft", "填报中"
-    SUBMITTED = "submitted", "已提交"
+    NOT_STARTED = "not_started", _("未填报")
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已提交")
 
 
 class ConflictKind(models.TextChoices):
-    EMPLOYED = "employed", "现任职于该校"
-    FORMER = "former", "近三年曾任职于该校"
-    RELATIVE = "relative", "近亲属在该校任职或就读"
-    COOPERATION = "cooperation", "与该校有合作或利益关系"
-    OTHER = "other", "其他需回避情形"
+    EMPLOYED = "employed", _("现任职于该校")
+    FORMER = "former", _("近三年曾任职于该校")
+    RELATIVE = "relative", _("近亲属在该校任职或就读")
+    COOPERATION = "cooperation", _("与该校有合作或利益关系")
+    OTHER = "other", _("其他需回避情形")
 
 
 class FinalSource(models.TextChoices):
-    AUTO = "auto", "指标自动计分"
-    EXPERTS = "experts", "专家评分（剔除离群值后平均）"
-    OFFICE = "office", "工作专班复核认定"
-    APPEAL = "appeal", "申诉复核调整"
+    AUTO = "auto", _("指标自动计分")
+    EXPERTS = "experts", _("专家评分（剔除离群值后平均）")
+    OFFICE = "office", _("工作专班复核认定")
+    APPEAL = "appeal", _("申诉复核调整")
 
 
 class AppealStatus(models.TextChoices):
-    PENDING = "pending", "待处理"
-    UPHELD = "upheld", "申诉成立"
-    REJECTED = "rejected", "申诉不成立"
+    PENDING = "pending", _("待处理")
+    UPHELD = "upheld", _("申诉成立")
+    REJECTED = "rejected", _("申诉不成立")
 
 
 # The grade scale when a scheme names none: the lowest total of each grade, highest first.
-DEFAULT_GRADES: list[tuple[Decimal, str]] = [
-    (Decimal(90), "优秀"),
-    (Decimal(75), "良好"),
-    (Decimal(60), "合格"),
-    (Decimal(0), "不合格"),
+DEFAULT_GRADES: list[tuple[Decimal, StrOrPromise]] = [
+    (Decimal(90), _("优秀")),
+    (Decimal(75), _("良好")),
+    (Decimal(60), _("合格")),
+    (Decimal(0), _("不合格")),
 ]

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
 
@@ -41,8 +42,9 @@ def _short(name: str) -> str:
 
 
 def notice_filename(round_: Round) -> str:
-    kind = "公示" if round_.status == RoundStatus.NOTICE else "通知"
-    return f"{round_.year}年度{round_.scheme.name}结果{kind}.docx"
+    if round_.status == RoundStatus.NOTICE:
+        return _("{year}年度{name}结果公示.docx").format(year=round_.year, name=round_.scheme.name)
+    return _("{year}年度{name}结果通知.docx").format(year=round_.year, name=round_.scheme.name)
 
 
 def notice_build(round_: Round, stream: IO[bytes]) -> None:
@@ -50,35 +52,49 @@ def notice_build(round_: Round, stream: IO[bytes]) -> None:
     published results. Lists every school's rank, total and grade, and the 一级 scores."""
     status = RoundStatus(round_.status)
     if status not in (RoundStatus.NOTICE, RoundStatus.PUBLISHED):
-        raise ServiceError(EvaluationErrorCode.WRONG_STATE, "结果公示开始后才能生成结果文件")
+        raise ServiceError(EvaluationErrorCode.WRONG_STATE, _("结果公示开始后才能生成结果文件"))
     scheme = round_.scheme
     entries = list(round_.entries.select_related("school").order_by("rank", "school__name"))
     dims = selectors.dimensions(scheme)
     task_number = "24" if scheme.kind == SchemeKind.SCHOOL_LEVEL else "25"
-    subject = f"{round_.year}年度江阴市{scheme.name}"
+    subject = _("{year}年度江阴市{name}").format(year=round_.year, name=scheme.name)
     if status == RoundStatus.NOTICE:
         assert round_.notice_starts is not None and round_.notice_ends is not None
         doc = GongwenDocument(
-            title=f"关于{round_.year}年度江阴市\n{scheme.name}结果的公示",
-            issuer=ISSUER,
+            title=_("关于{year}年度江阴市\n{name}结果的公示").format(
+                year=round_.year, name=scheme.name
+            ),
+            issuer=str(ISSUER),
             date=round_.notice_starts,
         )
         doc.paragraph(
-            f"根据{PLAN_NAME}任务{task_number}的要求，按照《{scheme.name}方案（{scheme.year}年版）》，"
-            f"经学校自评、专家独立评分、复核汇总，形成{subject}结果。现予以公示。"
+            _(
+                "根据{plan}任务{task}的要求，按照《{name}方案（{year}年版）》，"
+                "经学校自评、专家独立评分、复核汇总，形成{subject}结果。现予以公示。"
+            ).format(
+                plan=PLAN_NAME,
+                task=task_number,
+                name=scheme.name,
+                year=scheme.year,
+                subject=subject,
+            )
         )
         doc.paragraph(
-            f"公示时间：{date_text(round_.notice_starts)}至{date_text(round_.notice_ends)}。"
-            "公示期间，参评学校对本校结果有异议的，可通过平台提出申诉，写明申诉的指标和理由并附佐证材料；"
-            "逾期不予受理。"
+            _(
+                "公示时间：{starts}至{ends}。"
+                "公示期间，参评学校对本校结果有异议的，可通过平台提出申诉，写明申诉的指标和理由并附佐证材料；"
+                "逾期不予受理。"
+            ).format(starts=date_text(round_.notice_starts), ends=date_text(round_.notice_ends))
         )
     else:
         assert round_.published_on is not None
         doc = GongwenDocument(
-            title=f"关于公布{round_.year}年度江阴市\n{scheme.name}结果的通知",
-            issuer=ISSUER,
+            title=_("关于公布{year}年度江阴市\n{name}结果的通知").format(
+                year=round_.year, name=scheme.name
+            ),
+            issuer=str(ISSUER),
             date=round_.published_on,
-            addressee="各职业院校：",
+            addressee=_("各职业院校："),
         )
         decided = list(
             Appeal.objects.filter(entry__round=round_, decided_at__isnull=False).values_list(
@@ -87,29 +103,44 @@ def notice_build(round_: Round, stream: IO[bytes]) -> None:
         )
         upheld = sum(1 for status in decided if status == AppealStatus.UPHELD)
         doc.paragraph(
-            f"根据{PLAN_NAME}任务{task_number}的要求，按照《{scheme.name}方案（{scheme.year}年版）》，"
-            f"经学校自评、专家独立评分、复核汇总和公示，现将{subject}结果予以公布。"
+            _(
+                "根据{plan}任务{task}的要求，按照《{name}方案（{year}年版）》，"
+                "经学校自评、专家独立评分、复核汇总和公示，现将{subject}结果予以公布。"
+            ).format(
+                plan=PLAN_NAME,
+                task=task_number,
+                name=scheme.name,
+                year=scheme.year,
+                subject=subject,
+            )
         )
         if decided:
             doc.paragraph(
-                f"公示期间共收到申诉{len(decided)}件，经复核成立{upheld}件，"
-                "相关得分已按复核意见调整。"
+                _(
+                    "公示期间共收到申诉{count}件，经复核成立{upheld}件，相关得分已按复核意见调整。"
+                ).format(count=len(decided), upheld=upheld)
             )
         else:
-            doc.paragraph("公示期间未收到申诉。")
+            doc.paragraph(_("公示期间未收到申诉。"))
         doc.paragraph(
-            "各学校要对照评价结果，查找短板弱项，制定整改措施，并在本校质量年度报告中予以说明。"
+            _("各学校要对照评价结果，查找短板弱项，制定整改措施，并在本校质量年度报告中予以说明。")
         )
-    doc.heading("一、评价结果", 1)
+    doc.heading(_("一、评价结果"), 1)
     doc.table(
-        ["名次", "学校", "总分", "等级"],
+        [_("名次"), _("学校"), _("总分"), _("等级")],
         [[e.rank or "—", e.school.name, fmt(e.total), e.grade or "—"] for e in entries],
         widths_mm=[18, 86, 26, 26],
         align=["center", "left", "center", "center"],
     )
-    doc.heading("二、各一级指标得分", 1)
+    doc.heading(_("二、各一级指标得分"), 1)
     doc.table(
-        ["学校", *[f"{_short(d.name)}（{fmt(d.weight)}分）" for d in dims]],
+        [
+            _("学校"),
+            *[
+                _("{name}（{points}分）").format(name=_short(d.name), points=fmt(d.weight))
+                for d in dims
+            ],
+        ],
         [
             [e.school.short_name or e.school.name, *[fmt_dim(e, d.code) for d in dims]]
             for e in entries
@@ -132,7 +163,7 @@ def notice_job(job_id: int, round_id: int) -> None:
     with job_running(job_id):
         round_ = Round.objects.select_related("scheme").filter(pk=round_id).first()
         if round_ is None:
-            raise ServiceError(EvaluationErrorCode.WRONG_STATE, "评价轮次不存在或已被删除")
+            raise ServiceError(EvaluationErrorCode.WRONG_STATE, _("评价轮次不存在或已被删除"))
         path = job_result_path(job_id, ".docx")
         try:
             with path.open("wb") as stream:
@@ -140,15 +171,15 @@ def notice_job(job_id: int, round_id: int) -> None:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        job_succeed(job_id, path, notice_filename(round_), message="结果文件已生成")
+        job_succeed(job_id, path, notice_filename(round_), message=_("结果文件已生成"))
 
 
 @transaction.atomic
 def notice_generate(*, user: User, round_: Round) -> Job:
     """Starts the notice's background job for the office."""
-    require_capability(user, Capability.EVALUATION_MANAGE, "只有工作专班可以生成结果文件")
+    require_capability(user, Capability.EVALUATION_MANAGE, _("只有工作专班可以生成结果文件"))
     if round_.status not in (RoundStatus.NOTICE, RoundStatus.PUBLISHED):
-        raise ServiceError(EvaluationErrorCode.WRONG_STATE, "结果公示开始后才能生成结果文件")
+        raise ServiceError(EvaluationErrorCode.WRONG_STATE, _("结果公示开始后才能生成结果文件"))
     job = job_start(
         user=user,
         kind=NOTICE_JOB_KIND,
@@ -162,7 +193,7 @@ def notice_generate(*, user: User, round_: Round) -> Job:
 
 def results_xlsx(*, user: User, round_: Round) -> bytes:
     """The results the user may see as a workbook; audited."""
-    require_capability(user, Capability.EVALUATION_VIEW, "您的角色不能导出评价结果")
+    require_capability(user, Capability.EVALUATION_VIEW, _("您的角色不能导出评价结果"))
     entries = list(selectors.entries_visible(user, round_))
     content = results_workbook(round_, entries)
     audit.record(
@@ -185,11 +216,11 @@ def results_workbook(round_: Round, entries: list[Entry]) -> bytes:
     sheet_write(
         ws,
         columns=[
-            Column("名次", 6),
-            Column("学校", 28),
+            Column(_("名次"), 6),
+            Column(_("学校"), 28),
             *[Column(f"{d.code} {d.name}（{fmt(d.weight)}）", 14) for d in dims],
-            Column("总分", 10),
-            Column("等级", 8),
+            Column(_("总分"), 10),
+            Column(_("等级"), 8),
         ],
         rows=[
             [
@@ -201,7 +232,7 @@ def results_workbook(round_: Round, entries: list[Entry]) -> bytes:
             ]
             for e in entries
         ],
-        title="评价结果",
+        title=_("评价结果"),
     )
     detail = wb.create_sheet()
     finals = {
@@ -218,28 +249,28 @@ def results_workbook(round_: Round, entries: list[Entry]) -> bytes:
                     c.code,
                     c.name,
                     float(c.weight),
-                    c.get_method_display(),
+                    str(c.get_method_display()),
                     _num(f.indicator_value) if f else None,
                     _num(f.points) if f else None,
-                    f.get_source_display() if f else "",
+                    str(f.get_source_display()) if f else "",
                     f.note if f else "",
                 ]
             )
     sheet_write(
         detail,
         columns=[
-            Column("学校", 28),
-            Column("编号", 8),
-            Column("指标", 30, wrap=True),
-            Column("分值", 8),
-            Column("计分方式", 16),
-            Column("指标值", 10),
-            Column("得分", 8),
-            Column("来源", 20),
-            Column("说明", 40, wrap=True),
+            Column(_("学校"), 28),
+            Column(_("编号"), 8),
+            Column(_("指标"), 30, wrap=True),
+            Column(_("分值"), 8),
+            Column(_("计分方式"), 16),
+            Column(_("指标值"), 10),
+            Column(_("得分"), 8),
+            Column(_("来源"), 20),
+            Column(_("说明"), 40, wrap=True),
         ],
         rows=rows,
-        title="得分明细",
+        title=_("得分明细"),
     )
     stream = io.BytesIO()
     wb.save(stream)
@@ -282,21 +313,23 @@ def quality_job(job_id: int, year: int, school_id: int | None) -> None:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        job_succeed(job_id, path, quality.filename(school, year), message="质量年度报告已生成")
+        job_succeed(job_id, path, quality.filename(school, year), message=_("质量年度报告已生成"))
 
 
 @transaction.atomic
 def quality_generate(*, user: User, year: int, school: Unit | None) -> Job:
     """Starts the 质量年度报告 job: a school's (within the user's scope) or, for the office, the
     city summary (``school`` None)."""
-    require_capability(user, Capability.EVALUATION_VIEW, "您的角色不能生成质量年度报告")
+    require_capability(user, Capability.EVALUATION_VIEW, _("您的角色不能生成质量年度报告"))
     if not 2000 <= year <= 2100:
-        raise ServiceError(EvaluationErrorCode.INVALID_SCHEME, "年度无效")
+        raise ServiceError(EvaluationErrorCode.INVALID_SCHEME, _("年度无效"))
     if school is None:
-        require_capability(user, Capability.EVALUATION_MANAGE, "只有工作专班可以生成全市汇总报告")
+        require_capability(
+            user, Capability.EVALUATION_MANAGE, _("只有工作专班可以生成全市汇总报告")
+        )
     elif school.pk not in {s.pk for s in schools_for(user)}:
         raise ServiceError(
-            EvaluationErrorCode.NOT_ALLOWED, "只能生成本校（所辖学校）的报告", status_code=403
+            EvaluationErrorCode.NOT_ALLOWED, _("只能生成本校（所辖学校）的报告"), status_code=403
         )
     job = job_start(
         user=user,

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.orgs.models import Unit, UnitKind, User
 from zhijiao.orgs.roles import Role
@@ -32,14 +34,15 @@ class ExpertChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class RoundForm(forms.Form):
     scheme = forms.ModelChoiceField(
-        label="评价方案", queryset=Scheme.objects.filter(status="active").order_by("-year", "kind")
+        label=_("评价方案"),
+        queryset=Scheme.objects.filter(status="active").order_by("-year", "kind"),
     )
-    year = forms.IntegerField(label="评价年度", min_value=2000, max_value=2100)
-    title = forms.CharField(label="名称（可留空自动生成）", max_length=200, required=False)
-    self_due = forms.DateField(label="自评截止日期", widget=DATE)
-    scoring_due = forms.DateField(label="专家评分截止日期", widget=DATE)
+    year = forms.IntegerField(label=_("评价年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("名称（可留空自动生成）"), max_length=200, required=False)
+    self_due = forms.DateField(label=_("自评截止日期"), widget=DATE)
+    scoring_due = forms.DateField(label=_("专家评分截止日期"), widget=DATE)
     schools = forms.ModelMultipleChoiceField(
-        label="参评学校", queryset=schools(), widget=forms.CheckboxSelectMultiple
+        label=_("参评学校"), queryset=schools(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -48,9 +51,9 @@ class RoundForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    expert = ExpertChoiceField(label="评审专家", queryset=experts())
+    expert = ExpertChoiceField(label=_("评审专家"), queryset=experts())
     schools = forms.ModelMultipleChoiceField(
-        label="评审学校", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("评审学校"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, round_schools: Any = None, **kwargs: Any) -> None:
@@ -61,10 +64,10 @@ class AssignForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    expert = ExpertChoiceField(label="专家", queryset=experts())
-    school = forms.ModelChoiceField(label="学校", queryset=schools())
-    kind = forms.ChoiceField(label="关系", choices=ConflictKind.choices)
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    expert = ExpertChoiceField(label=_("专家"), queryset=experts())
+    school = forms.ModelChoiceField(label=_("学校"), queryset=schools())
+    kind = forms.ChoiceField(label=_("关系"), choices=ConflictKind.choices)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def __init__(self, *args: Any, expert: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,33 +80,33 @@ class LinkForm(forms.Form):
 class ClaimForm(forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput)
     points = forms.DecimalField(
-        label="自评分", max_digits=7, decimal_places=2, min_value=Decimal(0)
+        label=_("自评分"), max_digits=7, decimal_places=2, min_value=Decimal(0)
     )
-    statement = forms.CharField(label="自评说明", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label="佐证材料（PDF、图片、OFD 或 Office 文件）", required=False)
+    statement = forms.CharField(label=_("自评说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("佐证材料（PDF、图片、OFD 或 Office 文件）"), required=False)
 
 
 class NoticeForm(forms.Form):
-    notice_starts = forms.DateField(label="公示开始日期", widget=DATE)
-    notice_ends = forms.DateField(label="公示（申诉）截止日期", widget=DATE)
+    notice_starts = forms.DateField(label=_("公示开始日期"), widget=DATE)
+    notice_ends = forms.DateField(label=_("公示（申诉）截止日期"), widget=DATE)
 
 
 class FinalForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     criterion = forms.IntegerField(widget=forms.HiddenInput)
     points = forms.DecimalField(
-        label="核定得分", max_digits=7, decimal_places=2, min_value=Decimal(0)
+        label=_("核定得分"), max_digits=7, decimal_places=2, min_value=Decimal(0)
     )
-    reason = forms.CharField(label="理由", max_length=300)
+    reason = forms.CharField(label=_("理由"), max_length=300)
 
 
 class AppealForm(forms.Form):
     criterion = forms.ModelChoiceField(
-        label="申诉指标（可不选，表示对总体结果申诉）",
+        label=_("申诉指标（可不选，表示对总体结果申诉）"),
         queryset=Criterion.objects.none(),
         required=False,
     )
-    reason = forms.CharField(label="申诉理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, scheme: Scheme | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,13 +118,13 @@ class AppealForm(forms.Form):
 
 class DecideForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label="处理结果",
-        choices=[("1", "申诉成立"), ("0", "申诉不成立")],
+        label=_("处理结果"),
+        choices=[("1", _("申诉成立")), ("0", _("申诉不成立"))],
         coerce=lambda v: v == "1",
     )
-    decision = forms.CharField(label="处理意见", widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
     points = forms.DecimalField(
-        label="调整后得分（单项申诉成立时填写）",
+        label=_("调整后得分（单项申诉成立时填写）"),
         required=False,
         max_digits=7,
         decimal_places=2,
@@ -130,9 +133,9 @@ class DecideForm(forms.Form):
 
 
 class QualityForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     school = forms.ModelChoiceField(
-        label="学校（工作专班留空生成全市汇总）", queryset=Unit.objects.none(), required=False
+        label=_("学校（工作专班留空生成全市汇总）"), queryset=Unit.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, allowed: Any = None, **kwargs: Any) -> None:
@@ -142,7 +145,7 @@ class QualityForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    year = forms.IntegerField(label="复制为年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("复制为年度"), min_value=2000, max_value=2100)
 
 
 def bands_from_text(text: str, where: str) -> list[tuple[Decimal, Decimal]]:
@@ -153,13 +156,15 @@ def bands_from_text(text: str, where: str) -> list[tuple[Decimal, Decimal]]:
         if not part:
             continue
         if ":" not in part:
-            raise forms.ValidationError(f"{where}的计分档次应写成“门槛值:得分”，如 60:4, 80:8")
+            raise forms.ValidationError(
+                gettext("{where}的计分档次应写成“门槛值:得分”，如 60:4, 80:8").format(where=where)
+            )
         threshold, points = part.split(":", 1)
         try:
             bands.append(
                 (
-                    scoring.to_decimal(threshold, f"{where}的门槛值"),
-                    scoring.to_decimal(points, f"{where}的档次得分"),
+                    scoring.to_decimal(threshold, gettext("{where}的门槛值").format(where=where)),
+                    scoring.to_decimal(points, gettext("{where}的档次得分").format(where=where)),
                 )
             )
         except ValueError as exc:
@@ -180,18 +185,24 @@ class SchemeEditForm(forms.Form):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"name_{c.pk}"] = forms.CharField(
-                label="名称", max_length=200, initial=c.name
+                label=_("名称"), max_length=200, initial=c.name
             )
             self.fields[f"weight_{c.pk}"] = forms.DecimalField(
-                label="分值", initial=c.weight, max_digits=7, decimal_places=2, min_value=Decimal(0)
+                label=_("分值"),
+                initial=c.weight,
+                max_digits=7,
+                decimal_places=2,
+                min_value=Decimal(0),
             )
             if c.method == ScoringMethod.AUTO:
                 self.fields[f"bands_{c.pk}"] = forms.CharField(
-                    label="计分档次（门槛值:得分）", initial=bands_to_text(c.bands), max_length=500
+                    label=_("计分档次（门槛值:得分）"),
+                    initial=bands_to_text(c.bands),
+                    max_length=500,
                 )
             elif c.method:
                 self.fields[f"rubric_{c.pk}"] = forms.CharField(
-                    label="评分标准",
+                    label=_("评分标准"),
                     initial=c.rubric,
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )

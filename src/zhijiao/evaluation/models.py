@@ -20,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.orgs.models import Unit, UnitKind, User
@@ -42,31 +44,33 @@ class Scheme(models.Model):
     outlier threshold. Editing bumps ``version``; once a round has opened, the scheme is frozen
     and a new year's version is made by copying it. No personal data."""
 
-    code = models.SlugField("方案标识", max_length=60)
-    name = models.CharField("方案名称", max_length=200)
-    kind = models.CharField("类别", max_length=20, choices=SchemeKind.choices)
-    year = models.PositiveSmallIntegerField("适用年度")
-    version = models.PositiveIntegerField("版本", default=1)
+    code = models.SlugField(_("方案标识"), max_length=60)
+    name = models.CharField(_("方案名称"), max_length=200)
+    kind = models.CharField(_("类别"), max_length=20, choices=SchemeKind.choices)
+    year = models.PositiveSmallIntegerField(_("适用年度"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
     status = models.CharField(
-        "状态", max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.ACTIVE
+        _("状态"), max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.ACTIVE
     )
-    total_points = models.DecimalField("总分", default=Decimal(100), max_digits=7, decimal_places=2)
-    grades = models.JSONField("等级划分", default=list, blank=True)  # [[lowest total, label], …]
+    total_points = models.DecimalField(
+        _("总分"), default=Decimal(100), max_digits=7, decimal_places=2
+    )
+    grades = models.JSONField(_("等级划分"), default=list, blank=True)  # [[lowest total, label], …]
     outlier_share = models.DecimalField(
-        "离群阈值（占该项满分的比例）",
+        _("离群阈值（占该项满分的比例）"),
         max_digits=4,
         decimal_places=2,
         default=DEFAULT_OUTLIER_SHARE,
     )
-    settings = models.JSONField("其他设置", default=dict, blank=True)  # e.g. pay_basis weights
-    description = models.TextField("说明", blank=True)
-    source_text = models.TextField("方案依据（原文）", blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    settings = models.JSONField(_("其他设置"), default=dict, blank=True)  # e.g. pay_basis weights
+    description = models.TextField(_("说明"), blank=True)
+    source_text = models.TextField(_("方案依据（原文）"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "评价方案"
-        verbose_name_plural = "评价方案"
+        verbose_name = _("评价方案")
+        verbose_name_plural = _("评价方案")
         ordering = ["-year", "kind", "code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "year"], name="evaluation_scheme_code_year"),
@@ -76,7 +80,7 @@ class Scheme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.year}年版）"
+        return gettext("{name}（{year}年版）").format(name=self.name, year=self.year)
 
 
 class Criterion(models.Model):
@@ -86,37 +90,39 @@ class Criterion(models.Model):
     a threshold earns its points, the highest such band counts). No personal data."""
 
     scheme = models.ForeignKey(
-        Scheme, verbose_name="方案", on_delete=models.CASCADE, related_name="criteria"
+        Scheme, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="criteria"
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级指标",
+        verbose_name=_("上级指标"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="children",
     )
-    level = models.PositiveSmallIntegerField("层级")
-    code = models.CharField("编号", max_length=20)
-    name = models.CharField("名称", max_length=200)
-    weight = models.DecimalField("分值（权重）", max_digits=7, decimal_places=2)
-    position = models.PositiveIntegerField("顺序", default=0)
-    method = models.CharField("计分方式", max_length=20, choices=ScoringMethod.choices, blank=True)
+    level = models.PositiveSmallIntegerField(_("层级"))
+    code = models.CharField(_("编号"), max_length=20)
+    name = models.CharField(_("名称"), max_length=200)
+    weight = models.DecimalField(_("分值（权重）"), max_digits=7, decimal_places=2)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    method = models.CharField(
+        _("计分方式"), max_length=20, choices=ScoringMethod.choices, blank=True
+    )
     indicator = models.ForeignKey(
         "indicators.Indicator",
-        verbose_name="取数指标",
+        verbose_name=_("取数指标"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    bands = models.JSONField("计分档次", default=list, blank=True)
-    rubric = models.TextField("评分标准", blank=True)
-    source_text = models.CharField("方案出处", max_length=300, blank=True)
+    bands = models.JSONField(_("计分档次"), default=list, blank=True)
+    rubric = models.TextField(_("评分标准"), blank=True)
+    source_text = models.CharField(_("方案出处"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "评价指标"
-        verbose_name_plural = "评价指标"
+        verbose_name = _("评价指标")
+        verbose_name_plural = _("评价指标")
         ordering = ["scheme", "position"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "code"], name="evaluation_criterion_code"),
@@ -141,30 +147,30 @@ class Round(models.Model):
     No personal data."""
 
     scheme = models.ForeignKey(
-        Scheme, verbose_name="评价方案", on_delete=models.PROTECT, related_name="rounds"
+        Scheme, verbose_name=_("评价方案"), on_delete=models.PROTECT, related_name="rounds"
     )
-    year = models.PositiveSmallIntegerField("评价年度")
-    title = models.CharField("名称", max_length=200)
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    title = models.CharField(_("名称"), max_length=200)
     status = models.CharField(
-        "阶段", max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
+        _("阶段"), max_length=20, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
-    self_due = models.DateField("自评截止日期")
-    scoring_due = models.DateField("专家评分截止日期")
-    notice_starts = models.DateField("公示开始日期", null=True, blank=True)
-    notice_ends = models.DateField("公示（申诉）截止日期", null=True, blank=True)
-    published_on = models.DateField("公布日期", null=True, blank=True)
+    self_due = models.DateField(_("自评截止日期"))
+    scoring_due = models.DateField(_("专家评分截止日期"))
+    notice_starts = models.DateField(_("公示开始日期"), null=True, blank=True)
+    notice_ends = models.DateField(_("公示（申诉）截止日期"), null=True, blank=True)
+    published_on = models.DateField(_("公布日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "评价轮次"
-        verbose_name_plural = "评价轮次"
+        verbose_name = _("评价轮次")
+        verbose_name_plural = _("评价轮次")
         ordering = ["-year", "scheme__kind"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "year"], name="evaluation_round_per_year"),
@@ -199,38 +205,38 @@ class Entry(models.Model):
     per-dimension scores, rank, grade) once computed. No personal data."""
 
     round = models.ForeignKey(
-        Round, verbose_name="评价轮次", on_delete=models.CASCADE, related_name="entries"
+        Round, verbose_name=_("评价轮次"), on_delete=models.CASCADE, related_name="entries"
     )
     school = models.ForeignKey(
         Unit,
-        verbose_name="学校",
+        verbose_name=_("学校"),
         on_delete=models.PROTECT,
         related_name="evaluation_entries",
         limit_choices_to={"kind": UnitKind.SCHOOL},
     )
     self_status = models.CharField(
-        "自评状态", max_length=20, choices=SelfStatus.choices, default=SelfStatus.NOT_STARTED
+        _("自评状态"), max_length=20, choices=SelfStatus.choices, default=SelfStatus.NOT_STARTED
     )
-    self_submitted_at = models.DateTimeField("自评提交时间", null=True, blank=True)
+    self_submitted_at = models.DateTimeField(_("自评提交时间"), null=True, blank=True)
     self_submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="自评提交人",
+        verbose_name=_("自评提交人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    total = models.DecimalField("总分", null=True, blank=True, max_digits=7, decimal_places=2)
-    rank = models.PositiveSmallIntegerField("名次", null=True, blank=True)
-    grade = models.CharField("等级", max_length=20, blank=True)
-    dimensions = models.JSONField("一级指标得分", default=dict, blank=True)  # {code: points}
-    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    total = models.DecimalField(_("总分"), null=True, blank=True, max_digits=7, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(_("名次"), null=True, blank=True)
+    grade = models.CharField(_("等级"), max_length=20, blank=True)
+    dimensions = models.JSONField(_("一级指标得分"), default=dict, blank=True)  # {code: points}
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "参评学校"
-        verbose_name_plural = "参评学校"
+        verbose_name = _("参评学校")
+        verbose_name_plural = _("参评学校")
         ordering = ["round", "rank", "school__name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "school"], name="evaluation_entry_once"),
@@ -245,22 +251,22 @@ class SelfClaim(models.Model):
     (checked by type, content and size, stored outside the web root). No personal data."""
 
     entry = models.ForeignKey(
-        Entry, verbose_name="参评学校", on_delete=models.CASCADE, related_name="claims"
+        Entry, verbose_name=_("参评学校"), on_delete=models.CASCADE, related_name="claims"
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name="指标", on_delete=models.CASCADE, related_name="+"
+        Criterion, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+"
     )
-    points = models.DecimalField("自评分", max_digits=7, decimal_places=2)
-    statement = models.TextField("自评说明")
-    evidence = models.FileField("佐证材料", upload_to="evaluation/evidence/%Y/", blank=True)
-    evidence_name = models.CharField("材料文件名", max_length=200, blank=True)
-    evidence_type = models.CharField("材料类型", max_length=100, blank=True)
-    evidence_sha256 = models.CharField("材料摘要", max_length=64, blank=True)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    points = models.DecimalField(_("自评分"), max_digits=7, decimal_places=2)
+    statement = models.TextField(_("自评说明"))
+    evidence = models.FileField(_("佐证材料"), upload_to="evaluation/evidence/%Y/", blank=True)
+    evidence_name = models.CharField(_("材料文件名"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("材料类型"), max_length=100, blank=True)
+    evidence_sha256 = models.CharField(_("材料摘要"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "学校自评"
-        verbose_name_plural = "学校自评"
+        verbose_name = _("学校自评")
+        verbose_name_plural = _("学校自评")
         ordering = ["entry", "criterion__position"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "criterion"], name="evaluation_claim_once"),
@@ -280,27 +286,27 @@ class ExpertLink(models.Model):
 
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="专家",
+        verbose_name=_("专家"),
         on_delete=models.CASCADE,
         related_name="evaluation_links",
     )
     school = models.ForeignKey(
-        Unit, verbose_name="学校", on_delete=models.CASCADE, related_name="+"
+        Unit, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField("关系", max_length=20, choices=ConflictKind.choices)
-    note = models.CharField("说明", max_length=300, blank=True)
+    kind = models.CharField(_("关系"), max_length=20, choices=ConflictKind.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "专家回避关系"
-        verbose_name_plural = "专家回避关系"
+        verbose_name = _("专家回避关系")
+        verbose_name_plural = _("专家回避关系")
         ordering = ["expert", "school"]
         constraints = [
             models.UniqueConstraint(
@@ -317,27 +323,27 @@ class Assignment(models.Model):
     No personal data beyond the account."""
 
     entry = models.ForeignKey(
-        Entry, verbose_name="参评学校", on_delete=models.CASCADE, related_name="assignments"
+        Entry, verbose_name=_("参评学校"), on_delete=models.CASCADE, related_name="assignments"
     )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="专家",
+        verbose_name=_("专家"),
         on_delete=models.PROTECT,
         related_name="evaluation_assignments",
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="分配人",
+        verbose_name=_("分配人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    assigned_at = models.DateTimeField("分配时间", default=timezone.now)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "专家分配"
-        verbose_name_plural = "专家分配"
+        verbose_name = _("专家分配")
+        verbose_name_plural = _("专家分配")
         ordering = ["entry", "expert__username"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "expert"], name="evaluation_assignment_once"),
@@ -351,18 +357,18 @@ class ExpertScore(models.Model):
     """One expert's points for one leaf of one school, given independently. No personal data."""
 
     assignment = models.ForeignKey(
-        Assignment, verbose_name="专家分配", on_delete=models.CASCADE, related_name="scores"
+        Assignment, verbose_name=_("专家分配"), on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name="指标", on_delete=models.CASCADE, related_name="+"
+        Criterion, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+"
     )
-    points = models.DecimalField("评分", max_digits=7, decimal_places=2)
-    comment = models.CharField("评语", max_length=500, blank=True)
-    scored_at = models.DateTimeField("评分时间", default=timezone.now)
+    points = models.DecimalField(_("评分"), max_digits=7, decimal_places=2)
+    comment = models.CharField(_("评语"), max_length=500, blank=True)
+    scored_at = models.DateTimeField(_("评分时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "专家评分"
-        verbose_name_plural = "专家评分"
+        verbose_name = _("专家评分")
+        verbose_name_plural = _("专家评分")
         ordering = ["assignment", "criterion__position"]
         constraints = [
             models.UniqueConstraint(
@@ -382,30 +388,30 @@ class FinalScore(models.Model):
     No personal data."""
 
     entry = models.ForeignKey(
-        Entry, verbose_name="参评学校", on_delete=models.CASCADE, related_name="finals"
+        Entry, verbose_name=_("参评学校"), on_delete=models.CASCADE, related_name="finals"
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name="指标", on_delete=models.CASCADE, related_name="+"
+        Criterion, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="+"
     )
-    points = models.DecimalField("得分", max_digits=7, decimal_places=2)
-    source = models.CharField("来源", max_length=20, choices=FinalSource.choices)
+    points = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    source = models.CharField(_("来源"), max_length=20, choices=FinalSource.choices)
     indicator_value = models.DecimalField(
-        "指标值", max_digits=20, decimal_places=4, null=True, blank=True
+        _("指标值"), max_digits=20, decimal_places=4, null=True, blank=True
     )
-    note = models.CharField("说明", max_length=500, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="认定人",
+        verbose_name=_("认定人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField("认定时间", default=timezone.now)
+    decided_at = models.DateTimeField(_("认定时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "核定得分"
-        verbose_name_plural = "核定得分"
+        verbose_name = _("核定得分")
+        verbose_name_plural = _("核定得分")
         ordering = ["entry", "criterion__position"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "criterion"], name="evaluation_final_once"),
@@ -430,50 +436,50 @@ class Appeal(models.Model):
     Holds no personal data beyond the accounts that submitted and decided it."""
 
     entry = models.ForeignKey(
-        Entry, verbose_name="参评学校", on_delete=models.CASCADE, related_name="appeals"
+        Entry, verbose_name=_("参评学校"), on_delete=models.CASCADE, related_name="appeals"
     )
     criterion = models.ForeignKey(
         Criterion,
-        verbose_name="申诉指标",
+        verbose_name=_("申诉指标"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    reason = models.TextField("申诉理由")
+    reason = models.TextField(_("申诉理由"))
     status = models.CharField(
-        "状态", max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
+        _("状态"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="申诉人",
+        verbose_name=_("申诉人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("申诉时间", default=timezone.now)
-    decision = models.TextField("处理意见", blank=True)
+    submitted_at = models.DateTimeField(_("申诉时间"), default=timezone.now)
+    decision = models.TextField(_("处理意见"), blank=True)
     points_before = models.DecimalField(
-        "原得分", null=True, blank=True, max_digits=7, decimal_places=2
+        _("原得分"), null=True, blank=True, max_digits=7, decimal_places=2
     )
     points_after = models.DecimalField(
-        "调整后得分", null=True, blank=True, max_digits=7, decimal_places=2
+        _("调整后得分"), null=True, blank=True, max_digits=7, decimal_places=2
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
+        verbose_name=_("处理人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     objects = AppealQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "结果申诉"
-        verbose_name_plural = "结果申诉"
+        verbose_name = _("结果申诉")
+        verbose_name_plural = _("结果申诉")
         ordering = ["-submitted_at"]
         constraints = [
             # One open appeal per school and item at a time (decided by the database).
@@ -485,7 +491,9 @@ class Appeal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.entry.school} 申诉（{self.get_status_display()}）"
+        return gettext("{school} 申诉（{status}）").format(
+            school=self.entry.school, status=self.get_status_display()
+        )
 
 
 def as_points(value: Any) -> Decimal:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .data import DEFAULT_GRADES, POINTS_QUANTUM, ScoringMethod
 
 MAX_LEVEL = 3
@@ -30,9 +32,9 @@ def to_decimal(value: Any, what: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"{what}应为数字，收到“{value}”") from exc
+        raise ValueError(_("{what}应为数字，收到“{value}”").format(what=what, value=value)) from exc
     if not number.is_finite():
-        raise ValueError(f"{what}应为数字，收到“{value}”")
+        raise ValueError(_("{what}应为数字，收到“{value}”").format(what=what, value=value))
     return number
 
 
@@ -56,7 +58,7 @@ def bands_parse(raw: Any, where: str) -> list[tuple[Decimal, Decimal]]:
     if raw in (None, "", []):
         return []
     if not isinstance(raw, list):
-        raise ValueError(f"{where}的计分档次应为列表")
+        raise ValueError(_("{where}的计分档次应为列表").format(where=where))
     bands = []
     for item in raw:
         if isinstance(item, Mapping):
@@ -64,20 +66,31 @@ def bands_parse(raw: Any, where: str) -> list[tuple[Decimal, Decimal]]:
         elif isinstance(item, list | tuple) and len(item) == 2:
             threshold, points = item
         else:
-            raise ValueError(f"{where}的计分档次应写成 [门槛值, 得分]")
+            raise ValueError(_("{where}的计分档次应写成 [门槛值, 得分]").format(where=where))
         bands.append(
-            (to_decimal(threshold, f"{where}的门槛值"), to_decimal(points, f"{where}的档次得分"))
+            (
+                to_decimal(threshold, _("{where}的门槛值").format(where=where)),
+                to_decimal(points, _("{where}的档次得分").format(where=where)),
+            )
         )
     return bands
 
 
 def bands_text(bands: Sequence[Sequence[Any]]) -> str:
     """Bands as people read them: "≥90%→10；≥80%→8"."""
-    return "；".join(f"≥{fmt(Decimal(str(t)))}→{fmt(Decimal(str(p)))}分" for t, p in bands)
+    return "；".join(
+        _("≥{threshold}→{points}分").format(
+            threshold=fmt(Decimal(str(t))), points=fmt(Decimal(str(p)))
+        )
+        for t, p in bands
+    )
 
 
-def check_tree(nodes: Sequence[Node], total: Decimal) -> list[str]:
-    """Every problem of a tree, in Chinese (empty: the tree is sound).
+def check_tree(
+    nodes: Sequence[Node], total: Decimal, *, sums: list[str] | None = None
+) -> list[str]:
+    """Every problem of a tree, in the active language (empty: the tree is sound); those about
+    weights that do not add up are also put in ``sums`` when it is given.
 
     The 一级 weights add up to the scheme's total; the children of a node add up to its weight;
     the tree is at most three levels deep; each leaf names its scoring method, an automatic leaf
@@ -86,54 +99,74 @@ def check_tree(nodes: Sequence[Node], total: Decimal) -> list[str]:
     problems: list[str] = []
     seen: set[str] = set()
     if not nodes:
-        return ["方案至少要有一个一级指标"]
+        return [_("方案至少要有一个一级指标")]
     top = sum((n.weight for n in nodes), Decimal(0))
+
+    def mismatch(text: str) -> None:
+        problems.append(text)
+        if sums is not None:
+            sums.append(text)
+
     if q(top) != q(total):
-        problems.append(f"一级指标分值合计应为 {fmt(total)} 分，现为 {fmt(top)} 分")
+        mismatch(
+            _("一级指标分值合计应为 {total} 分，现为 {top} 分").format(
+                total=fmt(total), top=fmt(top)
+            )
+        )
 
     def walk(node: Node, level: int) -> None:
         label = f"“{node.code} {node.name}”"
         if not node.code:
-            problems.append(f"“{node.name}”缺少编号")
+            problems.append(_("“{name}”缺少编号").format(name=node.name))
         elif node.code in seen:
-            problems.append(f"指标编号 {node.code} 重复")
+            problems.append(_("指标编号 {code} 重复").format(code=node.code))
         seen.add(node.code)
         if node.weight < 0:
-            problems.append(f"{label}的分值不能为负数")
+            problems.append(_("{label}的分值不能为负数").format(label=label))
         if level > MAX_LEVEL:
-            problems.append(f"{label}超过三级，指标体系最多分一级、二级、三级")
+            problems.append(
+                _("{label}超过三级，指标体系最多分一级、二级、三级").format(label=label)
+            )
             return
         if node.children:
             if node.method:
-                problems.append(f"{label}有下级指标，不应再设计分方式")
+                problems.append(_("{label}有下级指标，不应再设计分方式").format(label=label))
             inner = sum((c.weight for c in node.children), Decimal(0))
             if q(inner) != q(node.weight):
-                problems.append(
-                    f"{label}下级指标分值合计应为 {fmt(node.weight)} 分，现为 {fmt(inner)} 分"
+                mismatch(
+                    _("{label}下级指标分值合计应为 {weight} 分，现为 {inner} 分").format(
+                        label=label, weight=fmt(node.weight), inner=fmt(inner)
+                    )
                 )
             for child in node.children:
                 walk(child, level + 1)
             return
         if node.method not in ScoringMethod.values:
             problems.append(
-                f"{label}是末级指标，应设定计分方式（指标自动计分、专家评分或自评核定）"
+                _("{label}是末级指标，应设定计分方式（指标自动计分、专家评分或自评核定）").format(
+                    label=label
+                )
             )
             return
         if node.method == ScoringMethod.AUTO:
             if not node.indicator:
-                problems.append(f"{label}为指标自动计分，应指定取数指标")
+                problems.append(_("{label}为指标自动计分，应指定取数指标").format(label=label))
             if not node.bands:
-                problems.append(f"{label}为指标自动计分，应设定计分档次")
+                problems.append(_("{label}为指标自动计分，应设定计分档次").format(label=label))
         elif not node.rubric:
-            problems.append(f"{label}由专家评分，应写明评分标准")
+            problems.append(_("{label}由专家评分，应写明评分标准").format(label=label))
         previous: tuple[Decimal, Decimal] | None = None
         for threshold, points in node.bands:
             if points < 0 or points > node.weight:
                 problems.append(
-                    f"{label}的档次得分 {fmt(points)} 超出 0 至 {fmt(node.weight)} 分的范围"
+                    _("{label}的档次得分 {points} 超出 0 至 {weight} 分的范围").format(
+                        label=label, points=fmt(points), weight=fmt(node.weight)
+                    )
                 )
             if previous is not None and (threshold <= previous[0] or points < previous[1]):
-                problems.append(f"{label}的计分档次应按门槛值从低到高排列，得分不递减")
+                problems.append(
+                    _("{label}的计分档次应按门槛值从低到高排列，得分不递减").format(label=label)
+                )
             previous = (threshold, points)
 
     for node in nodes:
@@ -214,5 +247,5 @@ def grade_of(total: Decimal | None, grades: Sequence[Sequence[Any]]) -> str:
     )
     for lowest, label in scale:
         if total >= lowest:
-            return label
-    return scale[-1][1] if scale else ""
+            return str(label)
+    return str(scale[-1][1]) if scale else ""

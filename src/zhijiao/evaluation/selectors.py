@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhijiao.indicators.models import Indicator
 from zhijiao.indicators.selectors import element_values, indicators_values
@@ -199,7 +200,7 @@ def reconciliation_rows(round_: Round, *, only_outliers: bool = False) -> list[O
         raw.items(), key=lambda kv: (entries[kv[0][0]].school.name, criteria[kv[0][1]].position)
     ):
         c = criteria[criterion_id]
-        s = scoring.spread([p for _, p in scored], c.weight, share)
+        s = scoring.spread([p for _name, p in scored], c.weight, share)
         if only_outliers and not s.outliers:
             continue
         rows.append(
@@ -288,9 +289,9 @@ def city_average(round_: Round) -> tuple[Decimal | None, dict[str, Decimal]]:
     entries = list(round_.entries.filter(total__isnull=False).values_list("total", "dimensions"))
     if not entries:
         return None, {}
-    total = q(sum((t or Decimal(0) for t, _ in entries), Decimal(0)) / len(entries))
+    total = q(sum((t or Decimal(0) for t, _dims in entries), Decimal(0)) / len(entries))
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for _, dims in entries:
+    for _total, dims in entries:
         for code, points in dims.items():
             sums[code] += Decimal(points)
     return total, {code: q(v / len(entries)) for code, v in sums.items()}
@@ -382,9 +383,9 @@ def pay_basis(round_: Round, entries: QuerySet[Entry] | None = None) -> list[Pay
         training = figures.get((e.school_id, round_.year, "TRAIN_PT", ""))
         enrolment = figures.get((e.school_id, round_.year, "ENROLMENT", ""))
         if e.total is None:
-            missing.append("考核得分")
+            missing.append(_("考核得分"))
         if ratio is None:
-            missing.append("年培训人次与在校生之比")
+            missing.append(_("年培训人次与在校生之比"))
         completion = min(ratio / target, cap) if ratio is not None and target else None
         basis = (
             q(e.total * score_w + completion * 100 * train_w)

@@ -1,9 +1,9 @@
 """Every change to evaluation data: schemes, rounds, self-assessments, assignments, scores,
 reconciliation, results, the public notice and appeals.
 
-Each service is keyword-only, atomic, checks who may act, refuses bad input with a Chinese
-message (a :class:`ServiceError` with an :class:`EvaluationErrorCode`) before anything is written,
-and writes its audit rows itself. ``today`` defaults to the local date; tests pass it.
+Each service is keyword-only, atomic, checks who may act, refuses bad input with a message in
+the active language (a :class:`ServiceError` with an :class:`EvaluationErrorCode`) before anything
+is written, and writes its audit rows itself. ``today`` defaults to the local date; tests pass it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.dates import today as local_today
@@ -81,7 +82,7 @@ def _error(code: EvaluationErrorCode, message: str, status: int = 400) -> Servic
 
 
 def _manage(user: User) -> None:
-    require_capability(user, Capability.EVALUATION_MANAGE, "只有工作专班可以组织评价")
+    require_capability(user, Capability.EVALUATION_MANAGE, _("只有工作专班可以组织评价"))
 
 
 def _day(today: dt.date | None) -> dt.date:
@@ -115,7 +116,7 @@ def _nodes_from(raw: Sequence[Mapping[str, Any]], where: str = "") -> list[Node]
         name = str(item.get("name", "")).strip()
         label = f"{where}“{code} {name}”"
         try:
-            weight = scoring.to_decimal(item.get("weight"), f"{label}的分值")
+            weight = scoring.to_decimal(item.get("weight"), _("{label}的分值").format(label=label))
             bands = scoring.bands_parse(item.get("bands"), label)
         except ValueError as exc:
             raise _error(E.INVALID_SCHEME, str(exc)) from exc
@@ -143,13 +144,16 @@ def scheme_input_from_dict(raw: Mapping[str, Any]) -> SchemeInput:
         code = str(raw["code"])
         name = str(raw["name"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise _error(E.INVALID_SCHEME, "方案应写明 code、name、kind 和 year") from exc
+        raise _error(E.INVALID_SCHEME, _("方案应写明 code、name、kind 和 year")) from exc
     if kind not in SchemeKind.values:
-        raise _error(E.INVALID_SCHEME, f"方案类别“{kind}”无效，应为 school_level 或 social_service")
+        raise _error(
+            E.INVALID_SCHEME,
+            _("方案类别“{kind}”无效，应为 school_level 或 social_service").format(kind=kind),
+        )
     try:
-        total = scoring.to_decimal(raw.get("total_points", 100), "方案总分")
+        total = scoring.to_decimal(raw.get("total_points", 100), _("方案总分"))
         share = (
-            scoring.to_decimal(raw["outlier_share"], "离群阈值")
+            scoring.to_decimal(raw["outlier_share"], _("离群阈值"))
             if raw.get("outlier_share") is not None
             else None
         )
@@ -172,7 +176,8 @@ def scheme_input_from_dict(raw: Mapping[str, Any]) -> SchemeInput:
 
 def _check(nodes: list[Node], total: Decimal) -> dict[str, Indicator]:
     """Refuses an unsound tree with all its problems at once; returns the indicators it names."""
-    problems = scoring.check_tree(nodes, total)
+    sums: list[str] = []
+    problems = scoring.check_tree(nodes, total, sums=sums)
     codes: set[str] = set()
 
     def collect(items: list[Node]) -> None:
@@ -185,10 +190,14 @@ def _check(nodes: list[Node], total: Decimal) -> dict[str, Indicator]:
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
     missing = sorted(codes - set(indicators))
     if missing:
-        problems.append("以下取数指标尚未配置（请先载入目标监测配置）：" + "、".join(missing))
+        problems.append(
+            _("以下取数指标尚未配置（请先载入目标监测配置）：{codes}").format(
+                codes="、".join(missing)
+            )
+        )
     if problems:
-        code = E.WEIGHTS if any("合计" in p for p in problems) else E.INVALID_SCHEME
-        raise _error(code, "评价方案有误：" + "；".join(problems))
+        code = E.WEIGHTS if sums else E.INVALID_SCHEME
+        raise _error(code, _("评价方案有误：{problems}").format(problems="；".join(problems)))
     return indicators
 
 
@@ -255,11 +264,15 @@ def scheme_save(*, user: User | None, data: SchemeInput, replace: bool = True) -
         )
         return scheme
     if not replace:
-        raise _error(E.DUPLICATE, f"{data.year}年的方案“{data.code}”已存在")
+        raise _error(
+            E.DUPLICATE, _("{year}年的方案“{code}”已存在").format(year=data.year, code=data.code)
+        )
     if _scheme_in_use(scheme):
         raise _error(
             E.SCHEME_IN_USE,
-            f"“{scheme}”已有评价轮次开始，不能再修改；请复制为新年度版本后修改",
+            _("“{scheme}”已有评价轮次开始，不能再修改；请复制为新年度版本后修改").format(
+                scheme=scheme
+            ),
         )
     for name, value in values.items():
         setattr(scheme, name, value)
@@ -320,7 +333,10 @@ def scheme_edit(*, user: User, scheme: Scheme, edits: Mapping[str, CriterionEdit
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     if _scheme_in_use(scheme):
         raise _error(
-            E.SCHEME_IN_USE, f"“{scheme}”已有评价轮次开始，不能再修改；请复制为新年度版本后修改"
+            E.SCHEME_IN_USE,
+            _("“{scheme}”已有评价轮次开始，不能再修改；请复制为新年度版本后修改").format(
+                scheme=scheme
+            ),
         )
     nodes = scheme_nodes(scheme)
     before: dict[str, Any] = {}
@@ -365,7 +381,7 @@ def scheme_copy(*, user: User, scheme: Scheme, year: int) -> Scheme:
     """A copy of the scheme for another year, to be edited there."""
     _manage(user)
     if Scheme.objects.filter(code=scheme.code, year=year).exists():
-        raise _error(E.DUPLICATE, f"{year}年的“{scheme.name}”已存在")
+        raise _error(E.DUPLICATE, _("{year}年的“{name}”已存在").format(year=year, name=scheme.name))
     data = SchemeInput(
         code=scheme.code,
         name=scheme.name,
@@ -402,21 +418,27 @@ def round_create(*, user: User, data: RoundInput) -> Round:
     """A round of a scheme for a year with its schools (each a vocational school)."""
     _manage(user)
     if data.scheme.status != SchemeStatus.ACTIVE:
-        raise _error(E.WRONG_STATE, "方案尚未启用，不能据此组织评价")
+        raise _error(E.WRONG_STATE, _("方案尚未启用，不能据此组织评价"))
     if data.scoring_due < data.self_due:
-        raise _error(E.INVALID_SCHEME, "专家评分截止日期不能早于自评截止日期")
+        raise _error(E.INVALID_SCHEME, _("专家评分截止日期不能早于自评截止日期"))
     schools = list(data.schools)
     if not schools:
-        raise _error(E.NOT_PARTICIPATING, "请至少选择一所参评学校")
+        raise _error(E.NOT_PARTICIPATING, _("请至少选择一所参评学校"))
     wrong = [s.name for s in schools if s.kind != UnitKind.SCHOOL]
     if wrong:
-        raise _error(E.NOT_PARTICIPATING, "只有职业院校可以参评：" + "、".join(wrong))
+        raise _error(
+            E.NOT_PARTICIPATING, _("只有职业院校可以参评：{names}").format(names="、".join(wrong))
+        )
     if Round.objects.filter(scheme=data.scheme, year=data.year).exists():
-        raise _error(E.DUPLICATE, f"“{data.scheme.name}”{data.year}年度的评价轮次已存在")
+        raise _error(
+            E.DUPLICATE,
+            _("“{name}”{year}年度的评价轮次已存在").format(name=data.scheme.name, year=data.year),
+        )
     round_ = Round.objects.create(
         scheme=data.scheme,
         year=data.year,
-        title=data.title.strip() or f"{data.year}年度{data.scheme.name}",
+        title=data.title.strip()
+        or _("{year}年度{name}").format(year=data.year, name=data.scheme.name),
         self_due=data.self_due,
         scoring_due=data.scoring_due,
         created_by=user,
@@ -454,7 +476,7 @@ def round_open(*, user: User, round_: Round) -> Round:
     _manage(user)
     round_ = _locked_round(round_)
     if round_.status != RoundStatus.DRAFT:
-        raise _error(E.WRONG_STATE, "只有筹备中的轮次可以开始自评")
+        raise _error(E.WRONG_STATE, _("只有筹备中的轮次可以开始自评"))
     _set_status(user, round_, RoundStatus.SELF_ASSESSMENT, "开始学校自评")
     return round_
 
@@ -466,18 +488,23 @@ def round_start_scoring(*, user: User, round_: Round, today: dt.date | None = No
     _manage(user)
     round_ = _locked_round(round_)
     if round_.status != RoundStatus.SELF_ASSESSMENT:
-        raise _error(E.WRONG_STATE, "只有自评阶段的轮次可以进入专家评分")
+        raise _error(E.WRONG_STATE, _("只有自评阶段的轮次可以进入专家评分"))
     waiting = round_.entries.exclude(self_status=SelfStatus.SUBMITTED)
     if _day(today) <= round_.self_due and waiting.exists():
         names = "、".join(e.school.name for e in waiting.select_related("school"))
         raise _error(
             E.INCOMPLETE,
-            f"自评截止日期（{round_.self_due:%Y-%m-%d}）前，尚未提交自评的学校：{names}",
+            _("自评截止日期（{due}）前，尚未提交自评的学校：{names}").format(
+                due=f"{round_.self_due:%Y-%m-%d}", names=names
+            ),
         )
     bare = round_.entries.filter(assignments__isnull=True).select_related("school")
     if bare.exists():
         raise _error(
-            E.INCOMPLETE, "以下学校尚未分配评审专家：" + "、".join(e.school.name for e in bare)
+            E.INCOMPLETE,
+            _("以下学校尚未分配评审专家：{names}").format(
+                names="、".join(e.school.name for e in bare)
+            ),
         )
     _set_status(user, round_, RoundStatus.SCORING, "开始专家评分")
     return round_
@@ -493,30 +520,36 @@ def _evidence_check(upload: UploadedFile) -> tuple[str, str, str]:
     if suffix not in EVIDENCE_TYPES:
         raise _error(
             E.FILE_TYPE,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、图片（PNG/JPG）、OFD 或 Office 文件",
+            _("不支持的文件类型“{suffix}”，请上传 PDF、图片（PNG/JPG）、OFD 或 Office 文件").format(
+                suffix=suffix or _("无扩展名")
+            ),
         )
     if upload.size is None or upload.size == 0:
-        raise _error(E.FILE_EMPTY, "文件是空的")
+        raise _error(E.FILE_EMPTY, _("文件是空的"))
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise _error(
             E.FILE_TOO_LARGE,
-            f"文件过大（{upload.size / 1048576:.1f} MB），单个文件不能超过 {limit // 1048576} MB",
+            _("文件过大（{size} MB），单个文件不能超过 {limit} MB").format(
+                size=f"{upload.size / 1048576:.1f}", limit=limit // 1048576
+            ),
         )
     content_type, magics = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
-        raise _error(E.FILE_TYPE, f"文件内容与扩展名“{suffix}”不符，请检查文件")
+        raise _error(
+            E.FILE_TYPE, _("文件内容与扩展名“{suffix}”不符，请检查文件").format(suffix=suffix)
+        )
     return name[:200], suffix, content_type
 
 
 def _own_entry(user: User, entry: Entry) -> Entry:
-    require_capability(user, Capability.EVALUATION_SUBMIT, "只有学校填报员可以填报自评")
+    require_capability(user, Capability.EVALUATION_SUBMIT, _("只有学校填报员可以填报自评"))
     locked = Entry.objects.select_for_update().select_related("round", "school").get(pk=entry.pk)
     if locked.school_id != user.unit_id:
-        raise _error(E.NOT_ALLOWED, "只能填报本校的自评", 403)
+        raise _error(E.NOT_ALLOWED, _("只能填报本校的自评"), 403)
     return locked
 
 
@@ -524,12 +557,17 @@ def _self_window(entry: Entry, today: dt.date) -> None:
     round_ = entry.round
     if round_.status != RoundStatus.SELF_ASSESSMENT:
         raise _error(
-            E.WRONG_STATE, f"“{round_.title}”当前为{round_.get_status_display()}阶段，不能填报自评"
+            E.WRONG_STATE,
+            _("“{title}”当前为{status}阶段，不能填报自评").format(
+                title=round_.title, status=round_.get_status_display()
+            ),
         )
     if today > round_.self_due:
         raise _error(
             E.DEADLINE_PASSED,
-            f"自评截止日期（{round_.self_due:%Y-%m-%d}）已过，不能再填报或提交自评",
+            _("自评截止日期（{due}）已过，不能再填报或提交自评").format(
+                due=f"{round_.self_due:%Y-%m-%d}"
+            ),
         )
 
 
@@ -557,14 +595,18 @@ def self_claim_save(
         criterion.scheme_id != entry.round.scheme_id
         or criterion.method != ScoringMethod.SELF_CHECKED
     ):
-        raise _error(E.INVALID_SCHEME, f"“{criterion}”不是本轮由学校自评的指标")
+        raise _error(
+            E.INVALID_SCHEME, _("“{criterion}”不是本轮由学校自评的指标").format(criterion=criterion)
+        )
     if points < 0 or points > criterion.weight:
         raise _error(
             E.OUT_OF_RANGE,
-            f"“{criterion}”的自评分应在 0 至 {fmt(criterion.weight)} 分之间，收到 {fmt(points)} 分",
+            _("“{criterion}”的自评分应在 0 至 {weight} 分之间，收到 {points} 分").format(
+                criterion=criterion, weight=fmt(criterion.weight), points=fmt(points)
+            ),
         )
     if not statement.strip():
-        raise _error(E.INCOMPLETE, f"请填写“{criterion}”的自评说明")
+        raise _error(E.INCOMPLETE, _("请填写“{criterion}”的自评说明").format(criterion=criterion))
     file_info = _evidence_check(evidence) if evidence is not None else None
     claim = SelfClaim.objects.filter(entry=entry, criterion=criterion).first()
     created = claim is None
@@ -612,7 +654,10 @@ def self_assessment_submit(*, user: User, entry: Entry, today: dt.date | None = 
     have = set(entry.claims.values_list("criterion_id", flat=True))
     missing = [c for c in needed if c.pk not in have]
     if missing:
-        raise _error(E.INCOMPLETE, "以下指标尚未自评：" + "、".join(str(c) for c in missing[:10]))
+        raise _error(
+            E.INCOMPLETE,
+            _("以下指标尚未自评：{items}").format(items="、".join(str(c) for c in missing[:10])),
+        )
     entry.self_status = SelfStatus.SUBMITTED
     entry.self_submitted_at = timezone.now()
     entry.self_submitted_by = user
@@ -629,11 +674,11 @@ def expert_conflicts(expert: User) -> dict[int, str]:
     and every declared relation."""
     reasons: dict[int, str] = {}
     if expert.unit_id is not None:
-        reasons[expert.unit_id] = "专家账号所属单位即该校"
+        reasons[expert.unit_id] = _("专家账号所属单位即该校")
     for school_id, kind in ExpertLink.objects.filter(expert=expert).values_list(
         "school_id", "kind"
     ):
-        reasons.setdefault(school_id, ConflictKind(kind).label)
+        reasons.setdefault(school_id, str(ConflictKind(kind).label))
     return reasons
 
 
@@ -647,11 +692,11 @@ def expert_link_declare(
         user.can(Capability.EVALUATION_MANAGE)
         or (user.can(Capability.EVALUATION_SCORE) and user.pk == expert.pk)
     ):
-        raise _error(E.NOT_ALLOWED, "只有工作专班或专家本人可以登记回避关系", 403)
+        raise _error(E.NOT_ALLOWED, _("只有工作专班或专家本人可以登记回避关系"), 403)
     if expert.role != Role.EXPERT:
-        raise _error(E.NOT_AN_EXPERT, f"{expert}不是评审专家账号")
+        raise _error(E.NOT_AN_EXPERT, _("{expert}不是评审专家账号").format(expert=expert))
     if kind not in ConflictKind.values:
-        raise _error(E.INVALID_SCHEME, "请选择回避关系的类别")
+        raise _error(E.INVALID_SCHEME, _("请选择回避关系的类别"))
     link, created = ExpertLink.objects.get_or_create(
         expert=expert,
         school=school,
@@ -672,20 +717,25 @@ def assignment_create(
     _manage(user)
     round_ = _locked_round(round_)
     if round_.status not in (RoundStatus.DRAFT, RoundStatus.SELF_ASSESSMENT, RoundStatus.SCORING):
-        raise _error(E.WRONG_STATE, "评分结束后不能再分配专家")
+        raise _error(E.WRONG_STATE, _("评分结束后不能再分配专家"))
     if expert.role != Role.EXPERT or not expert.is_active:
-        raise _error(E.NOT_AN_EXPERT, f"{expert}不是启用的评审专家账号")
+        raise _error(E.NOT_AN_EXPERT, _("{expert}不是启用的评审专家账号").format(expert=expert))
     targets = list(schools)
     entries = {e.school_id: e for e in round_.entries.select_related("school")}
     outside = [s.name for s in targets if s.pk not in entries]
     if outside:
-        raise _error(E.NOT_PARTICIPATING, "以下学校未参加本轮评价：" + "、".join(outside))
+        raise _error(
+            E.NOT_PARTICIPATING,
+            _("以下学校未参加本轮评价：{names}").format(names="、".join(outside)),
+        )
     conflicts = expert_conflicts(expert)
     barred = [f"{s.name}（{conflicts[s.pk]}）" for s in targets if s.pk in conflicts]
     if barred:
         raise _error(
             E.CONFLICT_OF_INTEREST,
-            f"专家{expert}与以下学校存在需回避的关系，不能分配其评审：" + "、".join(barred),
+            _("专家{expert}与以下学校存在需回避的关系，不能分配其评审：{schools}").format(
+                expert=expert, schools="、".join(barred)
+            ),
         )
     created = []
     for school in targets:
@@ -704,7 +754,7 @@ def assignment_remove(*, user: User, assignment: Assignment) -> None:
     _manage(user)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.submitted_at is not None:
-        raise _error(E.ALREADY_SUBMITTED, "专家已提交评分，不能撤销分配")
+        raise _error(E.ALREADY_SUBMITTED, _("专家已提交评分，不能撤销分配"))
     audit.record(AuditAction.DELETE, obj=assignment, actor=user, message="撤销专家分配")
     assignment.delete()
 
@@ -734,35 +784,42 @@ def expert_scores_save(
     """Saves an expert's scores (criterion id → points) for the school assigned to them; with
     ``submit`` the sheet is closed and must be complete. Each score lies between 0 and the
     item's points; an expert cannot score a school not assigned to them."""
-    require_capability(user, Capability.EVALUATION_SCORE, "只有评审专家可以评分")
+    require_capability(user, Capability.EVALUATION_SCORE, _("只有评审专家可以评分"))
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("entry__round__scheme", "entry__school")
         .get(pk=assignment.pk)
     )
     if assignment.expert_id != user.pk:
-        raise _error(E.NOT_ASSIGNED, "您未被分配评审该校，不能评分", 403)
+        raise _error(E.NOT_ASSIGNED, _("您未被分配评审该校，不能评分"), 403)
     round_ = assignment.entry.round
     if round_.status != RoundStatus.SCORING:
         raise _error(
-            E.WRONG_STATE, f"“{round_.title}”当前为{round_.get_status_display()}阶段，不能评分"
+            E.WRONG_STATE,
+            _("“{title}”当前为{status}阶段，不能评分").format(
+                title=round_.title, status=round_.get_status_display()
+            ),
         )
     if _day(today) > round_.scoring_due:
         raise _error(
-            E.DEADLINE_PASSED, f"专家评分截止日期（{round_.scoring_due:%Y-%m-%d}）已过，不能再评分"
+            E.DEADLINE_PASSED,
+            _("专家评分截止日期（{due}）已过，不能再评分").format(
+                due=f"{round_.scoring_due:%Y-%m-%d}"
+            ),
         )
     if assignment.submitted_at is not None:
-        raise _error(E.ALREADY_SUBMITTED, "您已提交该校的评分，不能再修改")
+        raise _error(E.ALREADY_SUBMITTED, _("您已提交该校的评分，不能再修改"))
     gradable = {c.pk: c for c in expert_criteria(round_.scheme)}
     for criterion_id, score in scores.items():
         criterion = gradable.get(criterion_id)
         if criterion is None:
-            raise _error(E.NOT_ASSIGNED, "该指标不由专家评分", 400)
+            raise _error(E.NOT_ASSIGNED, _("该指标不由专家评分"), 400)
         if score.points < 0 or score.points > criterion.weight:
             raise _error(
                 E.OUT_OF_RANGE,
-                f"“{criterion}”的评分应在 0 至 {fmt(criterion.weight)} 分之间，"
-                f"收到 {fmt(score.points)} 分",
+                _("“{criterion}”的评分应在 0 至 {weight} 分之间，收到 {points} 分").format(
+                    criterion=criterion, weight=fmt(criterion.weight), points=fmt(score.points)
+                ),
             )
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     changed = 0
@@ -798,7 +855,10 @@ def expert_scores_save(
         missing = [c for pk, c in gradable.items() if pk not in scored]
         if missing:
             raise _error(
-                E.INCOMPLETE, "以下指标尚未评分：" + "、".join(str(c) for c in missing[:10])
+                E.INCOMPLETE,
+                _("以下指标尚未评分：{items}").format(
+                    items="、".join(str(c) for c in missing[:10])
+                ),
             )
         assignment.submitted_at = timezone.now()
         assignment.save(update_fields=["submitted_at"])
@@ -851,13 +911,15 @@ def round_start_reconciliation(*, user: User, round_: Round, today: dt.date | No
     _manage(user)
     round_ = _locked_round(round_)
     if round_.status != RoundStatus.SCORING:
-        raise _error(E.WRONG_STATE, "只有专家评分阶段的轮次可以进入复核汇总")
+        raise _error(E.WRONG_STATE, _("只有专家评分阶段的轮次可以进入复核汇总"))
     open_sheets = Assignment.objects.filter(entry__round=round_, submitted_at__isnull=True)
     if _day(today) <= round_.scoring_due and open_sheets.exists():
         names = sorted({str(a.expert) for a in open_sheets.select_related("expert")})
         raise _error(
             E.INCOMPLETE,
-            f"评分截止日期（{round_.scoring_due:%Y-%m-%d}）前，尚有专家未提交评分：{'、'.join(names)}",
+            _("评分截止日期（{due}）前，尚有专家未提交评分：{names}").format(
+                due=f"{round_.scoring_due:%Y-%m-%d}", names="、".join(names)
+            ),
         )
     unscored = round_.entries.exclude(assignments__submitted_at__isnull=False).select_related(
         "school"
@@ -865,7 +927,9 @@ def round_start_reconciliation(*, user: User, round_: Round, today: dt.date | No
     if unscored.exists():
         raise _error(
             E.INCOMPLETE,
-            "以下学校没有任何专家提交评分：" + "、".join(e.school.name for e in unscored),
+            _("以下学校没有任何专家提交评分：{names}").format(
+                names="、".join(e.school.name for e in unscored)
+            ),
         )
     values = auto_values(round_)
     spreads = _expert_spreads(round_)
@@ -883,7 +947,7 @@ def round_start_reconciliation(*, user: User, round_: Round, today: dt.date | No
                         points=scoring.band_points(c.bands, value),
                         source=FinalSource.AUTO,
                         indicator_value=value,
-                        note="" if value is not None else "无该年度指标数据，按 0 分计",
+                        note="" if value is not None else _("无该年度指标数据，按 0 分计"),
                         decided_at=now,
                     )
                 )
@@ -893,14 +957,16 @@ def round_start_reconciliation(*, user: User, round_: Round, today: dt.date | No
             note = ""
             if s is not None and s.outliers:
                 dropped = "、".join(fmt(s.scores[i]) for i in sorted(s.outliers))
-                note = f"离群评分（{dropped}）未计入，中位数 {fmt(s.median)}"
+                note = _("离群评分（{dropped}）未计入，中位数 {median}").format(
+                    dropped=dropped, median=fmt(s.median)
+                )
             finals.append(
                 FinalScore(
                     entry=entry,
                     criterion=c,
                     points=agreed if agreed is not None else Decimal(0),
                     source=FinalSource.EXPERTS,
-                    note=note if agreed is not None else "无专家评分，按 0 分计",
+                    note=note if agreed is not None else _("无专家评分，按 0 分计"),
                     decided_at=now,
                 )
             )
@@ -917,7 +983,9 @@ def _range_check(criterion: Criterion, points: Decimal) -> None:
     if points < 0 or points > criterion.weight:
         raise _error(
             E.OUT_OF_RANGE,
-            f"“{criterion}”的得分应在 0 至 {fmt(criterion.weight)} 分之间，收到 {fmt(points)} 分",
+            _("“{criterion}”的得分应在 0 至 {weight} 分之间，收到 {points} 分").format(
+                criterion=criterion, weight=fmt(criterion.weight), points=fmt(points)
+            ),
         )
 
 
@@ -930,12 +998,12 @@ def final_score_set(
     _manage(user)
     round_ = _locked_round(entry.round)
     if round_.status != RoundStatus.RECONCILIATION:
-        raise _error(E.WRONG_STATE, "只有复核汇总阶段可以调整核定得分")
+        raise _error(E.WRONG_STATE, _("只有复核汇总阶段可以调整核定得分"))
     if criterion.scheme_id != round_.scheme_id or not criterion.method:
-        raise _error(E.INVALID_SCHEME, "该指标不是本方案的末级指标")
+        raise _error(E.INVALID_SCHEME, _("该指标不是本方案的末级指标"))
     _range_check(criterion, points)
     if not reason.strip():
-        raise _error(E.INCOMPLETE, "调整核定得分须写明理由")
+        raise _error(E.INCOMPLETE, _("调整核定得分须写明理由"))
     final = FinalScore.objects.select_for_update().get(entry=entry, criterion=criterion)
     before = final.points
     final.points = q(points)
@@ -994,11 +1062,11 @@ def round_publish_notice(
     _manage(user)
     round_ = _locked_round(round_)
     if round_.status != RoundStatus.RECONCILIATION:
-        raise _error(E.WRONG_STATE, "只有复核汇总完成后才能公示结果")
+        raise _error(E.WRONG_STATE, _("只有复核汇总完成后才能公示结果"))
     if notice_ends < notice_starts:
-        raise _error(E.INVALID_SCHEME, "公示结束日期不能早于开始日期")
+        raise _error(E.INVALID_SCHEME, _("公示结束日期不能早于开始日期"))
     if (notice_ends - notice_starts).days < 4:
-        raise _error(E.INVALID_SCHEME, "公示期不少于 5 天")
+        raise _error(E.INVALID_SCHEME, _("公示期不少于 5 天"))
     round_.notice_starts, round_.notice_ends = notice_starts, notice_ends
     round_.save(update_fields=["notice_starts", "notice_ends"])
     _set_status(
@@ -1017,14 +1085,20 @@ def round_publish(*, user: User, round_: Round, today: dt.date | None = None) ->
     round_ = _locked_round(round_)
     day = _day(today)
     if round_.status != RoundStatus.NOTICE or round_.notice_ends is None:
-        raise _error(E.WRONG_STATE, "只有公示中的轮次可以公布结果")
+        raise _error(E.WRONG_STATE, _("只有公示中的轮次可以公布结果"))
     if day <= round_.notice_ends:
         raise _error(
-            E.WRONG_STATE, f"公示期至 {round_.notice_ends:%Y-%m-%d} 结束，期满后才能公布结果"
+            E.WRONG_STATE,
+            _("公示期至 {ends} 结束，期满后才能公布结果").format(
+                ends=f"{round_.notice_ends:%Y-%m-%d}"
+            ),
         )
     pending = Appeal.objects.filter(entry__round=round_, status=AppealStatus.PENDING).count()
     if pending:
-        raise _error(E.PENDING_APPEALS, f"尚有 {pending} 件申诉未处理，处理完毕后才能公布结果")
+        raise _error(
+            E.PENDING_APPEALS,
+            _("尚有 {count} 件申诉未处理，处理完毕后才能公布结果").format(count=pending),
+        )
     round_.published_on = day
     round_.save(update_fields=["published_on"])
     _set_status(user, round_, RoundStatus.PUBLISHED, "公布评价结果")
@@ -1048,25 +1122,26 @@ def appeal_submit(
     round_ = entry.round
     day = _day(today)
     if round_.status != RoundStatus.NOTICE or round_.notice_starts is None:
-        raise _error(E.OUT_OF_WINDOW, "结果公示期间才能提出申诉")
+        raise _error(E.OUT_OF_WINDOW, _("结果公示期间才能提出申诉"))
     assert round_.notice_ends is not None
     if not round_.notice_starts <= day <= round_.notice_ends:
         raise _error(
             E.OUT_OF_WINDOW,
-            f"申诉期为 {round_.notice_starts:%Y-%m-%d} 至 {round_.notice_ends:%Y-%m-%d}，"
-            "现已不在申诉期内，不能提出申诉",
+            _("申诉期为 {starts} 至 {ends}，现已不在申诉期内，不能提出申诉").format(
+                starts=f"{round_.notice_starts:%Y-%m-%d}", ends=f"{round_.notice_ends:%Y-%m-%d}"
+            ),
         )
     if criterion is not None and (criterion.scheme_id != round_.scheme_id or not criterion.method):
-        raise _error(E.INVALID_SCHEME, "申诉的指标不是本方案的末级指标")
+        raise _error(E.INVALID_SCHEME, _("申诉的指标不是本方案的末级指标"))
     if not reason.strip():
-        raise _error(E.INCOMPLETE, "请写明申诉理由")
+        raise _error(E.INCOMPLETE, _("请写明申诉理由"))
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
                 entry=entry, criterion=criterion, reason=reason.strip(), submitted_by=user
             )
     except IntegrityError as exc:
-        raise _error(E.DUPLICATE, "该项已有待处理的申诉，请等待处理结果") from exc
+        raise _error(E.DUPLICATE, _("该项已有待处理的申诉，请等待处理结果")) from exc
     audit.record(
         AuditAction.CREATE,
         obj=appeal,
@@ -1094,14 +1169,14 @@ def appeal_decide(
         .get(pk=appeal.pk)
     )
     if appeal.status != AppealStatus.PENDING:
-        raise _error(E.WRONG_STATE, "该申诉已处理")
+        raise _error(E.WRONG_STATE, _("该申诉已处理"))
     round_ = _locked_round(appeal.entry.round)
     if round_.status != RoundStatus.NOTICE:
-        raise _error(E.WRONG_STATE, "只有公示期间可以处理申诉")
+        raise _error(E.WRONG_STATE, _("只有公示期间可以处理申诉"))
     if not decision.strip():
-        raise _error(E.INCOMPLETE, "请写明处理意见")
+        raise _error(E.INCOMPLETE, _("请写明处理意见"))
     if points is not None and not (upheld and appeal.criterion is not None):
-        raise _error(E.INVALID_SCHEME, "只有成立的单项申诉可以调整得分")
+        raise _error(E.INVALID_SCHEME, _("只有成立的单项申诉可以调整得分"))
     if points is not None and appeal.criterion is not None:
         _range_check(appeal.criterion, points)
     appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
@@ -1117,7 +1192,7 @@ def appeal_decide(
         fields += ["points_before", "points_after"]
         final.points = q(points)
         final.source = FinalSource.APPEAL
-        final.note = f"申诉复核：{decision.strip()}"[:500]
+        final.note = _("申诉复核：{decision}").format(decision=decision.strip())[:500]
         final.decided_by = user
         final.decided_at = timezone.now()
         final.save(update_fields=["points", "source", "note", "decided_by", "decided_at"])

@@ -21,11 +21,16 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
+from zhijiao.core.registry import ChoiceFilter, UnitFilter
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Capability
@@ -74,7 +79,7 @@ def _ran(request: AuthedRequest, call: Any, done: str = "") -> tuple[bool, Any]:
 def _round_or_404(request: AuthedRequest, pk: int) -> Round:
     found = selectors.rounds_for(request.user).filter(pk=pk).first()
     if found is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return found
 
 
@@ -134,7 +139,7 @@ def scheme_list(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/schemes.html",
-        "评价方案",
+        _("评价方案"),
         schemes=selectors.schemes_all(),
         is_office=_is_office(request),
     )
@@ -143,7 +148,7 @@ def scheme_list(request: AuthedRequest) -> HttpResponse:
 def _scheme_or_404(pk: int) -> Scheme:
     scheme = Scheme.objects.filter(pk=pk).first()
     if scheme is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return scheme
 
 
@@ -171,15 +176,19 @@ def scheme_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         edits = form.edits()
         if form.is_valid():
-            ok, _ = _ran(
+            ok, _result = _ran(
                 request,
                 lambda: services.scheme_edit(user=request.user, scheme=scheme, edits=edits),
-                "方案已保存",
+                _("方案已保存"),
             )
             if ok:
                 return redirect(reverse("admin:evaluation-scheme", args=[scheme.pk]))
     return render_page(
-        request, "evaluation/scheme_edit.html", f"修改{scheme}", scheme=scheme, form=form
+        request,
+        "evaluation/scheme_edit.html",
+        _("修改{scheme}").format(scheme=scheme),
+        scheme=scheme,
+        form=form,
     )
 
 
@@ -194,12 +203,12 @@ def scheme_copy(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: services.scheme_copy(
                 user=request.user, scheme=scheme, year=form.cleaned_data["year"]
             ),
-            "已复制为新年度版本",
+            _("已复制为新年度版本"),
         )
         if ok:
             return redirect(reverse("admin:evaluation-scheme", args=[copy.pk]))
     else:
-        messages.error(request, "请填写有效的年度")
+        messages.error(request, _("请填写有效的年度"))
     return redirect(reverse("admin:evaluation-scheme", args=[scheme.pk]))
 
 
@@ -216,7 +225,7 @@ def round_list(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/rounds.html",
-        "评价轮次",
+        _("评价轮次"),
         rows=rows,
         is_office=_is_office(request),
     )
@@ -241,19 +250,21 @@ def round_new(request: AuthedRequest) -> HttpResponse:
                     schools=list(data["schools"]),
                 ),
             ),
-            "已创建评价轮次，请分配评审专家后开始自评",
+            _("已创建评价轮次，请分配评审专家后开始自评"),
         )
         if ok:
             return redirect(reverse("admin:evaluation-round", args=[round_.pk]))
-    return render_page(request, "evaluation/form.html", "创建评价轮次", form=form, multipart=False)
+    return render_page(
+        request, "evaluation/form.html", _("创建评价轮次"), form=form, multipart=False
+    )
 
 
 NEXT_STEP = {
-    RoundStatus.DRAFT: ("open", "开始学校自评"),
-    RoundStatus.SELF_ASSESSMENT: ("scoring", "进入专家评分"),
-    RoundStatus.SCORING: ("reconcile", "进入复核汇总（自动计分并汇总专家评分）"),
-    RoundStatus.RECONCILIATION: ("notice", "公示评价结果"),
-    RoundStatus.NOTICE: ("publish", "公示期满，公布结果"),
+    RoundStatus.DRAFT: ("open", gettext_lazy("开始学校自评")),
+    RoundStatus.SELF_ASSESSMENT: ("scoring", gettext_lazy("进入专家评分")),
+    RoundStatus.SCORING: ("reconcile", gettext_lazy("进入复核汇总（自动计分并汇总专家评分）")),
+    RoundStatus.RECONCILIATION: ("notice", gettext_lazy("公示评价结果")),
+    RoundStatus.NOTICE: ("publish", gettext_lazy("公示期满，公布结果")),
 }
 
 
@@ -296,18 +307,18 @@ def round_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     user = request.user
     if action == "open":
-        _ran(request, lambda: services.round_open(user=user, round_=round_), "已开始学校自评")
+        _ran(request, lambda: services.round_open(user=user, round_=round_), _("已开始学校自评"))
     elif action == "scoring":
         _ran(
             request,
             lambda: services.round_start_scoring(user=user, round_=round_),
-            "已进入专家评分",
+            _("已进入专家评分"),
         )
     elif action == "reconcile":
-        ok, _ = _ran(
+        ok, _result = _ran(
             request,
             lambda: services.round_start_reconciliation(user=user, round_=round_),
-            "已自动计分并汇总专家评分，请核查离群评分",
+            _("已自动计分并汇总专家评分，请核查离群评分"),
         )
         if ok:
             return redirect(reverse("admin:evaluation-reconcile", args=[round_.pk]))
@@ -322,14 +333,14 @@ def round_advance(request: AuthedRequest, pk: int) -> HttpResponse:
                     notice_starts=form.cleaned_data["notice_starts"],
                     notice_ends=form.cleaned_data["notice_ends"],
                 ),
-                "评价结果已进入公示，公示期内学校可提出申诉",
+                _("评价结果已进入公示，公示期内学校可提出申诉"),
             )
         else:
-            messages.error(request, "请填写公示起止日期")
+            messages.error(request, _("请填写公示起止日期"))
     elif action == "publish":
-        _ran(request, lambda: services.round_publish(user=user, round_=round_), "评价结果已公布")
+        _ran(request, lambda: services.round_publish(user=user, round_=round_), _("评价结果已公布"))
     else:
-        messages.error(request, "未知操作")
+        messages.error(request, _("未知操作"))
     return redirect(reverse("admin:evaluation-round", args=[round_.pk]))
 
 
@@ -344,11 +355,11 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
             pk=int_param(request.POST.get("remove")) or 0, entry__round=round_
         ).first()
         if assignment is None:
-            raise Http404("未找到")
+            raise Http404(_("未找到"))
         _ran(
             request,
             lambda: services.assignment_remove(user=request.user, assignment=assignment),
-            "已撤销分配",
+            _("已撤销分配"),
         )
         return redirect(reverse("admin:evaluation-round-assign", args=[round_.pk]))
     if request.method == "POST" and form.is_valid():
@@ -362,7 +373,7 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
             ),
         )
         if ok:
-            messages.success(request, f"已分配 {len(made)} 所学校")
+            messages.success(request, _("已分配 {count} 所学校").format(count=len(made)))
             return redirect(reverse("admin:evaluation-round-assign", args=[round_.pk]))
     entries = round_.entries.select_related("school").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("expert"))
@@ -371,7 +382,7 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "evaluation/assign.html",
-        f"分配评审专家 · {round_.title}",
+        _("分配评审专家 · {title}").format(title=round_.title),
         r=round_,
         entries=entries,
         form=form,
@@ -386,7 +397,7 @@ def expert_links(request: AuthedRequest) -> HttpResponse:
     form = LinkForm(request.POST or None, expert=None if is_office else user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ok, _ = _ran(
+        ok, _result = _ran(
             request,
             lambda: services.expert_link_declare(
                 user=user,
@@ -395,7 +406,7 @@ def expert_links(request: AuthedRequest) -> HttpResponse:
                 kind=data["kind"],
                 note=data["note"],
             ),
-            "已登记回避关系",
+            _("已登记回避关系"),
         )
         if ok:
             return redirect(reverse("admin:evaluation-experts"))
@@ -405,7 +416,7 @@ def expert_links(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/experts.html",
-        "专家回避关系",
+        _("专家回避关系"),
         form=form,
         links=links.order_by("expert__username", "school__name"),
         is_office=is_office,
@@ -429,12 +440,12 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("当前不能填报本校自评")
+            raise PermissionDenied(_("当前不能填报本校自评"))
         if request.POST.get("action") == "submit":
             _ran(
                 request,
                 lambda: services.self_assessment_submit(user=user, entry=entry),
-                "自评已提交",
+                _("自评已提交"),
             )
             return redirect(reverse("admin:evaluation-self", args=[entry.pk]))
         form = ClaimForm(request.POST, request.FILES)
@@ -445,7 +456,7 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
         )
         if form.is_valid() and criterion is not None:
             data = form.cleaned_data
-            ok, _ = _ran(
+            ok, _result = _ran(
                 request,
                 lambda: services.self_claim_save(
                     user=user,
@@ -455,12 +466,12 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
                     statement=data["statement"],
                     evidence=data["evidence"],
                 ),
-                f"已保存“{criterion}”的自评",
+                _("已保存“{criterion}”的自评").format(criterion=criterion),
             )
             if ok:
                 return redirect(reverse("admin:evaluation-self", args=[entry.pk]))
         else:
-            messages.error(request, "请填写自评分和自评说明")
+            messages.error(request, _("请填写自评分和自评说明"))
     claims = {c.criterion_id: c for c in entry.claims.all()}
     items = []
     for c in services.self_criteria(round_.scheme):
@@ -477,7 +488,7 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "evaluation/self.html",
-        f"学校自评 · {entry.school.name}",
+        _("学校自评 · {school}").format(school=entry.school.name),
         entry=entry,
         r=round_,
         items=items,
@@ -495,7 +506,7 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
         claims = SelfClaim.objects.filter(entry__in=Entry.objects.visible_to(user))
     claim = claims.filter(pk=pk).exclude(evidence="").first()
     if claim is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     return FileResponse(
         claim.evidence.open("rb"),
         as_attachment=True,
@@ -512,7 +523,7 @@ def scoring_workspace(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/scoring.html",
-        "专家评分工作台",
+        _("专家评分工作台"),
         assignments=selectors.assignments_of(request.user),
         links=ExpertLink.objects.filter(expert=request.user).select_related("school"),
     )
@@ -522,7 +533,7 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.EVALUATION_SCORE)
     assignment = selectors.assignment_for_expert(request.user, pk)
     if assignment is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     entry = assignment.entry
     round_ = entry.round
     criteria = list(services.expert_criteria(round_.scheme))
@@ -534,7 +545,7 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         if not editable:
-            raise PermissionDenied("当前不能修改评分")
+            raise PermissionDenied(_("当前不能修改评分"))
         scores: dict[int, services.ScoreInput] = {}
         for c in criteria:
             raw = request.POST.get(f"points_{c.pk}", "").strip()
@@ -543,17 +554,17 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
             try:
                 points = Decimal(raw)
             except ArithmeticError:
-                errors.append(f"“{c}”的评分应为数字")
+                errors.append(_("“{criterion}”的评分应为数字").format(criterion=c))
                 continue
             scores[c.pk] = services.ScoreInput(points, request.POST.get(f"comment_{c.pk}", ""))
         if not errors:
             submit = request.POST.get("action") == "submit"
-            ok, _ = _ran(
+            ok, _result = _ran(
                 request,
                 lambda: services.expert_scores_save(
                     user=request.user, assignment=assignment, scores=scores, submit=submit
                 ),
-                "评分已提交" if submit else "评分已保存",
+                _("评分已提交") if submit else _("评分已保存"),
             )
             if ok:
                 return redirect(reverse("admin:evaluation-score", args=[assignment.pk]))
@@ -574,7 +585,7 @@ def score_sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     return render_page(
         request,
         "evaluation/score.html",
-        f"评分 · {entry.school.name}",
+        _("评分 · {school}").format(school=entry.school.name),
         assignment=assignment,
         entry=entry,
         r=round_,
@@ -597,7 +608,7 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
             entry = round_.entries.filter(pk=data["entry"]).first()
             criterion = round_.scheme.criteria.filter(pk=data["criterion"]).first()
             if entry is None or criterion is None:
-                raise Http404("未找到")
+                raise Http404(_("未找到"))
             _ran(
                 request,
                 lambda: services.final_score_set(
@@ -607,17 +618,17 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
                     points=data["points"],
                     reason=data["reason"],
                 ),
-                "已调整核定得分，结果已重新计算",
+                _("已调整核定得分，结果已重新计算"),
             )
         else:
-            messages.error(request, "请填写核定得分和理由")
+            messages.error(request, _("请填写核定得分和理由"))
         return redirect(reverse("admin:evaluation-reconcile", args=[round_.pk]))
     only = request.GET.get("all") != "1"
     rows = selectors.reconciliation_rows(round_, only_outliers=only)
     return render_page(
         request,
         "evaluation/reconcile.html",
-        f"复核汇总 · {round_.title}",
+        _("复核汇总 · {title}").format(title=round_.title),
         r=round_,
         rows=rows,
         only=only,
@@ -635,13 +646,13 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
     shown = _results_shown(request, round_)
     if request.GET.get("export") == "xlsx":
         if not shown:
-            raise Http404("结果尚未公示")
+            raise Http404(_("结果尚未公示"))
         response = HttpResponse(
             documents.results_xlsx(user=request.user, round_=round_),
             content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = content_disposition_header(
-            True, f"{round_.title}结果.xlsx"
+            True, _("{title}结果.xlsx").format(title=round_.title)
         )
         return response
     entries = list(selectors.entries_visible(request.user, round_)) if shown else []
@@ -652,7 +663,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
             "labels": [e.school.short_name or e.school.name for e in entries],
             "datasets": [
                 {
-                    "label": "总分",
+                    "label": _("总分"),
                     "data": [_f(e.total) for e in entries],
                     "backgroundColor": COLORS[0],
                 }
@@ -668,13 +679,13 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
 
     radar = _radar(
         [d.name for d in dims],
-        [("全市平均", rates({k: str(v) for k, v in average_dims.items()}))]
+        [(_("全市平均"), rates({k: str(v) for k, v in average_dims.items()}))]
         + [(e.school.short_name or e.school.name, rates(e.dimensions)) for e in entries[:7]],
     )
     return render_page(
         request,
         "evaluation/results.html",
-        f"评价结果 · {round_.title}",
+        _("评价结果 · {title}").format(title=round_.title),
         r=round_,
         shown=shown,
         entries=[(e, [e.dimensions.get(d.code) for d in dims]) for e in entries],
@@ -694,10 +705,10 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
 def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     _office(request)
     round_ = _round_or_404(request, pk)
-    ok, _ = _ran(
+    ok, _result = _ran(
         request,
         lambda: documents.notice_generate(user=request.user, round_=round_),
-        "结果文件正在后台生成，完成后可在“后台任务”中下载",
+        _("结果文件正在后台生成，完成后可在“后台任务”中下载"),
     )
     if ok:
         return redirect(reverse("admin:jobs"))
@@ -723,16 +734,16 @@ def entry_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and round_.notice_starts <= today <= round_.notice_ends
     )
     radar = _radar(
-        [d.name for d, _, _ in dims],
+        [d.name for d, _points, _rate in dims],
         [
-            (entry.school.short_name or entry.school.name, [rate for _, _, rate in dims]),
+            (entry.school.short_name or entry.school.name, [rate for _d, _points, rate in dims]),
             (
-                "全市平均",
+                _("全市平均"),
                 [
                     Decimal(average_dims[d.code]) * 100 / d.weight
                     if d.code in average_dims and d.weight
                     else None
-                    for d, _, _ in dims
+                    for d, _points, _rate in dims
                 ],
             ),
         ],
@@ -770,26 +781,77 @@ def appeal_new(request: AuthedRequest, pk: int) -> HttpResponse:
                 criterion=form.cleaned_data["criterion"],
                 reason=form.cleaned_data["reason"],
             ),
-            "申诉已提交，工作专班将在公示期内处理",
+            _("申诉已提交，工作专班将在公示期内处理"),
         )
     else:
-        messages.error(request, "请写明申诉理由")
+        messages.error(request, _("请写明申诉理由"))
     return redirect(reverse("admin:evaluation-entry", args=[entry.pk]))
 
 
 def appeal_list(request: AuthedRequest) -> HttpResponse:
+    """Appeals in scope, pending first: filtered by state, round and school, 50 a page;
+    ``?format=xlsx`` exports the filtered list."""
     require(request, Capability.EVALUATION_VIEW)
-    appeals = selectors.appeals_visible(request.user)
+    user = request.user
+    appeals = selectors.appeals_visible(user)
+    rounds = selectors.rounds_for(user).filter(pk__in=appeals.values("entry__round"))
+    filters = [
+        ChoiceFilter("status", gettext_lazy("状态"), AppealStatus.choices),
+        ChoiceFilter(
+            "round",
+            gettext_lazy("轮次"),
+            [(r.pk, r.title) for r in rounds.order_by("-year", "-pk")],
+            q=lambda value: Q(entry__round_id=value),
+        ),
+        UnitFilter(
+            "school",
+            gettext_lazy("学校"),
+            ("entry__school",),
+            lambda _user: Unit.objects.filter(pk__in=appeals.values("entry__school")).order_by(
+                "name"
+            ),
+        ),
+    ]
+    if listing.wants_export(request):
+        shown, values = listing.filtered(appeals, filters, user, request.GET)
+        return listing.export(
+            user=user,
+            rows=shown.iterator(1000),
+            columns=APPEAL_EXPORT,
+            title=_("结果申诉"),
+            object_type="evaluation.Appeal",
+            filters=values,
+        )
     is_office = _is_office(request)
     return render_page(
         request,
         "evaluation/appeals.html",
-        "结果申诉",
-        appeals=appeals,
+        _("结果申诉"),
+        **listing.listing(request, appeals, filters),
         is_office=is_office,
         decide_form=DecideForm() if is_office else None,
         pending=AppealStatus.PENDING,
     )
+
+
+def _when(at: Any) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}" if at else ""
+
+
+APPEAL_EXPORT = [
+    ExportColumn(gettext_lazy("轮次"), 30, lambda a: a.entry.round.title),
+    ExportColumn(gettext_lazy("学校"), 26, lambda a: a.entry.school.name),
+    ExportColumn(gettext_lazy("申诉指标"), 30, lambda a: str(a.criterion or _("总体结果"))),
+    ExportColumn(gettext_lazy("申诉理由"), 50, lambda a: a.reason),
+    ExportColumn(gettext_lazy("申诉人"), 14, lambda a: str(a.submitted_by or "")),
+    ExportColumn(gettext_lazy("申诉时间"), 18, lambda a: _when(a.submitted_at)),
+    ExportColumn(gettext_lazy("状态"), 10, lambda a: a.get_status_display()),
+    ExportColumn(gettext_lazy("处理意见"), 50, lambda a: a.decision),
+    ExportColumn(gettext_lazy("原得分"), 10, lambda a: _f(a.points_before)),
+    ExportColumn(gettext_lazy("调整后得分"), 10, lambda a: _f(a.points_after)),
+    ExportColumn(gettext_lazy("处理人"), 14, lambda a: str(a.decided_by or "")),
+    ExportColumn(gettext_lazy("处理时间"), 18, lambda a: _when(a.decided_at)),
+]
 
 
 @require_POST
@@ -797,7 +859,7 @@ def appeal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     _office(request)
     appeal = Appeal.objects.filter(pk=pk).first()
     if appeal is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     form = DecideForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -810,10 +872,10 @@ def appeal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 decision=data["decision"],
                 points=data["points"],
             ),
-            "申诉已处理",
+            _("申诉已处理"),
         )
     else:
-        messages.error(request, "请选择处理结果并写明处理意见")
+        messages.error(request, _("请选择处理结果并写明处理意见"))
     return redirect(reverse("admin:evaluation-appeals"))
 
 
@@ -831,7 +893,7 @@ def compare(request: AuthedRequest) -> HttpResponse:
             "labels": schools,
             "datasets": [
                 {
-                    "label": f"{y}年",
+                    "label": _("{year}年").format(year=y),
                     "data": [_f(table[s].get(y)) for s in schools],
                     "backgroundColor": COLORS[i % len(COLORS)],
                 }
@@ -866,7 +928,7 @@ def compare(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/compare.html",
-        "跨校跨年比较",
+        _("跨校跨年比较"),
         codes=codes,
         code=code,
         years=years,
@@ -897,7 +959,7 @@ def pay_basis(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "evaluation/pay.html",
-        "绩效工资核定依据",
+        _("绩效工资核定依据"),
         rounds=rounds,
         chosen=chosen,
         rows=rows,
@@ -919,19 +981,19 @@ def quality_reports(request: AuthedRequest) -> HttpResponse:
         allowed=allowed_qs,
     )
     if request.method == "POST" and form.is_valid():
-        ok, _ = _ran(
+        ok, _result = _ran(
             request,
             lambda: documents.quality_generate(
                 user=user, year=form.cleaned_data["year"], school=form.cleaned_data["school"]
             ),
-            "质量年度报告正在后台生成，完成后可在“后台任务”中下载",
+            _("质量年度报告正在后台生成，完成后可在“后台任务”中下载"),
         )
         if ok:
             return redirect(reverse("admin:jobs"))
     return render_page(
         request,
         "evaluation/reports.html",
-        "质量年度报告",
+        _("质量年度报告"),
         form=form,
         schools=allowed,
         is_office=_is_office(request),

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.evaluation import services
 from zhijiao.evaluation.data import ConflictKind, ScoringMethod
@@ -79,10 +80,10 @@ class Command(BaseCommand):
         )
         office = User.objects.filter(role=Role.PLAN_OFFICE, is_active=True).order_by("pk").first()
         if office is None:
-            raise CommandError("没有工作专班账号：请先运行 zhijiao demo")
+            raise CommandError(_("没有工作专班账号：请先运行 zhijiao demo"))
         schools = list(Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True).order_by("name"))
         if not schools:
-            raise CommandError("没有职业院校：请先运行 zhijiao demo")
+            raise CommandError(_("没有职业院校：请先运行 zhijiao demo"))
         self.rng = random.Random(2024)  # noqa: S311 - demo data, not security
         schemes = self._schemes(office)
         with transaction.atomic():
@@ -94,21 +95,21 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 self._completed_round(office, scheme, schools, clerks, experts)
-            done.append(f"{scheme.year}年{scheme.name}（已公布）")
+            done.append(_("{year}年{name}（已公布）").format(year=scheme.year, name=scheme.name))
             copy = Scheme.objects.filter(
                 code=scheme.code, year=2025
             ).first() or services.scheme_copy(user=office, scheme=scheme, year=2025)
             with transaction.atomic():
                 self._round_in_progress(office, copy, schools, clerks, experts, today, kind)
-            done.append(f"2025年{copy.name}（进行中）")
+            done.append(_("{year}年{name}（进行中）").format(year=2025, name=copy.name))
         if done:
-            self.stdout.write("学校评价演示数据已载入：" + "；".join(done))
+            self.stdout.write(_("学校评价演示数据已载入：{rounds}").format(rounds="；".join(done)))
         else:
-            self.stdout.write("学校评价演示数据已存在，未重复载入")
+            self.stdout.write(_("学校评价演示数据已存在，未重复载入"))
         self.stdout.write(
-            "评审专家账号："
-            + "、".join(u for u, _, _ in EXPERTS)
-            + f"，密码 {DEMO_PASSWORD}（仅限演示）"
+            _("评审专家账号：{usernames}，密码 {password}（仅限演示）").format(
+                usernames="、".join(u for u, _name, _link in EXPERTS), password=DEMO_PASSWORD
+            )
         )
 
     # ---- accounts and schemes
@@ -158,7 +159,7 @@ class Command(BaseCommand):
         found = {s.kind: s for s in Scheme.objects.filter(year=2024)}
         if len(found) < 2:
             raise CommandError(
-                "请先载入评价方案：zhijiao loadevaluation data/evaluation/jiangyin-schemes.yaml"
+                _("请先载入评价方案：zhijiao loadevaluation data/evaluation/jiangyin-schemes.yaml")
             )
         return found
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.evaluation import documents, quality
@@ -41,20 +42,20 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         for path in written:
-            self.stdout.write(f"已生成：{path}")
+            self.stdout.write(_("已生成：{path}").format(path=path))
 
     def _round(self, options: dict[str, Any]) -> Round:
         if options.get("round") is None:
-            raise CommandError("请用 --round 指定评价轮次编号")
+            raise CommandError(_("请用 --round 指定评价轮次编号"))
         found = Round.objects.select_related("scheme").filter(pk=options["round"]).first()
         if found is None:
-            raise CommandError(f"评价轮次 {options['round']} 不存在")
+            raise CommandError(_("评价轮次 {round} 不存在").format(round=options["round"]))
         return found
 
     def _quality(self, folder: Path, options: dict[str, Any]) -> list[Path]:
         year = options.get("year")
         if year is None:
-            raise CommandError("请用 --year 指定年度")
+            raise CommandError(_("请用 --year 指定年度"))
         name = options["school"].strip()
         if name:
             school = (
@@ -62,7 +63,7 @@ class Command(BaseCommand):
                 or Unit.objects.filter(kind=UnitKind.SCHOOL, short_name=name).first()
             )
             if school is None:
-                raise CommandError(f"没有名为“{name}”的职业院校")
+                raise CommandError(_("没有名为“{name}”的职业院校").format(name=name))
             schools = [school]
         else:
             schools = quality.schools_all()
@@ -90,6 +91,6 @@ class Command(BaseCommand):
     def _results(self, folder: Path, options: dict[str, Any]) -> list[Path]:
         round_ = self._round(options)
         entries = list(round_.entries.select_related("school").order_by("rank", "school__name"))
-        path = folder / f"{round_.title}结果.xlsx"
+        path = folder / _("{title}结果.xlsx").format(title=round_.title)
         path.write_bytes(documents.results_workbook(round_, entries))
         return [path]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.evaluation.config import schemes_load, schemes_read
@@ -24,5 +25,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         for scheme in schemes:
             self.stdout.write(
-                f"已载入：{scheme}，第 {scheme.version} 版，指标 {scheme.criteria.count()} 个"
+                _("已载入：{scheme}，第 {version} 版，指标 {count} 个").format(
+                    scheme=scheme, version=scheme.version, count=scheme.criteria.count()
+                )
             )
