@@ -40,7 +40,7 @@ def test_the_template_is_prefilled_and_round_trips(talent, line):
     wb = load_workbook(io.BytesIO(template))
     sheet, info = wb.worksheets[0], wb[imports.INFO_SHEET]
     # The first sheet holds the saved line, occupation as "code name" from a drop-down list
-    assert [c.value for c in sheet[1]] == imports.HEADERS
+    assert [c.value for c in sheet[1]] == imports.headers()
     assert [c.value for c in sheet[2]][:4] == ["6-18-02-04 焊工", 6, "不限", "技师"]
     assert any("下拉选项" in str(v.formula1) for v in sheet.data_validations.dataValidation)
     # The info sheet names the enterprise and the year

@@ -164,7 +164,8 @@ def test_an_enterprise_uploads_the_template_on_the_page(client, talent):
         ("6-18-01-01", 3)
     ]
     assert (
-        imports.HEADERS[0] in load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value
+        imports.headers()[0]
+        in load_workbook(io.BytesIO(template.content)).worksheets[0]["A1"].value
     )
 
 

@@ -1,5 +1,7 @@
 """Who may use the module's pages and API routes (merged into ``zhijiao.core.access``)."""
 
+from django.utils.translation import gettext_lazy
+
 from zhijiao.core.access import OFFICE, REPORTERS, Access, MenuItem
 from zhijiao.orgs.roles import Capability, Role
 
@@ -58,18 +60,24 @@ PUBLIC = {
 }
 
 MENU = (
-    "产业人才",
+    gettext_lazy("产业人才"),
     [
-        MenuItem("目录浏览", "menu_book", "talent-catalogue", Capability.TALENT_VIEW),
-        MenuItem("岗位需求填报", "edit_note", "talent-survey", Capability.TALENT_SURVEY),
-        MenuItem("企业信息", "domain", "talent-profile", Capability.TALENT_SURVEY),
-        MenuItem("需求调查", "fact_check", "talent-surveys", Capability.TALENT_MANAGE),
-        MenuItem("调查轮次", "event", "talent-rounds", Capability.TALENT_MANAGE),
+        MenuItem(gettext_lazy("目录浏览"), "menu_book", "talent-catalogue", Capability.TALENT_VIEW),
+        MenuItem(
+            gettext_lazy("岗位需求填报"), "edit_note", "talent-survey", Capability.TALENT_SURVEY
+        ),
+        MenuItem(gettext_lazy("企业信息"), "domain", "talent-profile", Capability.TALENT_SURVEY),
+        MenuItem(
+            gettext_lazy("需求调查"), "fact_check", "talent-surveys", Capability.TALENT_MANAGE
+        ),
+        MenuItem(gettext_lazy("调查轮次"), "event", "talent-rounds", Capability.TALENT_MANAGE),
         # The planners' capability: enterprises (TALENT_VIEW too) do not see demand figures.
-        MenuItem("需求汇总", "bar_chart", "talent-demand", Capability.PLAN_VIEW),
-        MenuItem("供需分析", "monitoring", "talent-analysis", Capability.PLAN_VIEW),
-        MenuItem("毕业生供给", "school", "talent-supply", Capability.PLAN_VIEW),
-        MenuItem("招聘信息", "work", "talent-postings", Capability.TALENT_MANAGE),
-        MenuItem("需求报告", "description", "talent-reports", Capability.TALENT_MANAGE),
+        MenuItem(gettext_lazy("需求汇总"), "bar_chart", "talent-demand", Capability.PLAN_VIEW),
+        MenuItem(gettext_lazy("供需分析"), "monitoring", "talent-analysis", Capability.PLAN_VIEW),
+        MenuItem(gettext_lazy("毕业生供给"), "school", "talent-supply", Capability.PLAN_VIEW),
+        MenuItem(gettext_lazy("招聘信息"), "work", "talent-postings", Capability.TALENT_MANAGE),
+        MenuItem(
+            gettext_lazy("需求报告"), "description", "talent-reports", Capability.TALENT_MANAGE
+        ),
     ],
 )

@@ -29,11 +29,15 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from .catalogue import current_edition
 from .data import (
     COUNTED_STATUSES,
     CURRENT_INDEX_VERSION,
+    GRADE_NORMAL,
+    GRADE_SHORTAGE,
+    GRADE_TIGHT,
     HIGH_SKILL_LEVELS,
     INDEX_COMPONENTS,
     INDEX_VERSIONS,
@@ -55,9 +59,9 @@ RATIO_CAP = 3.0
 TITLE_LEVELS = (SkillLevel.JUNIOR_TITLE, SkillLevel.INTERMEDIATE_TITLE, SkillLevel.SENIOR_TITLE)
 # Skill bands compared with the level of education that mainly supplies them (docs).
 BANDS = {
-    "basic": "初、中级技能（学徒工至中级工、不限）",
-    "high": "高技能（高级工及以上）",
-    "professional": "专业技术（初、中、高级职称）",
+    "basic": gettext_lazy("初、中级技能（学徒工至中级工、不限）"),
+    "high": gettext_lazy("高技能（高级工及以上）"),
+    "professional": gettext_lazy("专业技术（初、中、高级职称）"),
 }
 BAND_OF_STAGE: dict[str, str] = {
     MajorStage.SECONDARY: "basic",
@@ -97,11 +101,12 @@ def shortage_index(components: Mapping[str, float], version: ShortageIndexVersio
 
 
 def grade(index: float, version: ShortageIndexVersion) -> str:
+    """One of ``data.GRADE_*``: a value, shown through gettext."""
     if index >= version.shortage_at:
-        return "紧缺"
+        return GRADE_SHORTAGE
     if index >= version.tight_at:
-        return "较紧缺"
-    return "一般"
+        return GRADE_TIGHT
+    return GRADE_NORMAL
 
 
 def serves(mapped: str, occupation: str) -> bool:
@@ -191,7 +196,7 @@ class Analysis:
 
     @property
     def shortage(self) -> list[OccupationRow]:
-        return [o for o in self.occupations if o.grade != "一般"]
+        return [o for o in self.occupations if o.grade != GRADE_NORMAL]
 
     @property
     def surplus_majors(self) -> list[MajorRow]:
@@ -246,7 +251,7 @@ def compute(inputs: Inputs, version_name: str = CURRENT_INDEX_VERSION) -> Analys
         served_codes |= covered
         if major not in inputs.supply:
             continue
-        _n, _s, graduates, further, *_ = inputs.supply[major]
+        _n, _s, graduates, further, *_rest = inputs.supply[major]
         available = max(graduates - further, 0)
         total = sum(demand[o] for o in covered)
         allocation[major] = {}
@@ -282,7 +287,7 @@ def compute(inputs: Inputs, version_name: str = CURRENT_INDEX_VERSION) -> Analys
                 urgency=round(components["urgency"], 3),
                 postings=inputs.postings.get(code, 0),
                 index=index,
-                grade=grade(index, version) if d >= version.min_demand else "一般",
+                grade=grade(index, version) if d >= version.min_demand else GRADE_NORMAL,
                 clusters=[c for c, _ in sorted(by_cluster[code].items(), key=lambda x: -x[1]) if c],
                 served=code in served_codes,
                 components={k: round(v, 3) for k, v in components.items()},
@@ -298,14 +303,15 @@ def compute(inputs: Inputs, version_name: str = CURRENT_INDEX_VERSION) -> Analys
             cluster_demand[cluster] += n
             if demand[code]:
                 cluster_supply[cluster] += supply_of.get(code, 0.0) * n / demand[code]
-    labels = dict(Cluster.choices)
+    labels = {value: str(label) for value, label in Cluster.choices}
+    unregistered = gettext("未登记")
     for cluster in sorted(cluster_demand, key=lambda c: -cluster_demand[c]):
         d, s = cluster_demand[cluster], cluster_supply[cluster]
         prev = inputs.previous_cluster_demand.get(cluster, 0)
         clusters.append(
             GroupRow(
                 key=cluster or "none",
-                label=labels.get(cluster, "未登记"),
+                label=labels.get(cluster, unregistered),
                 demand=d,
                 supply=round(s, 1),
                 gap=round(d - s, 1),
@@ -346,7 +352,7 @@ def compute(inputs: Inputs, version_name: str = CURRENT_INDEX_VERSION) -> Analys
     bands = [
         GroupRow(
             key=key,
-            label=label,
+            label=str(label),
             demand=by_band.get(key, 0),
             supply=float(band_supply.get(key, 0)),
             gap=float(by_band.get(key, 0) - band_supply.get(key, 0)),
@@ -372,8 +378,8 @@ def compute(inputs: Inputs, version_name: str = CURRENT_INDEX_VERSION) -> Analys
         "occupations": len(demand),
         "postings": sum(inputs.postings.values()),
     }
-    edu_labels = dict(Education.choices)
-    skill_labels = dict(SkillLevel.choices)
+    edu_labels = {value: str(label) for value, label in Education.choices}
+    skill_labels = {value: str(label) for value, label in SkillLevel.choices}
     return Analysis(
         year=inputs.year,
         version=version.name,
@@ -519,11 +525,12 @@ def analyse(year: int, version_name: str = CURRENT_INDEX_VERSION) -> Analysis:
     )
     by_year: dict[str, int] = defaultdict(int)
     cluster_years: dict[str, dict[str, int]] = defaultdict(dict)
-    labels = dict(Cluster.choices)
+    labels = {value: str(label) for value, label in Cluster.choices}
+    unregistered = gettext("未登记")
     for r in demand_years:
         y = str(r["survey__round__year"])
         by_year[y] += int(r["n"] or 0)
-        label = labels.get(r["survey__enterprise__talent_profile__cluster"] or "", "未登记")
+        label = labels.get(r["survey__enterprise__talent_profile__cluster"] or "", unregistered)
         cluster_years[label][y] = cluster_years[label].get(y, 0) + int(r["n"] or 0)
     supply_years = (
         SupplyRecord.objects.filter(year__lte=year)
@@ -536,7 +543,7 @@ def analyse(year: int, version_name: str = CURRENT_INDEX_VERSION) -> Analysis:
     result.cluster_years = {k: dict(sorted(v.items())) for k, v in cluster_years.items()}
     result.skills = _json_terms("skills", year)
     result.certificates = _json_terms("certificates", year)
-    edu_labels = dict(Education.choices)
+    edu_labels = {value: str(label) for value, label in Education.choices}
     result.posting_education = [
         (edu_labels.get(e, e), int(n))
         for e, n in Posting.objects.filter(year=year)
@@ -548,4 +555,4 @@ def analyse(year: int, version_name: str = CURRENT_INDEX_VERSION) -> Analysis:
 
 
 def index_components() -> dict[str, str]:
-    return dict(INDEX_COMPONENTS)
+    return {key: str(text) for key, text in INDEX_COMPONENTS.items()}

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 
@@ -57,7 +58,7 @@ def allowed_first(allowed: Callable[[Any], bool]) -> Callable[[Any], Any]:
             user: Any = request.user
             if user.is_authenticated and not allowed(user):
                 error = ServiceError(
-                    AccessErrorCode.NOT_ALLOWED, "您没有执行此操作的权限", status_code=403
+                    AccessErrorCode.NOT_ALLOWED, _("您没有执行此操作的权限"), status_code=403
                 )
                 refused: HttpResponse = run.__self__.api.on_exception(request, error)
                 return refused
@@ -336,10 +337,12 @@ def survey_read(
     user: Any = request.user
     year = year or selectors.default_year()
     if year is None:
-        raise Http404("尚未开展岗位需求调查")
+        raise Http404(_("尚未开展岗位需求调查"))
     if enterprise is None:
         if user.unit is None or user.unit.kind != UnitKind.ENTERPRISE:
-            raise ServiceError(TalentErrorCode.INVALID_INPUT, "请提供 enterprise（企业单位编号）")
+            raise ServiceError(
+                TalentErrorCode.INVALID_INPUT, _("请提供 enterprise（企业单位编号）")
+            )
         enterprise = user.unit_id
     found = (
         DemandSurvey.objects.visible_to(user)
@@ -348,7 +351,7 @@ def survey_read(
         .first()
     )
     if found is None:
-        raise Http404(f"未找到{year}年的岗位需求填报")
+        raise Http404(_("未找到{year}年的岗位需求填报").format(year=year))
     return SurveyOut.of(found)
 
 
@@ -424,7 +427,7 @@ def demand(
     if by not in selectors.DIMENSIONS:
         raise ServiceError(
             TalentErrorCode.INVALID_INPUT,
-            f"by 应为：{'、'.join(selectors.DIMENSIONS)}",
+            _("by 应为：{values}").format(values="、".join(selectors.DIMENSIONS)),
         )
     for value, choices, name in (
         (cluster, [*Cluster.values, "none"], "cluster"),
@@ -432,7 +435,9 @@ def demand(
         (education, Education.values, "education"),
     ):
         if value and value not in choices:
-            raise ServiceError(TalentErrorCode.INVALID_INPUT, f"{name} 的取值不正确")
+            raise ServiceError(
+                TalentErrorCode.INVALID_INPUT, _("{name} 的取值不正确").format(name=name)
+            )
     filters = selectors.DemandFilters(
         year=year, cluster=cluster, skill_level=skill_level, education=education
     )
@@ -492,11 +497,11 @@ class ShortageOut(Schema):
 )
 @decorate_view(allowed_first(selectors.may_see_demand))
 def shortage(request: HttpRequest, year: int, all: bool = False) -> ShortageOut:  # noqa: A002 - the query parameter's name
-    from .analysis import analyse
-    from .data import INDEX_COMPONENTS, INDEX_VERSIONS
+    from .analysis import analyse, index_components
+    from .data import INDEX_VERSIONS
 
     if not 2000 <= year <= 2100:
-        raise ServiceError(TalentErrorCode.INVALID_INPUT, "年度不正确")
+        raise ServiceError(TalentErrorCode.INVALID_INPUT, _("年度不正确"))
     result = analyse(year)
     version = INDEX_VERSIONS[result.version]
     rows = result.occupations if all else result.shortage
@@ -504,7 +509,7 @@ def shortage(request: HttpRequest, year: int, all: bool = False) -> ShortageOut:
         year=year,
         version=version.name,
         weights=version.weights,
-        component_methods=INDEX_COMPONENTS,
+        component_methods=index_components(),
         shortage_at=version.shortage_at,
         tight_at=version.tight_at,
         occupations=[
@@ -618,7 +623,7 @@ def _published(year: int) -> Any:
 
     report = TalentReport.objects.filter(year=year, status=ReportStatus.PUBLISHED).first()
     if report is None:
-        raise Http404("未找到该年度已发布的报告")
+        raise Http404(_("未找到该年度已发布的报告"))
     return report
 
 
@@ -640,7 +645,7 @@ def report_list(request: HttpRequest) -> HttpResponse | list[ReportOut]:
         return render(
             request,
             "talent/public_reports.html",
-            {"reports": reports, "title": "江阴市产业人才需求报告"},
+            {"reports": reports, "title": _("江阴市产业人才需求报告")},
         )
     return [_report_out(r) for r in reports]
 
@@ -676,5 +681,5 @@ def report_document(request: HttpRequest, year: int) -> FileResponse:
     report = _published(year)
     path = report_file(report)
     if not path.exists():
-        raise Http404("报告文档缺失，请联系工作专班重新生成")
+        raise Http404(_("报告文档缺失，请联系工作专班重新生成"))
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename_of(year))

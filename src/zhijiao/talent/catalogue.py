@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -72,7 +73,9 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.line} 行：{self.message}" if self.line else self.message
+        if self.line:
+            return _("第 {line} 行：{message}").format(line=self.line, message=self.message)
+        return self.message
 
 
 class CatalogueRejected(ServiceError):
@@ -92,9 +95,16 @@ class LoadResult:
     unchanged: int = 0
 
     def summary(self) -> str:
-        return (
-            f"{self.edition.title}：新增 {self.created} 条，修改 {self.updated} 条，"
-            f"删除 {self.removed} 条，未变 {self.unchanged} 条；共 {self.edition.entry_count} 条"
+        return _(
+            "{title}：新增 {created} 条，修改 {updated} 条，删除 {removed} 条，未变 {unchanged} 条；"
+            "共 {count} 条"
+        ).format(
+            title=self.edition.title,
+            created=self.created,
+            updated=self.updated,
+            removed=self.removed,
+            unchanged=self.unchanged,
+            count=self.edition.entry_count,
         )
 
 
@@ -123,8 +133,8 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CatalogueRejected(
-            "文件不是 UTF-8 编码，请在 Excel 或编辑器中另存为“CSV UTF-8”后再载入",
-            [LineError(content[: exc.start].count(b"\n") + 1, "此行含有非 UTF-8 字符")],
+            _("文件不是 UTF-8 编码，请在 Excel 或编辑器中另存为“CSV UTF-8”后再载入"),
+            [LineError(content[: exc.start].count(b"\n") + 1, _("此行含有非 UTF-8 字符"))],
         ) from exc
 
 
@@ -152,21 +162,24 @@ def parse_file(content: bytes, kind: str) -> ParsedFile:
             missing = [c for c in required if c not in header]
             if missing:
                 raise CatalogueRejected(
-                    "文件表头不符合要求",
+                    _("文件表头不符合要求"),
                     [
                         LineError(
                             number,
-                            f"表头缺少“{'”“'.join(missing)}”列；"
-                            f"{CatalogueKind(kind).label}文件的列为：{'、'.join(required + optional)}",
+                            _("表头缺少“{missing}”列；{kind}文件的列为：{columns}").format(
+                                missing="”“".join(missing),
+                                kind=CatalogueKind(kind).label,
+                                columns="、".join(required + optional),
+                            ),
                         )
                     ],
                 )
             continue
         rows.append((number, cells))
     if header is None:
-        raise CatalogueRejected("文件是空的", [LineError(0, "文件中没有表头和数据行")])
+        raise CatalogueRejected(_("文件是空的"), [LineError(0, _("文件中没有表头和数据行"))])
     if not rows:
-        raise CatalogueRejected("文件中没有数据行", [LineError(0, "表头之后没有任何条目")])
+        raise CatalogueRejected(_("文件中没有数据行"), [LineError(0, _("表头之后没有任何条目"))])
     return ParsedFile(header=header, rows=rows, meta=meta)
 
 
@@ -180,7 +193,9 @@ def _cell(parsed: ParsedFile, cells: list[str], name: str) -> str:
 def _marks(text: str) -> dict[str, bool]:
     letters = {ch for ch in text.upper() if ch.isalnum()}
     if letters - {"S", "L"}:
-        raise ValueError(f"标识“{text}”不正确，只能是 S（数字职业）、L（绿色职业）或二者")
+        raise ValueError(
+            _("标识“{text}”不正确，只能是 S（数字职业）、L（绿色职业）或二者").format(text=text)
+        )
     return {"is_digital": "S" in letters, "is_green": "L" in letters}
 
 
@@ -220,14 +235,19 @@ def check_entries(
             errors.append(LineError(number, error.message))
             continue
         if code in first_line:
-            errors.append(LineError(number, f"代码 {code} 与第 {first_line[code]} 行重复"))
+            errors.append(
+                LineError(
+                    number,
+                    _("代码 {code} 与第 {line} 行重复").format(code=code, line=first_line[code]),
+                )
+            )
             continue
         first_line[code] = number
         if not name:
-            errors.append(LineError(number, f"代码 {code} 缺少名称"))
+            errors.append(LineError(number, _("代码 {code} 缺少名称").format(code=code)))
             continue
         if len(name) > MAX_NAME:
-            errors.append(LineError(number, f"名称不能超过 {MAX_NAME} 个字"))
+            errors.append(LineError(number, _("名称不能超过 {limit} 个字").format(limit=MAX_NAME)))
             continue
         extra: dict[str, Any] = {}
         if kind == CatalogueKind.OCCUPATIONS:
@@ -248,7 +268,9 @@ def check_entries(
             errors.append(
                 LineError(
                     row.line,
-                    f"代码 {row.code} 的上级{label} {row.parent} 不在本版本中，请先列出上级条目",
+                    _("代码 {code} 的上级{level} {parent} 不在本版本中，请先列出上级条目").format(
+                        code=row.code, level=label, parent=row.parent
+                    ),
                 )
             )
     return sorted(merged.values(), key=lambda r: (r.level, r.code)), errors
@@ -279,7 +301,12 @@ def check_mapping(parsed: ParsedFile) -> tuple[list[MappingRow], list[LineError]
     for kind, edition in editions.items():
         if edition is None:
             errors.append(
-                LineError(0, f"尚未载入{CatalogueKind(kind).label}，请先载入后再载入职业面向")
+                LineError(
+                    0,
+                    _("尚未载入{kind}，请先载入后再载入职业面向").format(
+                        kind=CatalogueKind(kind).label
+                    ),
+                )
             )
     if errors:
         return [], errors
@@ -299,28 +326,47 @@ def check_mapping(parsed: ParsedFile) -> tuple[list[MappingRow], list[LineError]
             try:
                 code = CLEAN[kind](_cell(parsed, cells, header))
             except codes.CodeError as error:
-                errors.append(LineError(number, f"{header}：{error.message}"))
+                errors.append(
+                    LineError(
+                        number,
+                        _("{header}：{message}").format(header=header, message=error.message),
+                    )
+                )
                 continue
             entry = lookups[kind].get(code)
             if entry is None:
                 edition = editions[kind]
                 assert edition is not None
-                errors.append(LineError(number, f"{header} {code} 不在现行的{edition.title}中"))
+                errors.append(
+                    LineError(
+                        number,
+                        _("{header} {code} 不在现行的{edition}中").format(
+                            header=header, code=code, edition=edition.title
+                        ),
+                    )
+                )
                 continue
             found[kind] = entry
         source = _cell(parsed, cells, H_SOURCE)
         note = _cell(parsed, cells, H_NOTE)
         if not source:
-            errors.append(LineError(number, "请填写来源（这条对应关系出自何处）"))
+            errors.append(LineError(number, _("请填写来源（这条对应关系出自何处）")))
         elif len(source) > MAX_SOURCE:
-            errors.append(LineError(number, f"来源不能超过 {MAX_SOURCE} 个字"))
+            errors.append(
+                LineError(number, _("来源不能超过 {limit} 个字").format(limit=MAX_SOURCE))
+            )
         if len(note) > 300:
-            errors.append(LineError(number, "说明不能超过 300 个字"))
+            errors.append(LineError(number, _("说明不能超过 300 个字")))
         if len(found) < 3 or not source or len(source) > MAX_SOURCE or len(note) > 300:
             continue
         major = found[CatalogueKind.MAJORS]
         if major.level != 3:
-            errors.append(LineError(number, f"专业代码 {major.code} 是专业类或专业大类，应为专业"))
+            errors.append(
+                LineError(
+                    number,
+                    _("专业代码 {code} 是专业类或专业大类，应为专业").format(code=major.code),
+                )
+            )
             continue
         row = MappingRow(
             number,
@@ -331,7 +377,7 @@ def check_mapping(parsed: ParsedFile) -> tuple[list[MappingRow], list[LineError]
             note,
         )
         if row.key in seen:
-            errors.append(LineError(number, f"与第 {seen[row.key]} 行重复"))
+            errors.append(LineError(number, _("与第 {line} 行重复").format(line=seen[row.key])))
             continue
         seen[row.key] = number
         rows.append(row)
@@ -346,7 +392,9 @@ def _reject(errors: list[LineError]) -> None:
         shown = sorted(errors)[:MAX_ERRORS]
         lines = len({e.line for e in errors})
         raise CatalogueRejected(
-            f"载入失败：{lines} 行共 {len(errors)} 处错误，未保存任何条目。请按提示修改文件后重新载入。",
+            _(
+                "载入失败：{lines} 行共 {count} 处错误，未保存任何条目。请按提示修改文件后重新载入。"
+            ).format(lines=lines, count=len(errors)),
             shown,
         )
 
@@ -357,7 +405,8 @@ def _edition(
     name = name.strip()
     if not name or len(name) > EDITION_NAME_MAX:
         raise ServiceError(
-            TalentErrorCode.INVALID_INPUT, f"请给出版本名称（不超过 {EDITION_NAME_MAX} 个字）"
+            TalentErrorCode.INVALID_INPUT,
+            _("请给出版本名称（不超过 {limit} 个字）").format(limit=EDITION_NAME_MAX),
         )
     edition = CatalogueEdition.objects.select_for_update().filter(kind=kind, name=name).first()
     if edition is not None:
@@ -417,11 +466,13 @@ def _write_entries(
     in_use = _used_codes(kind, edition, gone)
     if in_use:
         raise CatalogueRejected(
-            "载入失败：文件删去了仍在使用的条目，未保存任何条目",
+            _("载入失败：文件删去了仍在使用的条目，未保存任何条目"),
             [
                 LineError(
                     0,
-                    f"以下代码已被岗位需求或职业面向引用，不能从本版本删除：{'、'.join(in_use[:50])}",
+                    _("以下代码已被岗位需求或职业面向引用，不能从本版本删除：{codes}").format(
+                        codes="、".join(in_use[:50])
+                    ),
                 )
             ],
         )
@@ -544,7 +595,9 @@ def _base_rows(kind: str, extends: str) -> dict[str, EntryRow]:
     if base is None:
         raise ServiceError(
             TalentErrorCode.NO_CATALOGUE,
-            f"要增补的版本“{extends}”尚未载入（{CatalogueKind(kind).label}）",
+            _("要增补的版本“{edition}”尚未载入（{kind}）").format(
+                edition=extends, kind=CatalogueKind(kind).label
+            ),
         )
     model = ENTRY_MODELS[kind]
     rows: dict[str, EntryRow] = {}
@@ -579,9 +632,11 @@ def catalogue_load(
     unless ``make_current`` is false.
     """
     if kind not in COLUMNS:
-        raise ServiceError(TalentErrorCode.INVALID_INPUT, f"未知的目录类型“{kind}”")
+        raise ServiceError(
+            TalentErrorCode.INVALID_INPUT, _("未知的目录类型“{kind}”").format(kind=kind)
+        )
     if extends and kind == CatalogueKind.MAPPING:
-        raise ServiceError(TalentErrorCode.INVALID_INPUT, "职业面向不支持增补方式载入")
+        raise ServiceError(TalentErrorCode.INVALID_INPUT, _("职业面向不支持增补方式载入"))
     parsed = parse_file(content, kind)
     if kind == CatalogueKind.MAPPING:
         mapping_rows, errors = check_mapping(parsed)
@@ -624,7 +679,9 @@ def edition_make_current(*, kind: str, name: str, user: Any = None) -> Catalogue
     with transaction.atomic():
         edition = CatalogueEdition.objects.select_for_update().filter(kind=kind, name=name).first()
         if edition is None:
-            raise ServiceError(TalentErrorCode.NO_CATALOGUE, f"版本“{name}”尚未载入")
+            raise ServiceError(
+                TalentErrorCode.NO_CATALOGUE, _("版本“{name}”尚未载入").format(name=name)
+            )
         if not edition.is_current:
             values: dict[str, Any] = {}
             _make_current(edition, values)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from zhijiao.core.errors import ServiceError
 
 from .data import (
@@ -64,21 +66,25 @@ def clean_occupation_code(value: object) -> str:
     """A 职业分类大典 code such as ``6-18-02-04`` (any level), checked and normalised."""
     text = _normalise(value)
     if not text:
-        raise CodeError("请填写职业代码")
+        raise CodeError(_("请填写职业代码"))
     if re.fullmatch(r"[0-9]{7}", text):
         # Written without hyphens (61802 04 → 6-18-02-04), as some spreadsheets do.
         text = f"{text[0]}-{text[1:3]}-{text[3:5]}-{text[5:7]}"
     if not _OCCUPATION.fullmatch(text):
         raise CodeError(
-            f"职业代码“{value}”格式不正确，应为“大类-中类-小类-职业”，如 6-18-02-04"
-            "（1 位数字，其后每级 2 位数字，用“-”分隔）"
+            _(
+                "职业代码“{value}”格式不正确，应为“大类-中类-小类-职业”，如 6-18-02-04"
+                "（1 位数字，其后每级 2 位数字，用“-”分隔）"
+            ).format(value=value)
         )
     if text[0] not in OCCUPATION_MAJOR_GROUPS:
-        raise CodeError(f"职业代码“{text}”的大类应为 1–8")
+        raise CodeError(_("职业代码“{code}”的大类应为 1–8").format(code=text))
     segments = text.split("-")[1:]
     for position, segment in enumerate(segments):
         if segment == "00" and any(s != "00" for s in segments[position + 1 :]):
-            raise CodeError(f"职业代码“{text}”中“00”（不再细分）之后的各级也应为“00”")
+            raise CodeError(
+                _("职业代码“{code}”中“00”（不再细分）之后的各级也应为“00”").format(code=text)
+            )
     return text
 
 
@@ -96,8 +102,11 @@ def clean_occupation_code_at(value: object, level: int) -> str:
     code = clean_occupation_code(value)
     if occupation_level(code) != level:
         raise CodeError(
-            f"“{code}”是{OCCUPATION_LEVELS[occupation_level(code)]}代码，"
-            f"这里应填写{OCCUPATION_LEVELS[level]}代码（如 6-18-02-04）"
+            _("“{code}”是{level}代码，这里应填写{wanted}代码（如 6-18-02-04）").format(
+                code=code,
+                level=OCCUPATION_LEVELS[occupation_level(code)],
+                wanted=OCCUPATION_LEVELS[level],
+            )
         )
     return code
 
@@ -138,16 +147,18 @@ def clean_major_code(value: object) -> str:
     """A 职业教育专业目录 code: 2 digits (专业大类), 4 (专业类) or 6 (专业)."""
     text = _normalise(value)
     if not text:
-        raise CodeError("请填写专业代码")
+        raise CodeError(_("请填写专业代码"))
     if not _MAJOR.fullmatch(text):
         raise CodeError(
-            f"专业代码“{value}”格式不正确，应为 2 位（专业大类）、4 位（专业类）或 6 位（专业）数字"
+            _(
+                "专业代码“{value}”格式不正确，应为 2 位（专业大类）、4 位（专业类）或 6 位（专业）数字"
+            ).format(value=value)
         )
     major_stage(text)
     if len(text) >= 4 and text[2:4] == "00":
-        raise CodeError(f"专业代码“{text}”的第 3–4 位（专业类）不能为 00")
+        raise CodeError(_("专业代码“{code}”的第 3–4 位（专业类）不能为 00").format(code=text))
     if len(text) == 6 and text[4:6] == "00":
-        raise CodeError(f"专业代码“{text}”的第 5–6 位（专业）不能为 00")
+        raise CodeError(_("专业代码“{code}”的第 5–6 位（专业）不能为 00").format(code=text))
     return text
 
 
@@ -158,8 +169,10 @@ def major_stage(code: str) -> MajorStage:
         if prefix in digits:
             return MajorStage(stage)
     raise CodeError(
-        f"专业代码“{code}”的前两位 {code[:2]} 不在目录范围内："
-        "高职本科为 21–39，高职专科为 41–59，中职为 61–79"
+        _(
+            "专业代码“{code}”的前两位 {prefix} 不在目录范围内："
+            "高职本科为 21–39，高职专科为 41–59，中职为 61–79"
+        ).format(code=code, prefix=code[:2])
     )
 
 
@@ -181,7 +194,9 @@ def clean_major_code_at(value: object, level: int) -> str:
     code = clean_major_code(value)
     if major_level(code) != level:
         raise CodeError(
-            f"“{code}”是{MAJOR_LEVELS[major_level(code)]}代码，这里应填写{MAJOR_LEVELS[level]}代码"
+            _("“{code}”是{level}代码，这里应填写{wanted}代码").format(
+                code=code, level=MAJOR_LEVELS[major_level(code)], wanted=MAJOR_LEVELS[level]
+            )
         )
     return code
 
@@ -228,26 +243,39 @@ def clean_industry_code(value: object) -> str:
     """
     text = _normalise(value)
     if not text:
-        raise CodeError("请填写行业代码")
+        raise CodeError(_("请填写行业代码"))
     match = _INDUSTRY.fullmatch(text)
     if match is None or (match.group(1) is None and match.group(2) is None):
         raise CodeError(
-            f"行业代码“{value}”格式不正确，应为门类字母加 2–4 位数字，如 C（门类）、C31（大类）、"
-            "C311（中类）、C3110（小类）"
+            _(
+                "行业代码“{value}”格式不正确，应为门类字母加 2–4 位数字，如 C（门类）、C31（大类）、"
+                "C311（中类）、C3110（小类）"
+            ).format(value=value)
         )
     letter, digits = match.group(1), match.group(2) or ""
     if letter is not None and letter not in INDUSTRY_SECTIONS:
-        raise CodeError(f"行业代码“{text}”的门类应为 A–T 之一")
+        raise CodeError(_("行业代码“{code}”的门类应为 A–T 之一").format(code=text))
     if not digits:
         return str(letter)
     division = int(digits[:2])
     section = industry_section(division)
     if section is None:
-        raise CodeError(f"行业代码“{text}”的大类 {digits[:2]} 不存在（应为 01–97）")
+        raise CodeError(
+            _("行业代码“{code}”的大类 {division} 不存在（应为 01–97）").format(
+                code=text, division=digits[:2]
+            )
+        )
     if letter is not None and letter != section:
         raise CodeError(
-            f"行业代码“{text}”中大类 {digits[:2]} 属于门类 {section}"
-            f"（{INDUSTRY_SECTIONS[section][0]}），不是 {letter}"
+            _(
+                "行业代码“{code}”中大类 {division} 属于门类 {section}（{name}），不是 {letter}"
+            ).format(
+                code=text,
+                division=digits[:2],
+                section=section,
+                name=INDUSTRY_SECTIONS[section][0],
+                letter=letter,
+            )
         )
     return section + digits
 
@@ -269,4 +297,4 @@ def level_name(kind: str, level: int) -> str:
         "majors": MAJOR_LEVELS,
         "industries": INDUSTRY_LEVELS,
     }[kind]
-    return names.get(level, "")
+    return str(names.get(level, ""))

@@ -11,9 +11,11 @@ survey's lines only when every row is right.
 from __future__ import annotations
 
 import io
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -45,15 +47,18 @@ from .data import (
 )
 from .models import DemandLine, DemandSurvey
 
-H_OCCUPATION = "职业（代码 名称）"
-H_HEADCOUNT = "需求人数"
-H_EDUCATION = "学历要求"
-H_SKILL = "技能等级"
-H_EXPERIENCE = "工作经验（年）"
-H_SALARY = "月薪范围"
-H_URGENCY = "紧急程度"
-H_NOTE = "备注"
-HEADERS = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+H_OCCUPATION = gettext_lazy("职业（代码 名称）")
+H_HEADCOUNT = gettext_lazy("需求人数")
+H_EDUCATION = gettext_lazy("学历要求")
+H_SKILL = gettext_lazy("技能等级")
+H_EXPERIENCE = gettext_lazy("工作经验（年）")
+H_SALARY = gettext_lazy("月薪范围")
+H_URGENCY = gettext_lazy("紧急程度")
+H_NOTE = gettext_lazy("备注")
+COLUMNS = (
     H_OCCUPATION,
     H_HEADCOUNT,
     H_EDUCATION,
@@ -62,7 +67,14 @@ HEADERS = [
     H_SALARY,
     H_URGENCY,
     H_NOTE,
-]
+)
+
+
+def headers() -> list[str]:
+    """The template's header row, in the active language."""
+    return [str(h) for h in COLUMNS]
+
+
 REQUIRED = [H_OCCUPATION, H_HEADCOUNT]
 FIELD_HEADERS = {
     "occupation": H_OCCUPATION,
@@ -74,8 +86,10 @@ FIELD_HEADERS = {
     "urgency": H_URGENCY,
     "note": H_NOTE,
 }
-INFO_SHEET = "填报信息"
-INFO_ENTERPRISE, INFO_CODE, INFO_YEAR = "企业名称", "统一社会信用代码", "年度"
+INFO_SHEET = gettext_lazy("填报信息")
+INFO_ENTERPRISE = gettext_lazy("企业名称")
+INFO_CODE = gettext_lazy("统一社会信用代码")
+INFO_YEAR = gettext_lazy("年度")
 
 
 def _columns() -> list[Column]:
@@ -98,7 +112,7 @@ def _columns() -> list[Column]:
 
 def template_bytes(*, user: User, year: int) -> bytes:
     """The enterprise's workbook for a year, with its saved lines (if any) already in it."""
-    require_capability(user, Capability.TALENT_SURVEY, "只有企业用户可以下载填报模板")
+    require_capability(user, Capability.TALENT_SURVEY, _("只有企业用户可以下载填报模板"))
     enterprise = services.own_enterprise(user)
     survey = selectors.own_survey(user, year)
     rows: list[list[Any]] = []
@@ -119,22 +133,24 @@ def template_bytes(*, user: User, year: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    sheet_write(ws, columns=_columns(), rows=rows, title=f"{year}年岗位需求")
-    info = wb.create_sheet(INFO_SHEET)
+    sheet_write(ws, columns=_columns(), rows=rows, title=_("{year}年岗位需求").format(year=year))
+    info = wb.create_sheet(str(INFO_SHEET))
     sheet_write(
         info,
-        columns=[Column("项目", 18), Column("内容", 48, wrap=True)],
+        columns=[Column(gettext_lazy("项目"), 18), Column(gettext_lazy("内容"), 48, wrap=True)],
         rows=[
             [INFO_ENTERPRISE, enterprise.name],
             [INFO_CODE, enterprise.credit_code],
             [INFO_YEAR, str(year)],
             [
-                "填写说明",
-                "每行一个岗位需求：职业请从下拉列表选择（也可只填职业代码，如 6-18-02-04）；"
-                "需求人数为正整数；同一职业、技能等级和学历只填一行。请勿修改本页。",
+                _("填写说明"),
+                _(
+                    "每行一个岗位需求：职业请从下拉列表选择（也可只填职业代码，如 6-18-02-04）；"
+                    "需求人数为正整数；同一职业、技能等级和学历只填一行。请勿修改本页。"
+                ),
             ],
         ],
-        title=INFO_SHEET,
+        title=str(INFO_SHEET),
     )
     stream = io.BytesIO()
     wb.save(stream)
@@ -145,9 +161,9 @@ def _info(content: bytes) -> dict[str, str]:
     """The 填报信息 sheet of an upload, if it has one."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if INFO_SHEET not in workbook.sheet_names:
+        if str(INFO_SHEET) not in workbook.sheet_names:
             return {}
-        rows = workbook.get_sheet_by_name(INFO_SHEET).to_python(nrows=20)
+        rows = workbook.get_sheet_by_name(str(INFO_SHEET)).to_python(nrows=20)
     except CalamineError:
         return {}
     return {cell_text(r[0]): cell_text(r[1]) for r in rows if len(r) >= 2 and cell_text(r[0])}
@@ -155,27 +171,35 @@ def _info(content: bytes) -> dict[str, str]:
 
 def _check_info(content: bytes, enterprise: Unit, year: int) -> None:
     info = _info(content)
-    code, file_year = info.get(INFO_CODE, ""), info.get(INFO_YEAR, "")
+    code, file_year = info.get(str(INFO_CODE), ""), info.get(str(INFO_YEAR), "")
     if code and enterprise.credit_code and code != enterprise.credit_code:
         raise ServiceError(
             TalentErrorCode.WRONG_FILE,
-            f"该文件是“{info.get(INFO_ENTERPRISE) or code}”的填报模板，不是本企业的，未导入",
+            _("该文件是“{enterprise}”的填报模板，不是本企业的，未导入").format(
+                enterprise=info.get(str(INFO_ENTERPRISE)) or code
+            ),
         )
     if file_year and file_year != str(year):
         raise ServiceError(
             TalentErrorCode.WRONG_FILE,
-            f"该文件是 {file_year} 年的填报模板，不能导入到 {year} 年，未导入",
+            _("该文件是 {file_year} 年的填报模板，不能导入到 {year} 年，未导入").format(
+                file_year=file_year, year=year
+            ),
         )
 
 
-def _by_label(choices: Any, header: str, text: str) -> str:
+def _by_label(choices: Any, header: StrOrPromise, text: str) -> str:
     if not text:
         return str(choices.values[0])
     wanted = normalize_header(text)
     for value, label in choices.choices:
         if wanted in (normalize_header(label), normalize_header(value)):
             return str(value)
-    raise ValueError(f"{header}“{text}”不正确，请从下拉列表选择：{'、'.join(choices.labels)}")
+    raise ValueError(
+        _("{header}“{text}”不正确，请从下拉列表选择：{choices}").format(
+            header=header, text=text, choices="、".join(str(label) for label in choices.labels)
+        )
+    )
 
 
 def _line(row: SheetRow, errors: list[RowError]) -> services.LineData:
@@ -205,14 +229,14 @@ def survey_import(
     *, user: User, year: int, upload: IO[bytes] | bytes, name: str = "", submit: bool = False
 ) -> DemandSurvey:
     """Replaces the enterprise's lines for a year with the upload's rows, all or nothing."""
-    require_capability(user, Capability.TALENT_SURVEY, "只有企业用户可以导入岗位需求")
+    require_capability(user, Capability.TALENT_SURVEY, _("只有企业用户可以导入岗位需求"))
     enterprise = services.own_enterprise(user)
     content = xlsx_content(upload, name=name)
     _check_info(content, enterprise, year)
-    rows = xlsx_table(content, columns=HEADERS, required=REQUIRED, max_rows=MAX_LINES)
+    rows = xlsx_table(content, columns=headers(), required=REQUIRED, max_rows=MAX_LINES)
     errors: list[RowError] = []
     if not rows:
-        raise ServiceError(TalentErrorCode.EMPTY_SURVEY, "文件中没有岗位需求，请至少填写一行")
+        raise ServiceError(TalentErrorCode.EMPTY_SURVEY, _("文件中没有岗位需求，请至少填写一行"))
     lines = [_line(row, errors) for row in rows]
     try:
         services.check_lines(lines)
@@ -228,38 +252,38 @@ def survey_import(
 
 
 SURVEY_COLUMNS = [
-    Column("年度", 8),
-    Column("企业", 32),
-    Column("统一社会信用代码", 22),
-    Column("产业集群", 14),
-    Column("所在镇街", 12),
-    Column("企业规模", 10),
-    Column("状态", 10),
-    Column("报送时间", 18),
-    Column("岗位数", 8),
-    Column("需求人数", 10),
+    Column(gettext_lazy("年度"), 8),
+    Column(gettext_lazy("企业"), 32),
+    Column(gettext_lazy("统一社会信用代码"), 22),
+    Column(gettext_lazy("产业集群"), 14),
+    Column(gettext_lazy("所在镇街"), 12),
+    Column(gettext_lazy("企业规模"), 10),
+    Column(gettext_lazy("状态"), 10),
+    Column(gettext_lazy("报送时间"), 18),
+    Column(gettext_lazy("岗位数"), 8),
+    Column(gettext_lazy("需求人数"), 10),
 ]
 LINE_COLUMNS = [
-    Column("年度", 8),
-    Column("企业", 32),
-    Column("统一社会信用代码", 22),
-    Column("产业集群", 14),
-    Column("状态", 10),
-    Column("职业代码", 14),
-    Column("职业", 24),
-    Column("需求人数", 10),
-    Column("学历要求", 20),
-    Column("技能等级", 12),
-    Column("工作经验（年）", 12),
-    Column("月薪范围", 16),
-    Column("紧急程度", 10),
-    Column("备注", 30, wrap=True),
+    Column(gettext_lazy("年度"), 8),
+    Column(gettext_lazy("企业"), 32),
+    Column(gettext_lazy("统一社会信用代码"), 22),
+    Column(gettext_lazy("产业集群"), 14),
+    Column(gettext_lazy("状态"), 10),
+    Column(gettext_lazy("职业代码"), 14),
+    Column(gettext_lazy("职业"), 24),
+    Column(gettext_lazy("需求人数"), 10),
+    Column(gettext_lazy("学历要求"), 20),
+    Column(gettext_lazy("技能等级"), 12),
+    Column(gettext_lazy("工作经验（年）"), 12),
+    Column(gettext_lazy("月薪范围"), 16),
+    Column(gettext_lazy("紧急程度"), 10),
+    Column(gettext_lazy("备注"), 30, wrap=True),
 ]
 
 
 def surveys_export(*, user: User, filters: selectors.SurveyFilters) -> bytes:
     """The surveys in the list's filters, one sheet of surveys and one of their lines."""
-    require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以导出需求调查")
+    require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以导出需求调查"))
     surveys = list(selectors.surveys_visible(user, filters))
 
     def profile(s: DemandSurvey) -> Any:
@@ -288,7 +312,7 @@ def surveys_export(*, user: User, filters: selectors.SurveyFilters) -> bytes:
             ]
             for s in surveys
         ),
-        title="填报情况",
+        title=_("填报情况"),
     )
     by_id = {s.pk: s for s in surveys}
     lines = (
@@ -297,7 +321,7 @@ def surveys_export(*, user: User, filters: selectors.SurveyFilters) -> bytes:
         .order_by("survey_id", "position", "pk")
     )
     sheet_write(
-        wb.create_sheet("岗位需求明细"),
+        wb.create_sheet(_("岗位需求明细")),
         columns=LINE_COLUMNS,
         rows=(
             [
@@ -320,7 +344,7 @@ def surveys_export(*, user: User, filters: selectors.SurveyFilters) -> bytes:
             ]
             for line in lines.iterator(chunk_size=2000)
         ),
-        title="岗位需求明细",
+        title=_("岗位需求明细"),
     )
     stream = io.BytesIO()
     wb.save(stream)

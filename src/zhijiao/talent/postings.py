@@ -18,11 +18,13 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -53,28 +55,35 @@ from .data import (
 )
 from .models import Occupation, OccupationAlias, Posting, PostingBatch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 H_TITLE, H_TEXT, H_COMPANY, H_DATE, H_COUNT = (
-    "职位名称",
-    "职位描述",
-    "招聘单位",
-    "发布日期",
-    "招聘人数",
+    gettext_lazy("职位名称"),
+    gettext_lazy("职位描述"),
+    gettext_lazy("招聘单位"),
+    gettext_lazy("发布日期"),
+    gettext_lazy("招聘人数"),
 )
-H_SOURCE_ID, H_CLUSTER, H_OCCUPATION = "来源编号", "产业集群", "职业代码"
+H_SOURCE_ID, H_CLUSTER, H_OCCUPATION = (
+    gettext_lazy("来源编号"),
+    gettext_lazy("产业集群"),
+    gettext_lazy("职业代码"),
+)
 COLUMNS = [H_TITLE, H_TEXT, H_COMPANY, H_DATE, H_COUNT, H_SOURCE_ID, H_CLUSTER, H_OCCUPATION]
 # Keys a JSON file may use for each column (Chinese headers, or the English names of the API).
-JSON_KEYS = {
-    H_TITLE: ("职位名称", "title"),
-    H_TEXT: ("职位描述", "text", "description"),
-    H_COMPANY: ("招聘单位", "company"),
-    H_DATE: ("发布日期", "posted_on", "date"),
-    H_COUNT: ("招聘人数", "headcount"),
-    H_SOURCE_ID: ("来源编号", "id", "external_id"),
-    H_CLUSTER: ("产业集群", "cluster"),
-    H_OCCUPATION: ("职业代码", "occupation"),
-}
+# Pairs rather than a dict: the headers are marked for translation and read only when used.
+JSON_KEYS: tuple[tuple[StrOrPromise, tuple[str, ...]], ...] = (
+    (H_TITLE, ("职位名称", "title")),
+    (H_TEXT, ("职位描述", "text", "description")),
+    (H_COMPANY, ("招聘单位", "company")),
+    (H_DATE, ("发布日期", "posted_on", "date")),
+    (H_COUNT, ("招聘人数", "headcount")),
+    (H_SOURCE_ID, ("来源编号", "id", "external_id")),
+    (H_CLUSTER, ("产业集群", "cluster")),
+    (H_OCCUPATION, ("职业代码", "occupation")),
+)
 MAX_ROWS = 200_000
-CLUSTER_BY_LABEL = {label: value for value, label in Cluster.choices}
 # Phone numbers and e-mail addresses are removed from descriptions: postings hold no personal data.
 CONTACT = re.compile(r"1[3-9]\d{9}|\d{3,4}-\d{7,8}|[\w.+-]+@[\w-]+\.[\w.]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -119,7 +128,7 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise _error(
-        PostingErrorCode.BAD_FILE, "文件编码无法识别，请另存为 UTF-8 编码的 CSV 后重新上传"
+        PostingErrorCode.BAD_FILE, _("文件编码无法识别，请另存为 UTF-8 编码的 CSV 后重新上传")
     )
 
 
@@ -127,7 +136,7 @@ def read_rows(content: bytes, filename: str) -> list[PostingRow]:
     """The postings of a .csv, .xlsx or .json file (by its extension)."""
     name = filename.lower()
     if not content:
-        raise _error(PostingErrorCode.BAD_FILE, "文件是空的，请重新选择文件")
+        raise _error(PostingErrorCode.BAD_FILE, _("文件是空的，请重新选择文件"))
     if name.endswith(".xlsx"):
         sheet = xlsx_table(
             content, columns=COLUMNS, required=[H_TITLE], name=filename, max_rows=MAX_ROWS
@@ -152,7 +161,7 @@ def read_rows(content: bytes, filename: str) -> list[PostingRow]:
         return _csv_rows(_decode(content))
     raise _error(
         PostingErrorCode.BAD_FILE,
-        "不支持的文件类型，请上传 CSV（.csv）、Excel（.xlsx）或 JSON（.json）文件",
+        _("不支持的文件类型，请上传 CSV（.csv）、Excel（.xlsx）或 JSON（.json）文件"),
     )
 
 
@@ -161,7 +170,8 @@ def _csv_rows(text: str) -> list[PostingRow]:
     header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     if H_TITLE not in header:
         raise _error(
-            PostingErrorCode.BAD_FILE, f"表头缺少“{H_TITLE}”列，请按模板填写（列名见文档）"
+            PostingErrorCode.BAD_FILE,
+            _("表头缺少“{column}”列，请按模板填写（列名见文档）").format(column=H_TITLE),
         )
     index = {h: i for i, h in enumerate(header) if h in COLUMNS}
     rows: list[PostingRow] = []
@@ -169,7 +179,10 @@ def _csv_rows(text: str) -> list[PostingRow]:
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise _error(PostingErrorCode.BAD_FILE, f"一次最多导入 {MAX_ROWS} 条，请分批上传")
+            raise _error(
+                PostingErrorCode.BAD_FILE,
+                _("一次最多导入 {limit} 条，请分批上传").format(limit=MAX_ROWS),
+            )
         get = {h: (cells[i].strip() if i < len(cells) else "") for h, i in index.items()}
         rows.append(_row(number, get))
     return rows
@@ -180,30 +193,34 @@ def _json_rows(text: str) -> list[PostingRow]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(
-            PostingErrorCode.BAD_FILE, f"JSON 格式有误（第 {exc.lineno} 行附近），请检查后重新上传"
+            PostingErrorCode.BAD_FILE,
+            _("JSON 格式有误（第 {line} 行附近），请检查后重新上传").format(line=exc.lineno),
         ) from exc
     if isinstance(data, dict):
         data = data.get("postings", data.get("items"))
     if not isinstance(data, list):
         raise _error(
-            PostingErrorCode.BAD_FILE, "JSON 文件应为招聘信息的数组，或含 postings 数组的对象"
+            PostingErrorCode.BAD_FILE, _("JSON 文件应为招聘信息的数组，或含 postings 数组的对象")
         )
     if len(data) > MAX_ROWS:
-        raise _error(PostingErrorCode.BAD_FILE, f"一次最多导入 {MAX_ROWS} 条，请分批上传")
+        raise _error(
+            PostingErrorCode.BAD_FILE,
+            _("一次最多导入 {limit} 条，请分批上传").format(limit=MAX_ROWS),
+        )
     rows: list[PostingRow] = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             rows.append(PostingRow(number=number, title=""))
             continue
-        get = {}
-        for column, keys in JSON_KEYS.items():
+        get: dict[Any, Any] = {}
+        for column, keys in JSON_KEYS:
             value = next((item[k] for k in keys if k in item and item[k] is not None), "")
             get[column] = value if column == H_COUNT else cell_text(value)
         rows.append(_row(number, get))
     return rows
 
 
-def _row(number: int, get: dict[str, Any]) -> PostingRow:
+def _row(number: int, get: dict[Any, Any]) -> PostingRow:
     return PostingRow(
         number=number,
         title=str(get.get(H_TITLE, "")),
@@ -261,20 +278,23 @@ class _Checked:
 
 
 def _check(
-    row: PostingRow, year: int, occupation_codes: set[str]
+    row: PostingRow, year: int, occupation_codes: set[str], clusters: dict[str, str]
 ) -> tuple[_Checked | None, list[RowError]]:
+    """A row checked; ``clusters``: each cluster's label (active language) → its value."""
     errors: list[RowError] = []
     n = row.number
     title = " ".join(row.title.split())
     text = CONTACT.sub("", row.text.strip())
     if not title and not text:
-        return None, [RowError(n, H_TITLE, "职位名称和职位描述都是空的")]
+        return None, [RowError(n, H_TITLE, _("职位名称和职位描述都是空的"))]
     if not title:
-        errors.append(RowError(n, H_TITLE, "职位名称不能为空"))
+        errors.append(RowError(n, H_TITLE, _("职位名称不能为空")))
     if is_garbled(title) or is_garbled(text):
-        errors.append(RowError(n, "", "内容是乱码，可能是文件编码不对（请用 UTF-8 保存）"))
+        errors.append(RowError(n, "", _("内容是乱码，可能是文件编码不对（请用 UTF-8 保存）")))
     if len(title) > MAX_POSTING_TITLE:
-        errors.append(RowError(n, H_TITLE, f"职位名称不能超过 {MAX_POSTING_TITLE} 个字"))
+        errors.append(
+            RowError(n, H_TITLE, _("职位名称不能超过 {limit} 个字").format(limit=MAX_POSTING_TITLE))
+        )
     if len(text) > MAX_POSTING_TEXT:
         text = text[:MAX_POSTING_TEXT]
     posted_on: dt.date | None = None
@@ -282,7 +302,11 @@ def _check(
         try:
             posted_on = dt.date.fromisoformat(row.posted_on.replace("/", "-"))
         except ValueError:
-            errors.append(RowError(n, H_DATE, f"“{row.posted_on}”不是日期，应写作 2025-03-01"))
+            errors.append(
+                RowError(
+                    n, H_DATE, _("“{text}”不是日期，应写作 2025-03-01").format(text=row.posted_on)
+                )
+            )
     headcount = 1
     if row.headcount not in (None, ""):
         try:
@@ -290,16 +314,22 @@ def _check(
         except ValueError:
             value = None
         if value is None or not 1 <= value <= MAX_HEADCOUNT:
-            errors.append(RowError(n, H_COUNT, f"招聘人数应为 1 到 {MAX_HEADCOUNT} 之间的整数"))
+            errors.append(
+                RowError(
+                    n,
+                    H_COUNT,
+                    _("招聘人数应为 1 到 {limit} 之间的整数").format(limit=MAX_HEADCOUNT),
+                )
+            )
         else:
             headcount = value
     cluster = ""
     if row.cluster:
-        cluster = CLUSTER_BY_LABEL.get(
-            row.cluster, row.cluster if row.cluster in Cluster.values else ""
-        )
+        cluster = clusters.get(row.cluster, row.cluster if row.cluster in Cluster.values else "")
         if not cluster:
-            errors.append(RowError(n, H_CLUSTER, f"未知的产业集群“{row.cluster}”"))
+            errors.append(
+                RowError(n, H_CLUSTER, _("未知的产业集群“{text}”").format(text=row.cluster))
+            )
     occupation_code = ""
     if row.occupation:
         try:
@@ -310,7 +340,9 @@ def _check(
             if occupation_code not in occupation_codes:
                 errors.append(
                     RowError(
-                        n, H_OCCUPATION, f"职业代码 {occupation_code} 不是现行职业分类中的职业"
+                        n,
+                        H_OCCUPATION,
+                        _("职业代码 {code} 不是现行职业分类中的职业").format(code=occupation_code),
                     )
                 )
     if errors:
@@ -338,7 +370,7 @@ def _check(
 def _occupations() -> dict[str, int]:
     edition = current_edition(CatalogueKind.OCCUPATIONS)
     if edition is None:
-        raise _error(TalentErrorCode.NO_CATALOGUE, "尚未载入职业分类大典，不能导入招聘信息")
+        raise _error(TalentErrorCode.NO_CATALOGUE, _("尚未载入职业分类大典，不能导入招聘信息"))
     return dict(Occupation.objects.filter(edition=edition, level=4).values_list("code", "pk"))
 
 
@@ -364,19 +396,20 @@ def postings_import(
 ) -> ImportResult:
     """Checks, de-duplicates, classifies and stores postings; all or nothing (see the module)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以导入招聘信息")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以导入招聘信息"))
     source = " ".join(source.split())[:100]
     if not source:
-        raise _error(TalentErrorCode.INVALID_INPUT, "请填写招聘信息的来源，如“江阴人才网”")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("请填写招聘信息的来源，如“江阴人才网”"))
     occupation_ids = _occupations()
     default_year = year or timezone.localdate().year
     checked: list[_Checked] = []
     errors: list[RowError] = []
     rows = list(rows)
     if not rows:
-        raise _error(PostingErrorCode.BAD_FILE, "文件中没有招聘信息")
+        raise _error(PostingErrorCode.BAD_FILE, _("文件中没有招聘信息"))
+    clusters = {str(label): value for value, label in Cluster.choices}
     for row in rows:
-        ok, problems = _check(row, default_year, set(occupation_ids))
+        ok, problems = _check(row, default_year, set(occupation_ids), clusters)
         errors.extend(problems)
         if ok is not None:
             checked.append(ok)
@@ -490,15 +523,18 @@ def posting_correct(
     """An analyst sets a posting's occupation. The posting's cleaned title becomes an alias of that
     occupation (unless it is one already, or ``learn`` is off), and the unreviewed postings with
     the same cleaned title are reclassified with it."""
-    require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以校正招聘信息的归类")
+    require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以校正招聘信息的归类"))
     posting = Posting.objects.select_for_update().filter(pk=posting_id).first()
     if posting is None:
-        raise _error(TalentErrorCode.NOT_FOUND, "未找到该招聘信息", status=404)
+        raise _error(TalentErrorCode.NOT_FOUND, _("未找到该招聘信息"), status=404)
     code = codes.clean_occupation_code(occupation_code)
     edition = current_edition(CatalogueKind.OCCUPATIONS)
     occupation = Occupation.objects.filter(edition=edition, code=code, level=4).first()
     if occupation is None:
-        raise _error(TalentErrorCode.UNKNOWN_CODE, f"职业代码 {code} 不是现行职业分类中的职业")
+        raise _error(
+            TalentErrorCode.UNKNOWN_CODE,
+            _("职业代码 {code} 不是现行职业分类中的职业").format(code=code),
+        )
     before = audit.snapshot(posting, ["occupation", "confidence", "method"])
     posting.occupation = occupation
     posting.confidence = 1.0
@@ -550,12 +586,12 @@ def posting_correct(
 @transaction.atomic
 def posting_confirm(*, user: User, posting_id: int) -> Posting:
     """An analyst confirms a posting's classification as it is."""
-    require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以校正招聘信息的归类")
+    require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以校正招聘信息的归类"))
     posting = Posting.objects.select_for_update().filter(pk=posting_id).first()
     if posting is None:
-        raise _error(TalentErrorCode.NOT_FOUND, "未找到该招聘信息", status=404)
+        raise _error(TalentErrorCode.NOT_FOUND, _("未找到该招聘信息"), status=404)
     if posting.occupation_id is None:
-        raise _error(TalentErrorCode.INVALID_INPUT, "该招聘信息尚未归类，请选择职业后保存")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("该招聘信息尚未归类，请选择职业后保存"))
     posting.reviewed_at = timezone.now()
     posting.reviewed_by = user
     posting.save(update_fields=["reviewed_at", "reviewed_by"])

@@ -23,6 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -39,6 +41,9 @@ from zhijiao.orgs.roles import Capability, require_capability
 
 from .analysis import BANDS, Analysis, analyse
 from .data import (
+    GRADE_NORMAL,
+    GRADE_SHORTAGE,
+    GRADE_TIGHT,
     INDEX_COMPONENTS,
     INDEX_VERSIONS,
     PostingErrorCode,
@@ -51,7 +56,7 @@ from .models import TalentReport
 logger = logging.getLogger(__name__)
 
 REPORT_JOB_KIND = "talent.report"
-ISSUER = "江阴市职业教育改革创新工作专班"
+ISSUER = gettext_lazy("江阴市职业教育改革创新工作专班")
 REPORTS_DIR = "talent/reports"
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -64,11 +69,11 @@ CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 CHARTS = {
-    "clusters": "图1 各产业集群人才需求与供给",
-    "occupations": "图2 需求人数最多的职业",
-    "trend": "图3 历年需求人数与毕业生人数",
-    "bands": "图4 技能层次需求与供给",
-    "shortage": "图5 紧缺职业的紧缺指数",
+    "clusters": gettext_lazy("图1 各产业集群人才需求与供给"),
+    "occupations": gettext_lazy("图2 需求人数最多的职业"),
+    "trend": gettext_lazy("图3 历年需求人数与毕业生人数"),
+    "bands": gettext_lazy("图4 技能层次需求与供给"),
+    "shortage": gettext_lazy("图5 紧缺职业的紧缺指数"),
 }
 Progress = Callable[[int, str], None]
 
@@ -78,7 +83,7 @@ def _no_progress(percent: int, message: str) -> None:
 
 
 def title_of(year: int) -> str:
-    return f"{year}年江阴市产业人才需求报告"
+    return _("{year}年江阴市产业人才需求报告").format(year=year)
 
 
 def filename_of(year: int) -> str:
@@ -143,55 +148,54 @@ def charts(analysis: Analysis) -> dict[str, bytes]:
     fig, ax = _figure()
     labels = [c.label for c in clusters]
     xs = range(len(clusters))
-    ax.bar(
-        [x - 0.2 for x in xs], [c.demand for c in clusters], 0.4, label="需求人数", color="#2563eb"
-    )
+    demand, available, people = _("需求人数"), _("可供毕业生"), _("人")
+    ax.bar([x - 0.2 for x in xs], [c.demand for c in clusters], 0.4, label=demand, color="#2563eb")
     ax.bar(
         [x + 0.2 for x in xs],
         [c.supply for c in clusters],
         0.4,
-        label="可供毕业生",
+        label=available,
         color="#16a34a",
     )
     ax.set_xticks(list(xs), labels, fontsize=8)
-    ax.set_ylabel("人", fontsize=8)
+    ax.set_ylabel(people, fontsize=8)
     ax.legend(fontsize=8, frameon=False)
     result["clusters"] = _png(fig)
 
     top = analysis.occupations and sorted(analysis.occupations, key=lambda o: -o.demand)[:12]
     fig, ax = _figure(height_mm=100)
     top = list(reversed(top or []))
-    ax.barh([o.name for o in top], [o.demand for o in top], color="#2563eb", label="需求人数")
+    ax.barh([o.name for o in top], [o.demand for o in top], color="#2563eb", label=demand)
     ax.barh(
         [o.name for o in top],
         [o.supply for o in top],
         color="#16a34a",
         height=0.4,
-        label="可供毕业生",
+        label=available,
     )
-    ax.set_xlabel("人", fontsize=8)
+    ax.set_xlabel(people, fontsize=8)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     result["occupations"] = _png(fig)
 
     fig, ax = _figure(height_mm=70)
     years = sorted(set(analysis.demand_by_year) | set(analysis.supply_by_year))
     xs = range(len(years))
-    ax.set_xticks(list(xs), [f"{y}年" for y in years], fontsize=8)
+    ax.set_xticks(list(xs), [_("{year}年").format(year=y) for y in years], fontsize=8)
     ax.plot(
         list(xs),
         [analysis.demand_by_year.get(y, 0) for y in years],
         marker="o",
-        label="需求人数",
+        label=demand,
         color="#2563eb",
     )
     ax.plot(
         list(xs),
         [analysis.supply_by_year.get(y, 0) for y in years],
         marker="s",
-        label="毕业生人数",
+        label=_("毕业生人数"),
         color="#16a34a",
     )
-    ax.set_ylabel("人", fontsize=8)
+    ax.set_ylabel(people, fontsize=8)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8, frameon=False)
     result["trend"] = _png(fig)
@@ -199,10 +203,8 @@ def charts(analysis: Analysis) -> dict[str, bytes]:
     fig, ax = _figure(height_mm=70)
     bands = analysis.bands
     xs = range(len(bands))
-    ax.bar([x - 0.2 for x in xs], [b.demand for b in bands], 0.4, label="需求人数", color="#2563eb")
-    ax.bar(
-        [x + 0.2 for x in xs], [b.supply for b in bands], 0.4, label="可供毕业生", color="#16a34a"
-    )
+    ax.bar([x - 0.2 for x in xs], [b.demand for b in bands], 0.4, label=demand, color="#2563eb")
+    ax.bar([x + 0.2 for x in xs], [b.supply for b in bands], 0.4, label=available, color="#16a34a")
     ax.set_xticks(list(xs), [b.label.split("（")[0] for b in bands], fontsize=8)
     ax.legend(fontsize=8, frameon=False)
     result["bands"] = _png(fig)
@@ -213,12 +215,12 @@ def charts(analysis: Analysis) -> dict[str, bytes]:
     ax.barh(
         [o.name for o in shortage],
         [o.index for o in shortage],
-        color=["#dc2626" if o.grade == "紧缺" else "#d97706" for o in shortage],
+        color=["#dc2626" if o.grade == GRADE_SHORTAGE else "#d97706" for o in shortage],
     )
     ax.axvline(version.shortage_at, color="#dc2626", linestyle="--", linewidth=0.8)
     ax.axvline(version.tight_at, color="#d97706", linestyle="--", linewidth=0.8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("紧缺指数", fontsize=8)
+    ax.set_xlabel(_("紧缺指数"), fontsize=8)
     result["shortage"] = _png(fig)
     return result
 
@@ -295,33 +297,57 @@ KEEP_NEXT_SUCCESSORS = (
 def summary_sentences(a: Analysis) -> list[str]:
     """The 摘要: a few sentences the web page and the document share."""
     t = a.totals
-    shortage = [o for o in a.occupations if o.grade == "紧缺"]
-    tight = [o for o in a.occupations if o.grade == "较紧缺"]
+    shortage = [o for o in a.occupations if o.grade == GRADE_SHORTAGE]
+    tight = [o for o in a.occupations if o.grade == GRADE_TIGHT]
     growth = (t["demand"] / t["previous_demand"] - 1) if t.get("previous_demand") else None
-    first = (
-        f"{a.year}年，全市报送岗位需求 {t['demand']:,} 人，涉及职业 {t['occupations']} 个"
-        + (
-            f"，较上年{'增长' if growth >= 0 else '下降'} {abs(growth) * 100:.1f}%"
-            if growth is not None
-            else ""
-        )
-        + f"；其中高技能（高级工及以上）需求 {t['high_skill']:,} 人。"
+    figures = {
+        "year": a.year,
+        "demand": f"{t['demand']:,}",
+        "occupations": t["occupations"],
+        "high_skill": f"{t['high_skill']:,}",
+    }
+    if growth is None:
+        first = _(
+            "{year}年，全市报送岗位需求 {demand} 人，涉及职业 {occupations} 个；"
+            "其中高技能（高级工及以上）需求 {high_skill} 人。"
+        ).format(**figures)
+    elif growth >= 0:
+        first = _(
+            "{year}年，全市报送岗位需求 {demand} 人，涉及职业 {occupations} 个，较上年增长 "
+            "{percent}%；其中高技能（高级工及以上）需求 {high_skill} 人。"
+        ).format(**figures, percent=f"{abs(growth) * 100:.1f}")
+    else:
+        first = _(
+            "{year}年，全市报送岗位需求 {demand} 人，涉及职业 {occupations} 个，较上年下降 "
+            "{percent}%；其中高技能（高级工及以上）需求 {high_skill} 人。"
+        ).format(**figures, percent=f"{abs(growth) * 100:.1f}")
+    second = _(
+        "全市职业院校毕业生 {graduates} 人，扣除升学后进入就业市场 {available} 人，"
+        "总体求人倍率 {ratio}。"
+    ).format(
+        graduates=f"{t['graduates']:,}",
+        available=f"{t['available']:,}",
+        ratio=_num(t["ratio"], 2),
     )
-    second = (
-        f"全市职业院校毕业生 {t['graduates']:,} 人，扣除升学后进入就业市场 {t['available']:,} 人，"
-        f"总体求人倍率 {_num(t['ratio'], 2)}。"
-    )
-    top_cluster = a.clusters[0].label if a.clusters else "—"
-    third = (
-        f"需求最多的产业集群是{top_cluster}。按紧缺指数（{a.version} 版），紧缺职业 {len(shortage)} 个、"
-        f"较紧缺职业 {len(tight)} 个"
-        + (f"，最紧缺的是{'、'.join(o.name for o in a.shortage[:3])}" if a.shortage else "")
-        + "。"
-    )
-    fourth = (
-        f"毕业生供给超过需求的专业 {len(a.surplus_majors)} 个，有需求但无对口专业的职业 "
-        f"{len(a.unserved)} 个。"
-    )
+    shortage_figures = {
+        "cluster": a.clusters[0].label if a.clusters else "—",
+        "version": a.version,
+        "shortage": len(shortage),
+        "tight": len(tight),
+    }
+    if a.shortage:
+        third = _(
+            "需求最多的产业集群是{cluster}。按紧缺指数（{version} 版），紧缺职业 {shortage} 个、"
+            "较紧缺职业 {tight} 个，最紧缺的是{names}。"
+        ).format(**shortage_figures, names="、".join(o.name for o in a.shortage[:3]))
+    else:
+        third = _(
+            "需求最多的产业集群是{cluster}。按紧缺指数（{version} 版），紧缺职业 {shortage} 个、"
+            "较紧缺职业 {tight} 个。"
+        ).format(**shortage_figures)
+    fourth = _(
+        "毕业生供给超过需求的专业 {surplus} 个，有需求但无对口专业的职业 {unserved} 个。"
+    ).format(surplus=len(a.surplus_majors), unserved=len(a.unserved))
     return [first, second, third, fourth]
 
 
@@ -337,61 +363,72 @@ def report_build(
     a = analysis
     version = INDEX_VERSIONS[a.version]
     if pictures is None:
-        progress(55, "正在绘制图表")
+        progress(55, _("正在绘制图表"))
         pictures = charts(a)
-    progress(70, "正在生成文档")
-    doc = GongwenDocument(title=title_of(a.year), issuer=ISSUER, date=today)
-    doc.heading("一、摘要", 1)
+    progress(70, _("正在生成文档"))
+    doc = GongwenDocument(title=title_of(a.year), issuer=str(ISSUER), date=today)
+    doc.heading(_("一、摘要"), 1)
     for sentence in summary_sentences(a):
         doc.paragraph(sentence)
 
-    doc.heading("二、数据来源与方法", 1)
+    doc.heading(_("二、数据来源与方法"), 1)
     doc.paragraph(
-        f"需求数据来自{a.year}年企业岗位需求调查中已报送、已采纳的填报；招聘信息 {a.totals['postings']:,} 条"
-        "按职业分类大典自动归类（别名词典最长匹配、相似度补充，低置信度经人工校正），用于技能、证书结构"
-        "和招聘活跃度；供给数据来自各职业院校填报的分专业招生、毕业和毕业去向。",
-        lead="（一）数据来源。",
+        _(
+            "需求数据来自{year}年企业岗位需求调查中已报送、已采纳的填报；招聘信息 {postings} 条"
+            "按职业分类大典自动归类（别名词典最长匹配、相似度补充，低置信度经人工校正），用于技能、证书结构"
+            "和招聘活跃度；供给数据来自各职业院校填报的分专业招生、毕业和毕业去向。"
+        ).format(year=a.year, postings=f"{a.totals['postings']:,}"),
+        lead=_("（一）数据来源。"),
     )
     doc.paragraph(
-        "毕业生扣除升学后为可供就业的毕业生。每个专业按其职业面向对应职业，其可供毕业生按各对应职业的"
-        "需求人数比例分配，汇总为各职业的供给。求人倍率＝需求人数÷供给人数。",
-        lead="（二）供需测算。",
+        _(
+            "毕业生扣除升学后为可供就业的毕业生。每个专业按其职业面向对应职业，其可供毕业生按各对应职业的"
+            "需求人数比例分配，汇总为各职业的供给。求人倍率＝需求人数÷供给人数。"
+        ),
+        lead=_("（二）供需测算。"),
     )
     doc.paragraph(
-        f"紧缺指数（{version.name} 版）＝100×Σ权重×分项得分，分项得分均在 0 到 1 之间。指数不低于 "
-        f"{version.shortage_at:g} 为紧缺，不低于 {version.tight_at:g} 为较紧缺；需求不足 "
-        f"{version.min_demand} 人的职业不列入。各分项及权重见表1。",
-        lead="（三）紧缺指数。",
+        _(
+            "紧缺指数（{version} 版）＝100×Σ权重×分项得分，分项得分均在 0 到 1 之间。指数不低于 "
+            "{shortage_at} 为紧缺，不低于 {tight_at} 为较紧缺；需求不足 "
+            "{min_demand} 人的职业不列入。各分项及权重见表1。"
+        ).format(
+            version=version.name,
+            shortage_at=f"{version.shortage_at:g}",
+            tight_at=f"{version.tight_at:g}",
+            min_demand=version.min_demand,
+        ),
+        lead=_("（三）紧缺指数。"),
     )
     _table(
         doc,
-        ["分项", "计算方法", "权重"],
-        [[key_label(k), INDEX_COMPONENTS[k], f"{w:.2f}"] for k, w in version.weights.items()],
+        [_("分项"), _("计算方法"), _("权重")],
+        [[key_label(k), str(INDEX_COMPONENTS[k]), f"{w:.2f}"] for k, w in version.weights.items()],
         widths_mm=[26, 110, 20],
         align=["center", "left", "center"],
-        caption="表1 紧缺指数的分项和权重",
+        caption=_("表1 紧缺指数的分项和权重"),
     )
 
-    progress(75, "正在生成需求分析")
-    doc.heading("三、人才需求情况", 1)
-    doc.paragraph("各产业集群的需求和供给见表2、图1。", lead="（一）分产业集群。")
+    progress(75, _("正在生成需求分析"))
+    doc.heading(_("三、人才需求情况"), 1)
+    doc.paragraph(_("各产业集群的需求和供给见表2、图1。"), lead=_("（一）分产业集群。"))
     _table(
         doc,
-        ["产业集群", "需求人数", "较上年", "可供毕业生", "缺口", "求人倍率"],
+        [_("产业集群"), _("需求人数"), _("较上年"), _("可供毕业生"), _("缺口"), _("求人倍率")],
         [
             [c.label, _num(c.demand), _pct(c.growth), _num(c.supply), _num(c.gap), _num(c.ratio, 2)]
             for c in a.clusters
         ],
         widths_mm=[36, 24, 22, 26, 24, 24],
         align=["left", "right", "right", "right", "right", "right"],
-        caption="表2 分产业集群人才需求与供给",
+        caption=_("表2 分产业集群人才需求与供给"),
     )
-    _picture(doc, pictures["clusters"], CHARTS["clusters"])
-    doc.paragraph("需求人数居前的职业见表3、图2。", lead="（二）分职业。")
+    _picture(doc, pictures["clusters"], str(CHARTS["clusters"]))
+    doc.paragraph(_("需求人数居前的职业见表3、图2。"), lead=_("（二）分职业。"))
     top = sorted(a.occupations, key=lambda o: -o.demand)[:20]
     _table(
         doc,
-        ["职业", "需求人数", "较上年", "可供毕业生", "求人倍率", "招聘信息"],
+        [_("职业"), _("需求人数"), _("较上年"), _("可供毕业生"), _("求人倍率"), _("招聘信息")],
         [
             [
                 f"{o.name}\n{o.code}",
@@ -405,31 +442,33 @@ def report_build(
         ],
         widths_mm=[46, 22, 22, 24, 20, 22],
         align=["left", "right", "right", "right", "right", "right"],
-        caption="表3 需求人数居前 20 位的职业",
+        caption=_("表3 需求人数居前 20 位的职业"),
     )
-    _picture(doc, pictures["occupations"], CHARTS["occupations"])
-    doc.paragraph("历年需求与毕业生人数见图3。", lead="（三）变化趋势。")
-    _picture(doc, pictures["trend"], CHARTS["trend"])
+    _picture(doc, pictures["occupations"], str(CHARTS["occupations"]))
+    doc.paragraph(_("历年需求与毕业生人数见图3。"), lead=_("（三）变化趋势。"))
+    _picture(doc, pictures["trend"], str(CHARTS["trend"]))
 
-    progress(80, "正在生成结构分析")
-    doc.heading("四、技能和学历结构", 1)
+    progress(80, _("正在生成结构分析"))
+    doc.heading(_("四、技能和学历结构"), 1)
     _table(
         doc,
-        ["技能层次", "需求人数", "可供毕业生", "缺口", "求人倍率"],
+        [_("技能层次"), _("需求人数"), _("可供毕业生"), _("缺口"), _("求人倍率")],
         [[b.label, _num(b.demand), _num(b.supply), _num(b.gap), _num(b.ratio, 2)] for b in a.bands],
         widths_mm=[64, 22, 26, 22, 22],
         align=["left", "right", "right", "right", "right"],
-        caption="表4 技能层次需求与供给（中职对应初中级，高职专科对应高技能，职业本科对应专业技术）",
+        caption=_(
+            "表4 技能层次需求与供给（中职对应初中级，高职专科对应高技能，职业本科对应专业技术）"
+        ),
     )
-    _picture(doc, pictures["bands"], CHARTS["bands"])
+    _picture(doc, pictures["bands"], str(CHARTS["bands"]))
     total = sum(n for _l, n in a.education) or 1
     _table(
         doc,
-        ["学历要求", "需求人数", "占比"],
+        [_("学历要求"), _("需求人数"), _("占比")],
         [[label, _num(n), f"{n / total * 100:.1f}%"] for label, n in a.education],
         widths_mm=[80, 38, 38],
         align=["left", "right", "right"],
-        caption="表5 岗位需求的学历要求",
+        caption=_("表5 岗位需求的学历要求"),
     )
     if a.skills or a.certificates:
         rows = []
@@ -446,29 +485,37 @@ def report_build(
             )
         _table(
             doc,
-            ["技能要求", "招聘信息（条）", "证书要求", "招聘信息（条）"],
+            [_("技能要求"), _("招聘信息（条）"), _("证书要求"), _("招聘信息（条）")],
             rows,
             widths_mm=[42, 36, 42, 36],
             align=["left", "right", "left", "right"],
-            caption="表6 招聘信息中最常见的技能和证书要求",
+            caption=_("表6 招聘信息中最常见的技能和证书要求"),
         )
 
-    progress(85, "正在生成供需对比和紧缺职业目录")
-    doc.heading("五、供需对比", 1)
+    progress(85, _("正在生成供需对比和紧缺职业目录"))
+    doc.heading(_("五、供需对比"), 1)
     t = a.totals
     doc.paragraph(
-        f"全市职业院校{a.year}年招生 {t['enrolled']:,} 人，毕业 {t['graduates']:,} 人，其中本地就业 "
-        f"{t['local_employed']:,} 人、升学 {t['further_study']:,} 人。",
+        _(
+            "全市职业院校{year}年招生 {enrolled} 人，毕业 {graduates} 人，其中本地就业 "
+            "{local_employed} 人、升学 {further_study} 人。"
+        ).format(
+            year=a.year,
+            enrolled=f"{t['enrolled']:,}",
+            graduates=f"{t['graduates']:,}",
+            local_employed=f"{t['local_employed']:,}",
+            further_study=f"{t['further_study']:,}",
+        ),
     )
     surplus = a.surplus_majors
     if surplus:
         doc.paragraph(
-            f"毕业生供给超过对口需求的专业 {len(surplus)} 个，见表7。",
-            lead="（一）供给过剩的专业。",
+            _("毕业生供给超过对口需求的专业 {count} 个，见表7。").format(count=len(surplus)),
+            lead=_("（一）供给过剩的专业。"),
         )
         _table(
             doc,
-            ["专业", "层次", "可供毕业生", "对口需求", "匹配度"],
+            [_("专业"), _("层次"), _("可供毕业生"), _("对口需求"), _("匹配度")],
             [
                 [
                     f"{m.name}\n{m.code}",
@@ -481,87 +528,103 @@ def report_build(
             ],
             widths_mm=[60, 24, 26, 24, 22],
             align=["left", "center", "right", "right", "right"],
-            caption="表7 毕业生供给超过需求的专业",
+            caption=_("表7 毕业生供给超过需求的专业"),
         )
     else:
-        doc.paragraph("无。", lead="（一）供给过剩的专业。")
+        doc.paragraph(_("无。"), lead=_("（一）供给过剩的专业。"))
     if a.unserved:
         doc.paragraph(
-            f"有需求但没有对口专业的职业 {len(a.unserved)} 个："
-            + "、".join(f"{o.name}（需求 {o.demand} 人）" for o in a.unserved)
-            + "。",
-            lead="（二）无对口专业的职业。",
+            _("有需求但没有对口专业的职业 {count} 个：{occupations}。").format(
+                count=len(a.unserved),
+                occupations="、".join(
+                    _("{name}（需求 {demand} 人）").format(name=o.name, demand=o.demand)
+                    for o in a.unserved
+                ),
+            ),
+            lead=_("（二）无对口专业的职业。"),
         )
     else:
-        doc.paragraph("需求达到统计门槛的职业均有对口专业。", lead="（二）无对口专业的职业。")
+        doc.paragraph(_("需求达到统计门槛的职业均有对口专业。"), lead=_("（二）无对口专业的职业。"))
 
-    doc.heading("六、紧缺职业目录", 1)
+    doc.heading(_("六、紧缺职业目录"), 1)
     doc.paragraph(
-        f"按紧缺指数（{version.name} 版，权重："
-        + "，".join(f"{key_label(k)} {w:.2f}" for k, w in version.weights.items())
-        + f"），{a.year}年紧缺和较紧缺职业见表8、图5。"
+        _(
+            "按紧缺指数（{version} 版，权重：{weights}），{year}年紧缺和较紧缺职业见表8、图5。"
+        ).format(
+            version=version.name,
+            weights="，".join(f"{key_label(k)} {w:.2f}" for k, w in version.weights.items()),
+            year=a.year,
+        )
     )
     _table(
         doc,
-        ["序号", "职业", "紧缺程度", "紧缺指数", "需求人数", "求人倍率", "主要集群"],
+        [
+            _("序号"),
+            _("职业"),
+            _("紧缺程度"),
+            _("紧缺指数"),
+            _("需求人数"),
+            _("求人倍率"),
+            _("主要集群"),
+        ],
         [
             [
                 i,
                 f"{o.name}\n{o.code}",
-                o.grade,
+                _(o.grade),
                 f"{o.index:.1f}",
                 _num(o.demand),
-                _num(o.ratio, 2) if o.ratio is not None else "无供给",
+                _num(o.ratio, 2) if o.ratio is not None else _("无供给"),
                 "、".join(cluster_label(c) for c in o.clusters[:2]),
             ]
             for i, o in enumerate(a.shortage, start=1)
         ],
         widths_mm=[11, 42, 18, 18, 18, 18, 31],
         align=["center", "left", "center", "right", "right", "right", "left"],
-        caption=f"表8 {a.year}年紧缺职业目录",
+        caption=_("表8 {year}年紧缺职业目录").format(year=a.year),
     )
     if a.shortage:
-        _picture(doc, pictures["shortage"], CHARTS["shortage"])
+        _picture(doc, pictures["shortage"], str(CHARTS["shortage"]))
 
-    progress(90, "正在生成建议")
-    doc.heading("七、对策建议", 1)
+    progress(90, _("正在生成建议"))
+    doc.heading(_("七、对策建议"), 1)
     expand = [m for m in a.majors if m.suggestion == Suggestion.EXPAND]
     reduce_ = [m for m in a.majors if m.suggestion in (Suggestion.REDUCE, Suggestion.ADJUST)]
     doc.paragraph(
-        ("对紧缺职业对应的专业，建议扩大招生规模：" + "、".join(m.name for m in expand) + "。")
+        _("对紧缺职业对应的专业，建议扩大招生规模：{majors}。").format(
+            majors="、".join(m.name for m in expand)
+        )
         if expand
-        else "各专业的对口需求与供给大体相当，暂无须扩大招生规模的专业。",
-        lead="（一）扩大紧缺专业规模。",
+        else _("各专业的对口需求与供给大体相当，暂无须扩大招生规模的专业。"),
+        lead=_("（一）扩大紧缺专业规模。"),
     )
     doc.paragraph(
-        (
-            "对毕业生供给超过需求的专业，建议调减规模或优化专业方向："
-            + "、".join(m.name for m in reduce_)
-            + "。"
+        _("对毕业生供给超过需求的专业，建议调减规模或优化专业方向：{majors}。").format(
+            majors="、".join(m.name for m in reduce_)
         )
         if reduce_
-        else "暂无须调减规模的专业。",
-        lead="（二）调整供给过剩专业。",
+        else _("暂无须调减规模的专业。"),
+        lead=_("（二）调整供给过剩专业。"),
     )
     doc.paragraph(
-        (
-            "对有需求而无对口专业的职业，建议相关院校论证增设专业或专业方向："
-            + "、".join(o.name for o in a.unserved)
-            + "。"
+        _("对有需求而无对口专业的职业，建议相关院校论证增设专业或专业方向：{occupations}。").format(
+            occupations="、".join(o.name for o in a.unserved)
         )
         if a.unserved
-        else "继续跟踪新职业、新业态的人才需求，适时增设专业方向。",
-        lead="（三）增设对口专业。",
+        else _("继续跟踪新职业、新业态的人才需求，适时增设专业方向。"),
+        lead=_("（三）增设对口专业。"),
     )
     doc.paragraph(
-        "围绕紧缺职业开展订单培养、现代学徒制和职业技能等级认定，扩大高技能人才培养规模；"
-        "持续开展企业岗位需求调查和招聘信息监测，每年发布本报告。",
-        lead="（四）加强校企协同。",
+        _(
+            "围绕紧缺职业开展订单培养、现代学徒制和职业技能等级认定，扩大高技能人才培养规模；"
+            "持续开展企业岗位需求调查和招聘信息监测，每年发布本报告。"
+        ),
+        lead=_("（四）加强校企协同。"),
     )
-    doc.heading("附表：专业设置调整建议", 1)
+    doc.heading(_("附表：专业设置调整建议"), 1)
     _table(
         doc,
-        ["专业", "层次", "开设学校", "可供毕业生", "匹配度", "建议"],
+        [_("专业"), _("层次"), _("开设学校"), _("可供毕业生"), _("匹配度"), _("建议")],
         [
             [
                 f"{m.name}\n{m.code}",
@@ -569,38 +632,38 @@ def report_build(
                 m.schools,
                 _num(m.available),
                 f"{m.match:.2f}",
-                Suggestion(m.suggestion).label,
+                str(Suggestion(m.suggestion).label),
             ]
             for m in sorted(a.majors, key=lambda m: (m.suggestion, m.code))
         ],
         widths_mm=[50, 20, 18, 22, 18, 28],
         align=["left", "center", "center", "right", "right", "left"],
-        caption="附表 专业设置调整建议",
+        caption=_("附表 专业设置调整建议"),
     )
     doc.signature()
     doc.save(stream)
-    progress(95, "文档已生成")
+    progress(95, _("文档已生成"))
 
 
 def key_label(key: str) -> str:
     return {
-        "ratio": "求人倍率",
-        "growth": "需求增长",
-        "urgency": "用工紧迫度",
-        "postings": "招聘活跃度",
+        "ratio": _("求人倍率"),
+        "growth": _("需求增长"),
+        "urgency": _("用工紧迫度"),
+        "postings": _("招聘活跃度"),
     }[key]
 
 
 def stage_label(stage: str) -> str:
     from .data import MajorStage
 
-    return dict(MajorStage.choices).get(stage, stage)
+    return str(dict(MajorStage.choices).get(stage, stage))
 
 
 def cluster_label(cluster: str) -> str:
     from .data import Cluster
 
-    return dict(Cluster.choices).get(cluster, "未登记")
+    return str(dict(Cluster.choices).get(cluster, _("未登记")))
 
 
 # ---------------------------------------------------------------- archive, job, publication
@@ -631,16 +694,17 @@ def report_archive(
 ) -> TalentReport:
     """Computes the year's analysis, writes the report and archives it (replacing the year's
     earlier version, which goes back to unpublished). ``output``: also copy the .docx there."""
-    progress(10, "正在汇总需求、供给和招聘信息")
+    progress(10, _("正在汇总需求、供给和招聘信息"))
     analysis = analyse(year)
     if analysis.totals["demand"] == 0:
         raise ServiceError(
-            PostingErrorCode.NO_DATA, f"{year}年没有已报送的岗位需求，无法生成产业人才需求报告"
+            PostingErrorCode.NO_DATA,
+            _("{year}年没有已报送的岗位需求，无法生成产业人才需求报告").format(year=year),
         )
     today = today or timezone.localdate()
     target = _archive_path(year)
     partial = target.with_suffix(".part")
-    progress(50, "正在绘制图表")
+    progress(50, _("正在绘制图表"))
     pictures = charts(analysis)
     try:
         with partial.open("wb") as stream:
@@ -697,15 +761,15 @@ def report_job(job_id: int, year: int) -> None:
         )
         path = job_result_path(job_id, ".docx")
         shutil.copyfile(report_file(report), path)
-        job_succeed(job_id, path, filename_of(year), message="产业人才需求报告已生成并存档")
+        job_succeed(job_id, path, filename_of(year), message=_("产业人才需求报告已生成并存档"))
 
 
 @transaction.atomic
 def report_generate(*, user: User, year: int) -> Job:
     """Starts generating a year's report in the background (the office)."""
-    require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以生成产业人才需求报告")
+    require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以生成产业人才需求报告"))
     if not 2000 <= year <= timezone.localdate().year + 1:
-        raise ServiceError(TalentErrorCode.INVALID_INPUT, "年度不正确")
+        raise ServiceError(TalentErrorCode.INVALID_INPUT, _("年度不正确"))
     job = job_start(
         user=user,
         kind=REPORT_JOB_KIND,
@@ -722,12 +786,14 @@ def report_publish(*, user: User | None, year: int, publish: bool = True) -> Tal
     """Publishes (or withdraws) the archived report of a year on the public page (the office, or a
     command run by the operator: no user)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以发布产业人才需求报告")
+        require_capability(
+            user, Capability.TALENT_MANAGE, _("只有工作专班可以发布产业人才需求报告")
+        )
     report = TalentReport.objects.select_for_update().filter(year=year).first()
     if report is None:
         raise ServiceError(
             PostingErrorCode.REPORT_NOT_READY,
-            f"{year}年的产业人才需求报告尚未生成，请先生成",
+            _("{year}年的产业人才需求报告尚未生成，请先生成").format(year=year),
             status_code=404,
         )
     values: dict[str, Any] = (
@@ -756,7 +822,7 @@ def page_context(report: TalentReport) -> dict[str, Any]:
         for key, path in chart_files(report).items()
     }
     top = sorted(facts.get("occupations", []), key=lambda o: -o["demand"])[:20]
-    shortage = [o for o in facts.get("occupations", []) if o["grade"] != "一般"]
+    shortage = [o for o in facts.get("occupations", []) if o["grade"] != GRADE_NORMAL]
     return {
         "report": report,
         "title": title_of(report.year),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, gettext_lazy
 
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
@@ -37,7 +38,7 @@ from .models import (
 )
 
 Figures = Mapping[tuple[int | None, int], Decimal]
-NO_CLUSTER = "未登记"
+NO_CLUSTER = gettext_lazy("未登记")
 
 
 def may_see_demand(user: Any) -> bool:
@@ -198,11 +199,11 @@ def surveys_visible(user: Any, filters: SurveyFilters | None = None) -> QuerySet
 
 
 DIMENSIONS = {
-    "occupation": "职业",
-    "cluster": "产业集群",
-    "skill_level": "技能等级",
-    "education": "学历要求",
-    "year": "年度",
+    "occupation": gettext_lazy("职业"),
+    "cluster": gettext_lazy("产业集群"),
+    "skill_level": gettext_lazy("技能等级"),
+    "education": gettext_lazy("学历要求"),
+    "year": gettext_lazy("年度"),
 }
 
 
@@ -262,19 +263,23 @@ def demand_by(by: str, filters: DemandFilters | None = None) -> list[DemandRow]:
         .order_by()
     )
     labels: dict[str, str] = {
-        "cluster": dict(Cluster.choices),
-        "skill_level": dict(SkillLevel.choices),
-        "education": dict(Education.choices),
-    }.get(by, {})
+        value: str(label)
+        for value, label in {
+            "cluster": Cluster.choices,
+            "skill_level": SkillLevel.choices,
+            "education": Education.choices,
+        }.get(by, [])
+    }
+    unregistered = str(NO_CLUSTER)
     result = []
     for row in rows:
         key = row[group[0]]
         if by == "occupation":
             label = f"{key} {row['occupation__name']}"
         elif by == "year":
-            label = f"{key}年"
+            label = gettext("{year}年").format(year=key)
         else:
-            label = labels.get(key, NO_CLUSTER) if key is not None else NO_CLUSTER
+            label = labels.get(key, unregistered) if key is not None else unregistered
         result.append(
             DemandRow(
                 key="none" if key is None else str(key),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -55,6 +57,9 @@ from .models import (
     SurveyRound,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PROFILE_FIELDS = ("industry_code", "size", "cluster", "town", "address", "staff_count")
 ROUND_FIELDS = ("year", "opens_on", "closes_on", "status", "note")
 LINE_FIELDS = (
@@ -82,7 +87,7 @@ def own_enterprise(user: User) -> Unit:
     unit = Unit.objects.filter(pk=user.unit_id).first() if user.unit_id else None
     if unit is None or unit.kind != UnitKind.ENTERPRISE:
         raise _error(
-            TalentErrorCode.NOT_ENTERPRISE, "您的账号未关联企业，请联系系统管理员", status=403
+            TalentErrorCode.NOT_ENTERPRISE, _("您的账号未关联企业，请联系系统管理员"), status=403
         )
     return unit
 
@@ -101,22 +106,25 @@ def profile_values(data: ProfileData) -> dict[str, Any]:
     """Checked profile values; the industry code must be a 小类 or 中类 of the current GB/T 4754."""
     code = codes.clean_industry_code(data.industry_code)
     if codes.industry_level(code) < 2:
-        raise _error(TalentErrorCode.BAD_CODE, "所属行业请至少填写到大类，如 C31；最好填写小类")
+        raise _error(TalentErrorCode.BAD_CODE, _("所属行业请至少填写到大类，如 C31；最好填写小类"))
     edition = current_edition(CatalogueKind.INDUSTRIES)
     if edition is not None and not Industry.objects.filter(edition=edition, code=code).exists():
-        raise _error(TalentErrorCode.UNKNOWN_CODE, f"行业代码 {code} 不在现行的{edition.title}中")
-    for value, choices, label in (
-        (data.size, EnterpriseSize, "企业规模"),
-        (data.cluster, Cluster, "产业集群"),
-        (data.town, Town, "所在镇街"),
+        raise _error(
+            TalentErrorCode.UNKNOWN_CODE,
+            _("行业代码 {code} 不在现行的{edition}中").format(code=code, edition=edition.title),
+        )
+    for value, choices, message in (
+        (data.size, EnterpriseSize, _("请选择企业规模")),
+        (data.cluster, Cluster, _("请选择产业集群")),
+        (data.town, Town, _("请选择所在镇街")),
     ):
         if value not in choices.values:
-            raise _error(TalentErrorCode.INVALID_INPUT, f"请选择{label}")
+            raise _error(TalentErrorCode.INVALID_INPUT, message)
     if not isinstance(data.staff_count, int) or not 1 <= data.staff_count <= 1_000_000:
-        raise _error(TalentErrorCode.INVALID_INPUT, "职工人数应为 1 到 1000000 之间的整数")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("职工人数应为 1 到 1000000 之间的整数"))
     address = " ".join(data.address.split())
     if len(address) > 200:
-        raise _error(TalentErrorCode.INVALID_INPUT, "地址不能超过 200 个字")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("地址不能超过 200 个字"))
     return {
         "industry_code": code,
         "size": data.size,
@@ -135,11 +143,11 @@ def profile_save(*, user: User | None, enterprise: Unit, data: ProfileData) -> E
         if user.can(Capability.TALENT_MANAGE):
             pass
         else:
-            require_capability(user, Capability.TALENT_SURVEY, "您的角色不能修改企业信息")
+            require_capability(user, Capability.TALENT_SURVEY, _("您的角色不能修改企业信息"))
             if own_enterprise(user).pk != enterprise.pk:
-                raise _error(TalentErrorCode.NOT_FOUND, "未找到该企业", status=404)
+                raise _error(TalentErrorCode.NOT_FOUND, _("未找到该企业"), status=404)
     if enterprise.kind != UnitKind.ENTERPRISE:
-        raise _error(TalentErrorCode.NOT_ENTERPRISE, f"“{enterprise}”不是企业")
+        raise _error(TalentErrorCode.NOT_ENTERPRISE, _("“{unit}”不是企业").format(unit=enterprise))
     values = profile_values(data)
     profile = EnterpriseProfile.objects.select_for_update().filter(unit=enterprise).first()
     if profile is None:
@@ -173,7 +181,7 @@ def profile_save(*, user: User | None, enterprise: Unit, data: ProfileData) -> E
 
 
 def _day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return _("{year}年{month}月{day}日").format(year=day.year, month=day.month, day=day.day)
 
 
 def round_is_open(survey_round: SurveyRound, today: dt.date | None = None) -> bool:
@@ -189,14 +197,12 @@ def _require_open(survey_round: SurveyRound) -> None:
         if survey_round.status == RoundStatus.PLANNED or (
             survey_round.status == RoundStatus.OPEN and timezone.localdate() < survey_round.opens_on
         ):
-            message = (
-                f"{survey_round.year}年岗位需求调查尚未开始填报"
-                f"（{_day(survey_round.opens_on)}开始）"
+            message = _("{year}年岗位需求调查尚未开始填报（{day}开始）").format(
+                year=survey_round.year, day=_day(survey_round.opens_on)
             )
         else:
-            message = (
-                f"{survey_round.year}年岗位需求调查已于{_day(survey_round.closes_on)}截止，"
-                "不能再填报或修改"
+            message = _("{year}年岗位需求调查已于{day}截止，不能再填报或修改").format(
+                year=survey_round.year, day=_day(survey_round.closes_on)
             )
         raise _error(TalentErrorCode.ROUND_CLOSED, message)
 
@@ -211,12 +217,15 @@ class RoundData:
 
 def _round_values(data: RoundData) -> dict[str, Any]:
     if not MIN_YEAR <= data.year <= MAX_YEAR:
-        raise _error(TalentErrorCode.INVALID_INPUT, f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+        raise _error(
+            TalentErrorCode.INVALID_INPUT,
+            _("年度应在 {low}–{high} 之间").format(low=MIN_YEAR, high=MAX_YEAR),
+        )
     if data.closes_on < data.opens_on:
-        raise _error(TalentErrorCode.INVALID_INPUT, "截止日期不能早于开始日期")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("截止日期不能早于开始日期"))
     note = data.note.strip()
     if len(note) > 500:
-        raise _error(TalentErrorCode.INVALID_INPUT, "填报说明不能超过 500 个字")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("填报说明不能超过 500 个字"))
     return {"opens_on": data.opens_on, "closes_on": data.closes_on, "note": note}
 
 
@@ -224,14 +233,15 @@ def _round_values(data: RoundData) -> dict[str, Any]:
 def round_create(*, user: User | None, data: RoundData) -> SurveyRound:
     """A new year's survey, not yet open. One round per year (the database decides)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以设置需求调查")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以设置需求调查"))
     values = _round_values(data)
     try:
         with transaction.atomic():
             survey_round = SurveyRound.objects.create(year=data.year, **values)
     except IntegrityError as exc:
         raise _error(
-            TalentErrorCode.ROUND_EXISTS, f"{data.year}年的需求调查已经设置，不能重复设置"
+            TalentErrorCode.ROUND_EXISTS,
+            _("{year}年的需求调查已经设置，不能重复设置").format(year=data.year),
         ) from exc
     audit.record(
         AuditAction.CREATE,
@@ -247,7 +257,7 @@ def round_create(*, user: User | None, data: RoundData) -> SurveyRound:
 def round_update(*, user: User | None, survey_round: SurveyRound, data: RoundData) -> list[str]:
     """Changes a round's dates or note (its year stays)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以设置需求调查")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以设置需求调查"))
     locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     values = _round_values(RoundData(locked.year, data.opens_on, data.closes_on, data.note))
     return audit.save_changes(locked, values, message="修改岗位需求调查")
@@ -257,9 +267,9 @@ def round_update(*, user: User | None, survey_round: SurveyRound, data: RoundDat
 def round_set_status(*, user: User | None, survey_round: SurveyRound, status: str) -> SurveyRound:
     """Opens or closes a round (and may reopen a closed one, e.g. to extend it)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以开启或截止需求调查")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以开启或截止需求调查"))
     if status not in RoundStatus.values:
-        raise _error(TalentErrorCode.INVALID_INPUT, "未知的状态")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("未知的状态"))
     locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     audit.save_changes(locked, {"status": status}, message=f"需求调查{RoundStatus(status).label}")
     return locked
@@ -291,7 +301,7 @@ class LineProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.index + 1} 条：{self.message}"
+        return _("第 {number} 条：{message}").format(number=self.index + 1, message=self.message)
 
 
 class LinesRejected(ServiceError):
@@ -300,20 +310,24 @@ class LinesRejected(ServiceError):
     def __init__(self, problems: Sequence[LineProblem]) -> None:
         problems = sorted(problems)
         shown = "；".join(str(p) for p in problems[:5])
-        more = f"；另有 {len(problems) - 5} 处" if len(problems) > 5 else ""
-        super().__init__(TalentErrorCode.INVALID_INPUT, f"岗位需求有误，未保存：{shown}{more}")
+        if len(problems) > 5:
+            shown += _("；另有 {count} 处").format(count=len(problems) - 5)
+        super().__init__(
+            TalentErrorCode.INVALID_INPUT,
+            _("岗位需求有误，未保存：{problems}").format(problems=shown),
+        )
         self.problems = problems
 
 
 FIELD_LABELS = {
-    "occupation": "职业",
-    "headcount": "需求人数",
-    "education": "学历要求",
-    "skill_level": "技能等级",
-    "experience_years": "工作经验（年）",
-    "salary_band": "月薪范围",
-    "urgency": "紧急程度",
-    "note": "备注",
+    "occupation": gettext_lazy("职业"),
+    "headcount": gettext_lazy("需求人数"),
+    "education": gettext_lazy("学历要求"),
+    "skill_level": gettext_lazy("技能等级"),
+    "experience_years": gettext_lazy("工作经验（年）"),
+    "salary_band": gettext_lazy("月薪范围"),
+    "urgency": gettext_lazy("紧急程度"),
+    "note": gettext_lazy("备注"),
 }
 
 
@@ -322,25 +336,29 @@ def occupation_edition() -> CatalogueEdition:
     if edition is None:
         raise _error(
             TalentErrorCode.NO_CATALOGUE,
-            "尚未载入职业分类大典，暂不能填报岗位需求，请联系工作专班",
+            _("尚未载入职业分类大典，暂不能填报岗位需求，请联系工作专班"),
         )
     return edition
 
 
-def _whole(value: Any, label: str, low: int, high: int) -> int:
+def _whole(value: Any, label: StrOrPromise, low: int, high: int) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"{label}应为整数")
+        raise ValueError(_("{label}应为整数").format(label=label))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         text = value.strip()
         if not text.isdecimal():
-            raise ValueError(f"{label}应为整数" if text else f"请填写{label}")
+            raise ValueError(
+                _("{label}应为整数").format(label=label)
+                if text
+                else _("请填写{label}").format(label=label)
+            )
         value = int(text)
     if not isinstance(value, int):
-        raise ValueError(f"请填写{label}")
+        raise ValueError(_("请填写{label}").format(label=label))
     if not low <= value <= high:
-        raise ValueError(f"{label}应在 {low}–{high} 之间")
+        raise ValueError(_("{label}应在 {low}–{high} 之间").format(label=label, low=low, high=high))
     return value
 
 
@@ -351,7 +369,13 @@ def check_lines(
     edition = edition or occupation_edition()
     problems: list[LineProblem] = []
     if len(lines) > MAX_LINES:
-        raise LinesRejected([LineProblem(MAX_LINES, "", f"一次最多填报 {MAX_LINES} 条岗位需求")])
+        raise LinesRejected(
+            [
+                LineProblem(
+                    MAX_LINES, "", _("一次最多填报 {limit} 条岗位需求").format(limit=MAX_LINES)
+                )
+            ]
+        )
     wanted: dict[int, str] = {}
     for index, line in enumerate(lines):
         try:
@@ -371,7 +395,13 @@ def check_lines(
                 row["occupation"] = known[code]
             else:
                 problems.append(
-                    LineProblem(index, "occupation", f"职业代码 {code} 不在现行的{edition.title}中")
+                    LineProblem(
+                        index,
+                        "occupation",
+                        _("职业代码 {code} 不在现行的{edition}中").format(
+                            code=code, edition=edition.title
+                        ),
+                    )
                 )
         for name, low, high in (
             ("headcount", 1, MAX_HEADCOUNT),
@@ -396,14 +426,17 @@ def check_lines(
                     LineProblem(
                         index,
                         name,
-                        f"{FIELD_LABELS[name]}“{value}”不正确，应为："
-                        + "、".join(str(label) for label in choices.labels),
+                        _("{label}“{value}”不正确，应为：{choices}").format(
+                            label=FIELD_LABELS[name],
+                            value=value,
+                            choices="、".join(str(label) for label in choices.labels),
+                        ),
                     )
                 )
             row[name] = value
         note = " ".join((line.note or "").split())
         if len(note) > 300:
-            problems.append(LineProblem(index, "note", "备注不能超过 300 个字"))
+            problems.append(LineProblem(index, "note", _("备注不能超过 300 个字")))
         row["note"] = note
         if "occupation" in row:
             key = (code or "", row["skill_level"], row["education"])
@@ -412,7 +445,9 @@ def check_lines(
                     LineProblem(
                         index,
                         "occupation",
-                        f"与第 {seen[key] + 1} 条重复（同一职业、技能等级和学历只填一条，人数合计）",
+                        _(
+                            "与第 {number} 条重复（同一职业、技能等级和学历只填一条，人数合计）"
+                        ).format(number=seen[key] + 1),
                     )
                 )
             else:
@@ -470,7 +505,9 @@ def _survey_for(enterprise: Unit, survey_round: SurveyRound) -> DemandSurvey:
 def round_for_year(year: int) -> SurveyRound:
     survey_round = SurveyRound.objects.filter(year=year).first()
     if survey_round is None:
-        raise _error(TalentErrorCode.ROUND_CLOSED, f"{year}年没有开展岗位需求调查")
+        raise _error(
+            TalentErrorCode.ROUND_CLOSED, _("{year}年没有开展岗位需求调查").format(year=year)
+        )
     return survey_round
 
 
@@ -478,8 +515,9 @@ def _check_editable(survey: DemandSurvey) -> None:
     if survey.status not in EDITABLE_STATUSES:
         raise _error(
             TalentErrorCode.ALREADY_SUBMITTED,
-            f"{survey.round.year}年岗位需求已{survey.get_status_display()}，不能再修改或重复报送；"
-            "如需更正，请联系工作专班退回",
+            _(
+                "{year}年岗位需求已{status}，不能再修改或重复报送；如需更正，请联系工作专班退回"
+            ).format(year=survey.round.year, status=survey.get_status_display()),
         )
 
 
@@ -494,14 +532,14 @@ def survey_save(
 ) -> DemandSurvey:
     """Saves the user's enterprise's demand for a year as a draft (replacing its lines), and
     submits it when ``submit`` is true. The round must be open."""
-    require_capability(user, Capability.TALENT_SURVEY, "只有企业用户可以填报岗位需求")
+    require_capability(user, Capability.TALENT_SURVEY, _("只有企业用户可以填报岗位需求"))
     enterprise = own_enterprise(user)
     survey_round = round_for_year(year)
     _require_open(survey_round)
     values = check_lines(lines)
     note = " ".join(note.split())
     if len(note) > 500:
-        raise _error(TalentErrorCode.INVALID_INPUT, "企业说明不能超过 500 个字")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("企业说明不能超过 500 个字"))
     survey = _survey_for(enterprise, survey_round)
     _check_editable(survey)
     before = _summary(survey)
@@ -531,7 +569,7 @@ def _submit(*, user: User, survey: DemandSurvey) -> None:
     _require_open(survey.round)
     lines = list(survey.lines.select_related("occupation__edition"))
     if not lines:
-        raise _error(TalentErrorCode.EMPTY_SURVEY, "请至少填写一条岗位需求后再报送")
+        raise _error(TalentErrorCode.EMPTY_SURVEY, _("请至少填写一条岗位需求后再报送"))
     before = survey.status
     survey.status = SurveyStatus.SUBMITTED
     survey.submitted_at = timezone.now()
@@ -547,7 +585,9 @@ def _submit(*, user: User, survey: DemandSurvey) -> None:
     office = User.objects.filter(role=Role.PLAN_OFFICE, is_active=True)
     notify(
         office,
-        title=f"{survey.enterprise}报送了{survey.round.year}年岗位需求",
+        title=_("{enterprise}报送了{year}年岗位需求").format(
+            enterprise=survey.enterprise, year=survey.round.year
+        ),
         link=reverse("admin:talent-survey-detail", args=[survey.pk]),
     )
 
@@ -555,7 +595,7 @@ def _submit(*, user: User, survey: DemandSurvey) -> None:
 @transaction.atomic
 def survey_submit(*, user: User, survey: DemandSurvey) -> DemandSurvey:
     """Submits a saved draft (or a returned survey, corrected). Submitting twice is refused."""
-    require_capability(user, Capability.TALENT_SURVEY, "只有企业用户可以报送岗位需求")
+    require_capability(user, Capability.TALENT_SURVEY, _("只有企业用户可以报送岗位需求"))
     enterprise = own_enterprise(user)
     locked = (
         DemandSurvey.objects.select_for_update(of=("self",))
@@ -564,7 +604,7 @@ def survey_submit(*, user: User, survey: DemandSurvey) -> DemandSurvey:
         .first()
     )
     if locked is None:
-        raise _error(TalentErrorCode.NOT_FOUND, "未找到该填报", status=404)
+        raise _error(TalentErrorCode.NOT_FOUND, _("未找到该填报"), status=404)
     _submit(user=user, survey=locked)
     return locked
 
@@ -572,18 +612,20 @@ def survey_submit(*, user: User, survey: DemandSurvey) -> DemandSurvey:
 @transaction.atomic
 def survey_decide(*, user: User, survey: DemandSurvey, accept: bool, comment: str = "") -> None:
     """The office accepts a submitted survey, or returns it to the enterprise with a reason."""
-    require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以审核岗位需求")
+    require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以审核岗位需求"))
     locked = _locked_survey(survey.pk)
     if locked.status != SurveyStatus.SUBMITTED:
         raise _error(
             TalentErrorCode.NOT_SUBMITTED,
-            f"只能审核已报送的填报，该填报目前为“{locked.get_status_display()}”",
+            _("只能审核已报送的填报，该填报目前为“{status}”").format(
+                status=locked.get_status_display()
+            ),
         )
     comment = " ".join(comment.split())
     if not accept and not comment:
-        raise _error(TalentErrorCode.INVALID_INPUT, "退回时请写明理由，便于企业修改")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("退回时请写明理由，便于企业修改"))
     if len(comment) > 500:
-        raise _error(TalentErrorCode.INVALID_INPUT, "审核意见不能超过 500 个字")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("审核意见不能超过 500 个字"))
     before = locked.status
     locked.status = SurveyStatus.ACCEPTED if accept else SurveyStatus.RETURNED
     locked.reviewed_at = timezone.now()
@@ -600,7 +642,7 @@ def survey_decide(*, user: User, survey: DemandSurvey, accept: bool, comment: st
     if not accept:
         notify(
             locked.enterprise.users.filter(is_active=True),
-            title=f"{locked.round.year}年岗位需求被退回",
+            title=_("{year}年岗位需求被退回").format(year=locked.round.year),
             body=comment,
             link=reverse("admin:talent-survey") + f"?year={locked.round.year}",
         )
@@ -612,7 +654,10 @@ def survey_decide(*, user: User, survey: DemandSurvey, accept: bool, comment: st
 def _current(kind: str) -> CatalogueEdition:
     edition = current_edition(kind)
     if edition is None:
-        raise _error(TalentErrorCode.NO_CATALOGUE, f"尚未载入{CatalogueKind(kind).label}")
+        raise _error(
+            TalentErrorCode.NO_CATALOGUE,
+            _("尚未载入{catalogue}").format(catalogue=CatalogueKind(kind).label),
+        )
     return edition
 
 
@@ -628,16 +673,18 @@ def mapping_add(
 ) -> MajorOccupation:
     """Adds a line to the current mapping edition (created, empty, if none is loaded yet)."""
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以维护职业面向")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以维护职业面向"))
     major_code = codes.clean_major_code_at(major_code, 3)
     occupation_code = codes.clean_occupation_code(occupation_code)
     industry_code = codes.clean_industry_code(industry_code)
     source = " ".join(source.split())
     note = " ".join(note.split())
     if not source:
-        raise _error(TalentErrorCode.INVALID_INPUT, "请填写来源（这条对应关系出自何处）")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("请填写来源（这条对应关系出自何处）"))
     if len(source) > 200 or len(note) > 300:
-        raise _error(TalentErrorCode.INVALID_INPUT, "来源不能超过 200 个字，说明不能超过 300 个字")
+        raise _error(
+            TalentErrorCode.INVALID_INPUT, _("来源不能超过 200 个字，说明不能超过 300 个字")
+        )
     found: dict[str, Any] = {}
     for kind, model, code in (
         (CatalogueKind.MAJORS, Major, major_code),
@@ -647,7 +694,10 @@ def mapping_add(
         edition = _current(kind)
         entry = model.objects.filter(edition=edition, code=code).first()
         if entry is None:
-            raise _error(TalentErrorCode.UNKNOWN_CODE, f"代码 {code} 不在现行的{edition.title}中")
+            raise _error(
+                TalentErrorCode.UNKNOWN_CODE,
+                _("代码 {code} 不在现行的{edition}中").format(code=code, edition=edition.title),
+            )
         found[kind] = entry
     mapping_edition = current_edition(CatalogueKind.MAPPING)
     if mapping_edition is None:
@@ -670,7 +720,7 @@ def mapping_add(
                 created_by=user,
             )
     except IntegrityError as exc:
-        raise _error(TalentErrorCode.DUPLICATE_MAPPING, "这条职业面向已经存在") from exc
+        raise _error(TalentErrorCode.DUPLICATE_MAPPING, _("这条职业面向已经存在")) from exc
     audit.record(
         AuditAction.CREATE,
         obj=mapping,
@@ -692,10 +742,10 @@ def mapping_add(
 @transaction.atomic
 def mapping_remove(*, user: User | None, mapping: MajorOccupation) -> None:
     if user is not None:
-        require_capability(user, Capability.TALENT_MANAGE, "只有工作专班可以维护职业面向")
+        require_capability(user, Capability.TALENT_MANAGE, _("只有工作专班可以维护职业面向"))
     locked = MajorOccupation.objects.select_for_update().filter(pk=mapping.pk).first()
     if locked is None:
-        raise _error(TalentErrorCode.NOT_FOUND, "未找到该职业面向", status=404)
+        raise _error(TalentErrorCode.NOT_FOUND, _("未找到该职业面向"), status=404)
     audit.record(
         AuditAction.DELETE,
         obj=locked,

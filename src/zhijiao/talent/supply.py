@@ -16,6 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -31,13 +33,13 @@ from .models import Major, SupplyRecord
 
 FIELDS = ("enrolled", "graduates", "local_employed", "further_study", "other")
 LABELS = {
-    "enrolled": "招生人数",
-    "graduates": "毕业生人数",
-    "local_employed": "本地就业",
-    "further_study": "升学",
-    "other": "其他去向",
+    "enrolled": gettext_lazy("招生人数"),
+    "graduates": gettext_lazy("毕业生人数"),
+    "local_employed": gettext_lazy("本地就业"),
+    "further_study": gettext_lazy("升学"),
+    "other": gettext_lazy("其他去向"),
 }
-H_SCHOOL, H_MAJOR, H_YEAR = "学校", "专业代码", "年度"
+H_SCHOOL, H_MAJOR, H_YEAR = gettext_lazy("学校"), gettext_lazy("专业代码"), gettext_lazy("年度")
 COLUMNS = [H_SCHOOL, H_MAJOR, H_YEAR, *LABELS.values()]
 MAX_COUNT = 100_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -61,7 +63,9 @@ class SupplyData:
 def _majors() -> dict[str, int]:
     edition = current_edition(CatalogueKind.MAJORS)
     if edition is None:
-        raise _error(TalentErrorCode.NO_CATALOGUE, "尚未载入职业教育专业目录，不能填报毕业生供给")
+        raise _error(
+            TalentErrorCode.NO_CATALOGUE, _("尚未载入职业教育专业目录，不能填报毕业生供给")
+        )
     return dict(Major.objects.filter(edition=edition, level=3).values_list("code", "pk"))
 
 
@@ -77,9 +81,11 @@ def check_supply(
         problems.append(("major", exc.message))
     else:
         if codes.major_level(code) != 3:
-            problems.append(("major", f"专业代码 {code} 不是 6 位的专业代码"))
+            problems.append(("major", _("专业代码 {code} 不是 6 位的专业代码").format(code=code)))
         elif code not in majors:
-            problems.append(("major", f"专业代码 {code} 不在现行的职业教育专业目录中"))
+            problems.append(
+                ("major", _("专业代码 {code} 不在现行的职业教育专业目录中").format(code=code))
+            )
         else:
             values["major_id"] = majors[code]
     try:
@@ -87,7 +93,9 @@ def check_supply(
     except ValueError:
         year = None
     if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-        problems.append(("year", f"年度应为 {MIN_YEAR}–{MAX_YEAR} 之间的年份"))
+        problems.append(
+            ("year", _("年度应为 {low}–{high} 之间的年份").format(low=MIN_YEAR, high=MAX_YEAR))
+        )
     else:
         values["year"] = year
     for name in FIELDS:
@@ -97,7 +105,14 @@ def check_supply(
             number = -1
         number = 0 if number is None else number
         if not 0 <= number <= MAX_COUNT:
-            problems.append((name, f"{LABELS[name]}应为 0 到 {MAX_COUNT} 之间的整数"))
+            problems.append(
+                (
+                    name,
+                    _("{label}应为 0 到 {limit} 之间的整数").format(
+                        label=LABELS[name], limit=MAX_COUNT
+                    ),
+                )
+            )
         values[name] = number
     if not problems and values["graduates"] != (
         values["local_employed"] + values["further_study"] + values["other"]
@@ -105,8 +120,10 @@ def check_supply(
         problems.append(
             (
                 "graduates",
-                f"毕业去向合计（{values['local_employed'] + values['further_study'] + values['other']}）"
-                f"应等于毕业生人数（{values['graduates']}）",
+                _("毕业去向合计（{total}）应等于毕业生人数（{graduates}）").format(
+                    total=values["local_employed"] + values["further_study"] + values["other"],
+                    graduates=values["graduates"],
+                ),
             )
         )
     return values, problems
@@ -114,12 +131,12 @@ def check_supply(
 
 def _school_for(user: User | None, school: Unit) -> None:
     if school.kind != UnitKind.SCHOOL:
-        raise _error(TalentErrorCode.INVALID_INPUT, f"“{school}”不是学校")
+        raise _error(TalentErrorCode.INVALID_INPUT, _("“{unit}”不是学校").format(unit=school))
     if user is None or user.can(Capability.TALENT_MANAGE):
         return
-    require_capability(user, Capability.SCHOOL_PLAN, "只有学校和工作专班可以填报毕业生供给")
+    require_capability(user, Capability.SCHOOL_PLAN, _("只有学校和工作专班可以填报毕业生供给"))
     if user.unit_id != school.pk:
-        raise _error(TalentErrorCode.NOT_FOUND, "未找到该学校", status=404)
+        raise _error(TalentErrorCode.NOT_FOUND, _("未找到该学校"), status=404)
 
 
 def _upsert(
@@ -161,11 +178,11 @@ def supply_save(*, user: User | None, school: Unit, data: SupplyData) -> SupplyR
     return record
 
 
-def read_supply_file(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+def read_supply_file(content: bytes, filename: str) -> list[tuple[int, dict[Any, Any]]]:
     """Rows of a supply file (.csv or .xlsx) as (row number, values by header)."""
     name = filename.lower()
     if not content:
-        raise _error(PostingErrorCode.BAD_FILE, "文件是空的，请重新选择文件")
+        raise _error(PostingErrorCode.BAD_FILE, _("文件是空的，请重新选择文件"))
     if name.endswith(".xlsx"):
         return [
             (row.number, row.values)
@@ -174,7 +191,7 @@ def read_supply_file(content: bytes, filename: str) -> list[tuple[int, dict[str,
             )
         ]
     if not name.endswith(".csv"):
-        raise _error(PostingErrorCode.BAD_FILE, "请上传 CSV（.csv）或 Excel（.xlsx）文件")
+        raise _error(PostingErrorCode.BAD_FILE, _("请上传 CSV（.csv）或 Excel（.xlsx）文件"))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -183,7 +200,10 @@ def read_supply_file(content: bytes, filename: str) -> list[tuple[int, dict[str,
     header = [h.strip() for h in next(reader, [])]
     missing = [h for h in (H_MAJOR, H_YEAR) if h not in header]
     if missing:
-        raise _error(PostingErrorCode.BAD_FILE, f"表头缺少“{'”“'.join(missing)}”列")
+        raise _error(
+            PostingErrorCode.BAD_FILE,
+            _("表头缺少“{columns}”列").format(columns="”“".join(str(h) for h in missing)),
+        )
     return [
         (n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
         for n, cells in enumerate(reader, start=2)
@@ -193,7 +213,7 @@ def read_supply_file(content: bytes, filename: str) -> list[tuple[int, dict[str,
 
 @transaction.atomic
 def supply_import(
-    *, user: User | None, rows: Iterable[tuple[int, dict[str, Any]]], school: Unit | None = None
+    *, user: User | None, rows: Iterable[tuple[int, dict[Any, Any]]], school: Unit | None = None
 ) -> int:
     """Imports supply rows, all or nothing. A school's clerk imports for the own school only (the
     学校 column, when present, must name it); the office names the school on each row."""
@@ -208,15 +228,17 @@ def supply_import(
         if name:
             target = schools.get(name)
             if target is None:
-                errors.append(RowError(number, H_SCHOOL, f"未找到学校“{name}”"))
+                errors.append(RowError(number, H_SCHOOL, _("未找到学校“{name}”").format(name=name)))
                 continue
         if target is None:
-            errors.append(RowError(number, H_SCHOOL, "请填写学校名称"))
+            errors.append(RowError(number, H_SCHOOL, _("请填写学校名称")))
             continue
         try:
             _school_for(user, target)
         except ServiceError:
-            errors.append(RowError(number, H_SCHOOL, f"不能填报“{target}”的数据"))
+            errors.append(
+                RowError(number, H_SCHOOL, _("不能填报“{unit}”的数据").format(unit=target))
+            )
             continue
         values, problems = check_supply(
             SupplyData(
@@ -231,12 +253,12 @@ def supply_import(
             continue
         key = (target.pk, values["major_id"], values["year"])
         if key in seen:
-            errors.append(RowError(number, "", "与前面的行重复（同一学校、专业、年度）"))
+            errors.append(RowError(number, "", _("与前面的行重复（同一学校、专业、年度）")))
             continue
         seen.add(key)
         ready.append((target, values))
     if not ready and not errors:
-        raise _error(PostingErrorCode.BAD_FILE, "文件中没有数据")
+        raise _error(PostingErrorCode.BAD_FILE, _("文件中没有数据"))
     reject_if_errors(errors, code=TalentErrorCode.IMPORT_FAILED)
     for target, values in ready:
         _upsert(user=user, school=target, values=values)

@@ -4,7 +4,7 @@ selector, renders."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
@@ -24,12 +26,16 @@ from zhijiao.orgs.roles import Capability
 
 from . import imports, selectors, services
 from .data import (
+    INDUSTRY_LEVELS,
+    MAJOR_LEVELS,
+    OCCUPATION_LEVELS,
     CatalogueKind,
     Cluster,
     Education,
     RoundStatus,
     SkillLevel,
     SurveyStatus,
+    TalentErrorCode,
 )
 from .forms import (
     DecideForm,
@@ -42,17 +48,20 @@ from .forms import (
 )
 from .models import EnterpriseProfile, MajorOccupation, SurveyRound
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PAGE_SIZE = 50
 TABS = [
-    (CatalogueKind.OCCUPATIONS, "职业"),
-    (CatalogueKind.MAJORS, "专业"),
-    (CatalogueKind.INDUSTRIES, "行业"),
-    (CatalogueKind.MAPPING, "职业面向"),
+    (CatalogueKind.OCCUPATIONS, gettext_lazy("职业")),
+    (CatalogueKind.MAJORS, gettext_lazy("专业")),
+    (CatalogueKind.INDUSTRIES, gettext_lazy("行业")),
+    (CatalogueKind.MAPPING, gettext_lazy("职业面向")),
 ]
-LEVELS: dict[str, list[tuple[int, str]]] = {
-    CatalogueKind.OCCUPATIONS: [(1, "大类"), (2, "中类"), (3, "小类"), (4, "职业")],
-    CatalogueKind.MAJORS: [(1, "专业大类"), (2, "专业类"), (3, "专业")],
-    CatalogueKind.INDUSTRIES: [(1, "门类"), (2, "大类"), (3, "中类"), (4, "小类")],
+LEVELS: dict[str, list[tuple[int, StrOrPromise]]] = {
+    CatalogueKind.OCCUPATIONS: list(OCCUPATION_LEVELS.items()),
+    CatalogueKind.MAJORS: list(MAJOR_LEVELS.items()),
+    CatalogueKind.INDUSTRIES: list(INDUSTRY_LEVELS.items()),
 }
 CHART_COLORS = ["#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#4b5563"]
 
@@ -93,7 +102,7 @@ def catalogue(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/catalogue.html",
-        "目录浏览",
+        _("目录浏览"),
         tab=tab,
         tabs=TABS,
         q=q,
@@ -121,7 +130,7 @@ def mapping_new(request: AuthedRequest) -> HttpResponse:
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, f"已登记职业面向：{mapping}")
+        messages.success(request, _("已登记职业面向：{mapping}").format(mapping=mapping))
     return redirect(back)
 
 
@@ -130,13 +139,13 @@ def mapping_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request, Capability.TALENT_MANAGE)
     mapping = MajorOccupation.objects.filter(pk=pk).first()
     if mapping is None:
-        raise Http404("未找到该职业面向")
+        raise Http404(_("未找到该职业面向"))
     try:
         services.mapping_remove(user=request.user, mapping=mapping)
     except ServiceError as error:
         report_error(request, error)
     else:
-        messages.success(request, "已删除该职业面向")
+        messages.success(request, _("已删除该职业面向"))
     return redirect(reverse("admin:talent-catalogue") + "?tab=mapping")
 
 
@@ -174,11 +183,15 @@ def profile(request: AuthedRequest) -> HttpResponse:
                 user=request.user, enterprise=enterprise, data=form.profile_data()
             )
         except ServiceError as error:
-            form.add_error("industry_code" if "行业" in error.message else None, error.message)
+            # A wrong industry code is shown next to its field; any other problem above the form.
+            industry = error.code in (TalentErrorCode.BAD_CODE, TalentErrorCode.UNKNOWN_CODE)
+            form.add_error("industry_code" if industry else None, error.message)
         else:
-            messages.success(request, "企业信息已保存")
+            messages.success(request, _("企业信息已保存"))
             return redirect(reverse("admin:talent-profile"))
-    return render_page(request, "talent/profile.html", "企业信息", form=form, enterprise=enterprise)
+    return render_page(
+        request, "talent/profile.html", _("企业信息"), form=form, enterprise=enterprise
+    )
 
 
 def _line_initial(survey: Any) -> list[dict[str, Any]]:
@@ -213,7 +226,7 @@ def survey(request: AuthedRequest) -> HttpResponse:
         return render_page(
             request,
             "talent/survey.html",
-            "岗位需求填报",
+            _("岗位需求填报"),
             enterprise=enterprise,
             survey_round=None,
             years=years,
@@ -222,7 +235,9 @@ def survey(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("template") == "xlsx":
         return _download(
             imports.template_bytes(user=request.user, year=year),
-            f"{year}年岗位需求填报-{enterprise.short_name or enterprise.name}.xlsx",
+            _("{year}年岗位需求填报-{enterprise}.xlsx").format(
+                year=year, enterprise=enterprise.short_name or enterprise.name
+            ),
         )
     current = selectors.own_survey(request.user, year)
     is_open = services.round_is_open(survey_round)
@@ -249,7 +264,7 @@ def survey(request: AuthedRequest) -> HttpResponse:
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, f"已报送{year}年岗位需求，感谢填报")
+                messages.success(request, _("已报送{year}年岗位需求，感谢填报").format(year=year))
             return redirect(done)
         if "file" in request.FILES:
             upload_form = UploadForm(request.POST, request.FILES)
@@ -265,7 +280,7 @@ def survey(request: AuthedRequest) -> HttpResponse:
                 except (ExcelError, ServiceError) as exc:
                     report_error(request, exc)
                 else:
-                    messages.success(request, "已从 Excel 导入岗位需求（草稿），请核对后报送")
+                    messages.success(request, _("已从 Excel 导入岗位需求（草稿），请核对后报送"))
                     return redirect(done)
         elif formset.is_valid() and note_form.is_valid():
             try:
@@ -284,15 +299,17 @@ def survey(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已报送{year}年岗位需求，感谢填报" if action == "submit" else "已保存草稿",
+                    _("已报送{year}年岗位需求，感谢填报").format(year=year)
+                    if action == "submit"
+                    else _("已保存草稿"),
                 )
                 return redirect(done)
         else:
-            messages.error(request, "请按提示修改标红的内容")
+            messages.error(request, _("请按提示修改标红的内容"))
     return render_page(
         request,
         "talent/survey.html",
-        f"{year}年岗位需求填报",
+        _("{year}年岗位需求填报").format(year=year),
         enterprise=enterprise,
         has_profile=_profile_of(request, enterprise) is not None,
         survey_round=survey_round,
@@ -339,13 +356,15 @@ def surveys(request: AuthedRequest) -> HttpResponse:
     filters = _survey_filters(request)
     if request.GET.get("export") == "xlsx":
         content = imports.surveys_export(user=request.user, filters=filters)
-        return _download(content, f"岗位需求调查-{timezone.localdate():%Y%m%d}.xlsx")
+        return _download(
+            content, _("岗位需求调查-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}")
+        )
     rows = selectors.surveys_visible(request.user, filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render_page(
         request,
         "talent/surveys.html",
-        "需求调查",
+        _("需求调查"),
         page=page,
         filters=filters,
         years=selectors.survey_years(),
@@ -378,7 +397,7 @@ def survey_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.survey_get(request.user, pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择审核结论")
+        messages.error(request, _("请选择审核结论"))
     else:
         accept = form.cleaned_data["decision"] == "accept"
         try:
@@ -391,7 +410,7 @@ def survey_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         except ServiceError as error:
             report_error(request, error)
         else:
-            messages.success(request, "已采纳" if accept else "已退回企业修改")
+            messages.success(request, _("已采纳") if accept else _("已退回企业修改"))
     return redirect(reverse("admin:talent-survey-detail", args=[pk]))
 
 
@@ -412,25 +431,30 @@ def rounds(request: AuthedRequest) -> HttpResponse:
                 except ServiceError as error:
                     report_error(request, error)
                 else:
-                    messages.success(request, f"已设置{created}")
+                    messages.success(request, _("已设置{round}").format(round=created))
                     return redirect(reverse("admin:talent-rounds"))
         elif action in (RoundStatus.OPEN, RoundStatus.CLOSED):
             target = SurveyRound.objects.filter(
                 pk=int_param(request.POST.get("round")) or 0
             ).first()
             if target is None:
-                raise Http404("未找到该调查轮次")
+                raise Http404(_("未找到该调查轮次"))
             try:
                 services.round_set_status(user=request.user, survey_round=target, status=action)
             except ServiceError as error:
                 report_error(request, error)
             else:
-                messages.success(request, f"{target.year}年需求调查已{RoundStatus(action).label}")
+                messages.success(
+                    request,
+                    _("{year}年需求调查已{status}").format(
+                        year=target.year, status=RoundStatus(action).label
+                    ),
+                )
             return redirect(reverse("admin:talent-rounds"))
     return render_page(
         request,
         "talent/rounds.html",
-        "需求调查轮次",
+        _("需求调查轮次"),
         rounds=list(selectors.rounds()),
         form=form,
         today=timezone.localdate(),
@@ -444,7 +468,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
     """Demand by occupation, cluster, skill level, education and year, with charts."""
     require(request, Capability.TALENT_VIEW)
     if not selectors.may_see_demand(request.user):
-        raise PermissionDenied("需求汇总仅向工作专班、责任单位和学校开放")
+        raise PermissionDenied(_("需求汇总仅向工作专班、责任单位和学校开放"))
     get = request.GET
     years = selectors.survey_years()
     year = int_param(get.get("year"))
@@ -466,10 +490,11 @@ def demand(request: AuthedRequest) -> HttpResponse:
         ),
     )
     top = by_occupation[:15]
+    headcount = _("需求人数")
     occupation_chart = {
         "labels": [r.label.split(" ", 1)[-1] for r in top],
         "datasets": [
-            {"label": "需求人数", "data": [r.headcount for r in top], "backgroundColor": "#2563eb"}
+            {"label": headcount, "data": [r.headcount for r in top], "backgroundColor": "#2563eb"}
         ],
     }
     by_cluster = selectors.demand_by("cluster", filters)
@@ -477,7 +502,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
         "labels": [r.label for r in by_cluster],
         "datasets": [
             {
-                "label": "需求人数",
+                "label": headcount,
                 "data": [r.headcount for r in by_cluster],
                 "backgroundColor": [
                     CHART_COLORS[i % len(CHART_COLORS)] for i in range(len(by_cluster))
@@ -489,7 +514,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
         "labels": [r.label for r in by_year],
         "datasets": [
             {
-                "label": "需求人数",
+                "label": headcount,
                 "data": [r.headcount for r in by_year],
                 "borderColor": "#2563eb",
                 "backgroundColor": "#2563eb",
@@ -505,7 +530,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/demand.html",
-        "岗位需求汇总",
+        _("岗位需求汇总"),
         filters=filters,
         years=years,
         clusters=Cluster.choices,

@@ -15,6 +15,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.core.errors import ServiceError
@@ -26,6 +28,7 @@ from zhijiao.orgs.roles import Capability
 from . import postings, reports, selectors, supply
 from .analysis import analyse
 from .data import (
+    GRADE_NORMAL,
     INDEX_COMPONENTS,
     INDEX_VERSIONS,
     REVIEW_BELOW,
@@ -38,10 +41,10 @@ from .models import TalentReport
 
 PAGE_SIZE = 50
 REVIEW_FILTERS = [
-    ("todo", "待校正（置信度低于 0.6）"),
-    ("none", "未能归类"),
-    ("done", "已校正"),
-    ("", "全部"),
+    ("todo", gettext_lazy("待校正（置信度低于 0.6）")),
+    ("none", gettext_lazy("未能归类")),
+    ("done", gettext_lazy("已校正")),
+    ("", gettext_lazy("全部")),
 ]
 
 
@@ -76,8 +79,15 @@ def postings_page(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"已导入 {result.imported} 条（重复跳过 {result.duplicates} 条），其中归类 "
-                    f"{result.classified} 条，待人工校正 {result.to_review} 条。",
+                    _(
+                        "已导入 {imported} 条（重复跳过 {duplicates} 条），其中归类 "
+                        "{classified} 条，待人工校正 {to_review} 条。"
+                    ).format(
+                        imported=result.imported,
+                        duplicates=result.duplicates,
+                        classified=result.classified,
+                        to_review=result.to_review,
+                    ),
                 )
                 return redirect(reverse("admin:talent-postings"))
     get = request.GET
@@ -94,7 +104,7 @@ def postings_page(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/postings.html",
-        "招聘信息与归类校正",
+        _("招聘信息与归类校正"),
         form=form,
         row_errors=row_errors,
         filters=filters,
@@ -116,12 +126,12 @@ def posting_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     if not back.startswith("/"):
         back = reverse("admin:talent-postings")
     if not form.is_valid():
-        messages.error(request, "请选择职业")
+        messages.error(request, _("请选择职业"))
         return redirect(back)
     try:
         if request.POST.get("confirm"):
             postings.posting_confirm(user=request.user, posting_id=pk)
-            messages.success(request, "已确认归类")
+            messages.success(request, _("已确认归类"))
         else:
             done = postings.posting_correct(
                 user=request.user,
@@ -129,9 +139,16 @@ def posting_correct(request: AuthedRequest, pk: int) -> HttpResponse:
                 occupation_code=form.cleaned_data["occupation"],
                 learn=form.cleaned_data["learn"],
             )
-            text = f"已校正为 {done.posting.occupation}"
             if done.learnt_alias:
-                text += f"；“{done.learnt_alias}”已加入别名词典，另有 {done.also_updated} 条同名招聘信息随之归类"
+                text = _(
+                    "已校正为 {occupation}；“{alias}”已加入别名词典，另有 {count} 条同名招聘信息随之归类"
+                ).format(
+                    occupation=done.posting.occupation,
+                    alias=done.learnt_alias,
+                    count=done.also_updated,
+                )
+            else:
+                text = _("已校正为 {occupation}").format(occupation=done.posting.occupation)
             messages.success(request, text)
     except ServiceError as exc:
         if exc.status_code == 404:
@@ -155,13 +172,13 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
         and user.unit.kind == UnitKind.SCHOOL
     )
     if not (can_edit or user.can(Capability.PLAN_VIEW)) or user.can(Capability.TALENT_SURVEY):
-        raise PermissionDenied("毕业生供给仅向工作专班、责任单位和学校开放")
+        raise PermissionDenied(_("毕业生供给仅向工作专班、责任单位和学校开放"))
     row_errors: list[str] = []
     form = SupplyForm()
     upload = SupplyImportForm()
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("只有学校和工作专班可以填报毕业生供给")
+            raise PermissionDenied(_("只有学校和工作专班可以填报毕业生供给"))
         own = Unit.objects.filter(pk=user.unit_id or 0).first()
         try:
             if "file" in request.FILES:
@@ -173,7 +190,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
                         rows=supply.read_supply_file(f.read(), f.name),
                         school=None if can_manage else own,
                     )
-                    messages.success(request, f"已导入 {count} 条毕业生供给")
+                    messages.success(request, _("已导入 {count} 条毕业生供给").format(count=count))
                     return redirect(reverse("admin:talent-supply"))
             else:
                 form = SupplyForm(request.POST)
@@ -185,7 +202,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
                         else own
                     )
                     if school is None:
-                        form.add_error("school", "请选择学校")
+                        form.add_error("school", _("请选择学校"))
                     else:
                         supply.supply_save(
                             user=user,
@@ -205,7 +222,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
                                 }
                             ),
                         )
-                        messages.success(request, "已保存")
+                        messages.success(request, _("已保存"))
                         return redirect(reverse("admin:talent-supply") + f"?year={d['year']}")
         except (ImportRejected, ExcelError, ServiceError) as exc:
             row_errors = _import_failed(request, exc)
@@ -215,7 +232,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/supply.html",
-        "毕业生供给",
+        _("毕业生供给"),
         form=form,
         upload=upload,
         row_errors=row_errors,
@@ -249,7 +266,7 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
     index weights; over-supplied majors and the suggestions; charts by cluster."""
     require(request, Capability.TALENT_VIEW)
     if not selectors.may_see_demand(request.user):
-        raise PermissionDenied("供需分析仅向工作专班、责任单位和学校开放")
+        raise PermissionDenied(_("供需分析仅向工作专班、责任单位和学校开放"))
     years = selectors.survey_years()
     year = (
         int_param(request.GET.get("year"))
@@ -262,36 +279,37 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
     a = analyse(year)
     occupations = [o for o in a.occupations if not cluster or cluster in o.clusters]
     top = sorted(occupations, key=lambda o: -o.demand)[:15]
-    cluster_label = dict(Cluster.choices).get(cluster, "")
+    cluster_label = str(dict(Cluster.choices).get(cluster, ""))
     trend = a.cluster_years.get(cluster_label, a.demand_by_year) if cluster else a.demand_by_year
     version = INDEX_VERSIONS[a.version]
     options = json.dumps({"animation": False, "responsive": True, "maintainAspectRatio": False})
+    demand, available = _("需求人数"), _("可供毕业生")
     return render_page(
         request,
         "talent/analysis.html",
-        "供需分析与紧缺职业",
+        _("供需分析与紧缺职业"),
         a=a,
         year=year,
         years=years,
         cluster=cluster,
         clusters=Cluster.choices,
         occupations=occupations,
-        shortage=[o for o in occupations if o.grade != "一般"],
+        shortage=[o for o in occupations if o.grade != GRADE_NORMAL],
         version=version,
         components=[
             (reports.key_label(k), INDEX_COMPONENTS[k], w) for k, w in version.weights.items()
         ],
         cluster_json=_chart(
             [c.label for c in a.clusters],
-            ("需求人数", [c.demand for c in a.clusters], "#2563eb"),
-            ("可供毕业生", [c.supply for c in a.clusters], "#16a34a"),
+            (demand, [c.demand for c in a.clusters], "#2563eb"),
+            (available, [c.supply for c in a.clusters], "#16a34a"),
         ),
         occupation_json=_chart(
             [o.name for o in top],
-            ("需求人数", [o.demand for o in top], "#2563eb"),
-            ("可供毕业生", [o.supply for o in top], "#16a34a"),
+            (demand, [o.demand for o in top], "#2563eb"),
+            (available, [o.supply for o in top], "#16a34a"),
         ),
-        trend_json=_chart(list(trend), ("需求人数", list(trend.values()), "#2563eb")),
+        trend_json=_chart(list(trend), (demand, list(trend.values()), "#2563eb")),
         options=options,
         bar_options=json.dumps(
             {"animation": False, "responsive": True, "maintainAspectRatio": False, "indexAxis": "y"}
@@ -318,18 +336,21 @@ def reports_page(request: AuthedRequest) -> HttpResponse:
                 if action == "generate":
                     reports.report_generate(user=request.user, year=year)
                     messages.success(
-                        request, f"已开始生成{reports.title_of(year)}，可在“后台任务”查看进度"
+                        request,
+                        _("已开始生成{title}，可在“后台任务”查看进度").format(
+                            title=reports.title_of(year)
+                        ),
                     )
                     return redirect(reverse("admin:jobs"))
                 reports.report_publish(user=request.user, year=year, publish=action == "publish")
-                messages.success(request, "已发布" if action == "publish" else "已撤回")
+                messages.success(request, _("已发布") if action == "publish" else _("已撤回"))
                 return redirect(reverse("admin:talent-reports"))
             except ServiceError as exc:
                 report_error(request, exc)
     return render_page(
         request,
         "talent/reports.html",
-        "产业人才需求报告",
+        _("产业人才需求报告"),
         form=form,
         archive=TalentReport.objects.select_related("generated_by", "published_by").order_by(
             "-year"
@@ -342,7 +363,7 @@ def report_view(request: AuthedRequest, year: int) -> HttpResponseBase:
     require(request, Capability.TALENT_MANAGE)
     report = TalentReport.objects.filter(year=year).first()
     if report is None:
-        raise Http404("未找到该年度的报告")
+        raise Http404(_("未找到该年度的报告"))
     if request.GET.get("download"):
         return FileResponse(
             reports.report_file(report).open("rb"),

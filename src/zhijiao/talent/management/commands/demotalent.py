@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhijiao.core import audit
 from zhijiao.core.codes import credit_code_with_check
@@ -303,7 +304,9 @@ class Command(BaseCommand):
             or current_edition(CatalogueKind.INDUSTRIES) is None
         ):
             raise CommandError(
-                "请先载入职业分类大典和国民经济行业分类（zhijiao loadcatalogue …，见 data/talent/README.md）"
+                gettext(
+                    "请先载入职业分类大典和国民经济行业分类（zhijiao loadcatalogue …，见 data/talent/README.md）"
+                )
             )
         self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not a secret
         self.occupations = {
@@ -320,7 +323,9 @@ class Command(BaseCommand):
         }
         if missing:
             raise CommandError(
-                f"现行职业分类大典中缺少演示用到的职业：{'、'.join(sorted(missing))}"
+                gettext("现行职业分类大典中缺少演示用到的职业：{codes}").format(
+                    codes="、".join(sorted(missing))
+                )
             )
         with transaction.atomic():
             enterprises = self._enterprises()
@@ -333,8 +338,16 @@ class Command(BaseCommand):
         )
         supplied = demo.load_supply(years=CLOSED_YEARS, seed=SEED)
         self.stdout.write(
-            f"产业人才演示数据：企业 {len(enterprises)} 家，新增填报 {surveys} 份、岗位需求 {lines} 条，"
-            f"招聘信息 {posted} 条，毕业生供给 {supplied} 条。"
+            gettext(
+                "产业人才演示数据：企业 {enterprises} 家，新增填报 {surveys} 份、岗位需求 {lines} 条，"
+                "招聘信息 {postings} 条，毕业生供给 {supply} 条。"
+            ).format(
+                enterprises=len(enterprises),
+                surveys=surveys,
+                lines=lines,
+                postings=posted,
+                supply=supplied,
+            )
         )
 
     # ---------------------------------------------------------------- enterprises

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.talent.catalogue import CatalogueRejected, catalogue_load
@@ -45,9 +46,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
+            raise CommandError(_("文件不存在：{path}").format(path=path))
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError(f"文件过大（超过 {MAX_FILE_BYTES // 1048576} MB）")
+            raise CommandError(
+                _("文件过大（超过 {size} MB）").format(size=MAX_FILE_BYTES // 1048576)
+            )
         try:
             result = catalogue_load(
                 kind=options["kind"],
