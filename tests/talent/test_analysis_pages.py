@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.talent import postings, services, supply
 from zhijiao.talent.models import OccupationAlias, Posting, SupplyRecord
 
@@ -154,3 +158,36 @@ def test_the_api_reads_shortage_and_supply(client, filled):
     client.logout()
     assert client.get(f"/api/v1/talent/shortage?year={filled.year}").status_code == 401
     assert client.get("/api/v1/talent/reports").status_code == 200  # public
+
+
+def test_the_supply_list_filters_by_major_and_exports_what_it_shows(client, filled):
+    school = filled.units["甲职校"]
+    for code in ("460103", "460301"):
+        supply.supply_save(
+            user=filled.users["office"],
+            school=school,
+            data=supply.SupplyData(
+                major_code=code,
+                year=filled.year,
+                enrolled=40,
+                graduates=30,
+                local_employed=20,
+                further_study=5,
+                other=5,
+            ),
+        )
+    client.force_login(filled.users["office"])
+    page_url = reverse("admin:talent-supply")
+
+    one = client.get(page_url, {"q": "460301"}).content.decode()
+    none = client.get(page_url, {"q": "999999"}).content.decode()
+    exported = client.get(page_url, {"q": "460103", "format": "xlsx"})
+
+    assert "共 1 条（已筛选）" in one
+    assert "没有符合筛选条件的毕业生供给" in none
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("年度", "学校", "专业代码")
+    assert [(r[1], r[2], r[6]) for r in rows[1:]] == [("甲职校", "460103", 30)]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, object_type="talent.SupplyRecord"
+    ).exists()

@@ -7,7 +7,9 @@ import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.talent import imports, services
 from zhijiao.talent.data import RoundStatus, SurveyStatus
 from zhijiao.talent.models import DemandSurvey, MajorOccupation, SurveyRound
@@ -234,6 +236,12 @@ def test_the_demand_summary_is_for_the_planners(client, talent, line):
     client.force_login(talent.users["school"])
     page = client.get(url, {"year": talent.year}).content.decode()
     assert "6-18-02-04 焊工" in page and "冶金及特钢" in page
+
+    exported = client.get(url, {"year": talent.year, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows == [("职业", "需求人数", "企业（家）", "岗位（条）"), ("6-18-02-04 焊工", 8, 1, 1)]
+    audit = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="talent.DemandLine")
+    assert f"year={talent.year}" in audit.message
 
 
 def test_an_enterprise_keeps_its_profile_on_the_page(client, talent):

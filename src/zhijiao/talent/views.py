@@ -3,6 +3,7 @@ selector, renders."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE, ExcelError, ImportRejected
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
 from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
@@ -481,6 +484,20 @@ def demand(request: AuthedRequest) -> HttpResponse:
         education=get.get("education", "") if get.get("education") in Education.values else "",
     )
     by_occupation = selectors.demand_by("occupation", filters)
+    if listing.wants_export(request):
+        chosen = {
+            name: str(value)
+            for name, value in dataclasses.asdict(filters).items()
+            if value not in (None, "")
+        }
+        return listing.export(
+            user=request.user,
+            rows=by_occupation,
+            columns=DEMAND_EXPORT,
+            title=_("岗位需求汇总（按职业）"),
+            object_type="talent.DemandLine",
+            filters=chosen,
+        )
     by_year = selectors.demand_by(
         "year",
         selectors.DemandFilters(
@@ -527,10 +544,14 @@ def demand(request: AuthedRequest) -> HttpResponse:
         "maintainAspectRatio": False,
         "plugins": {"legend": {"display": False}},
     }
+    query = request.GET.copy()
+    query.pop("format", None)
+    query["format"] = "xlsx"
     return render_page(
         request,
         "talent/demand.html",
         _("岗位需求汇总"),
+        export_url="?" + query.urlencode(),
         filters=filters,
         years=years,
         clusters=Cluster.choices,
@@ -549,3 +570,11 @@ def demand(request: AuthedRequest) -> HttpResponse:
         bar_options=json.dumps({**bar_options, "indexAxis": "y"}),
         plain_options=json.dumps(bar_options),
     )
+
+
+DEMAND_EXPORT = [
+    ExportColumn(gettext_lazy("职业"), 40, lambda r: r.label),
+    ExportColumn(gettext_lazy("需求人数"), 12, lambda r: r.headcount),
+    ExportColumn(gettext_lazy("企业（家）"), 12, lambda r: r.enterprises),
+    ExportColumn(gettext_lazy("岗位（条）"), 12, lambda r: r.lines),
+]

@@ -19,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhijiao.core import listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ExcelError, ImportRejected
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
 
@@ -226,9 +229,33 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
                         return redirect(reverse("admin:talent-supply") + f"?year={d['year']}")
         except (ImportRejected, ExcelError, ServiceError) as exc:
             row_errors = _import_failed(request, exc)
-    year = int_param(request.GET.get("year"))
-    rows = supply.supply_visible(user, year=year)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = supply.supply_visible(user)
+    years = sorted(set(rows.values_list("year", flat=True)), reverse=True)
+    filters = [
+        ChoiceFilter("year", _("年度"), [(y, _("{year}年").format(year=y)) for y in years]),
+        UnitFilter(
+            "school",
+            _("学校"),
+            ("school",),
+            lambda _user: Unit.objects.filter(pk__in=rows.values("school")).order_by("name"),
+        ),
+        SearchFilter(
+            "q",
+            _("专业"),
+            ("major__code__icontains", "major__name__icontains"),
+            placeholder=_("专业代码或名称"),
+        ),
+    ]
+    if listing.wants_export(request):
+        shown, values = listing.filtered(rows, filters, user, request.GET)
+        return listing.export(
+            user=user,
+            rows=shown.iterator(1000),
+            columns=SUPPLY_EXPORT,
+            title=_("毕业生供给"),
+            object_type="talent.SupplyRecord",
+            filters=values,
+        )
     return render_page(
         request,
         "talent/supply.html",
@@ -239,10 +266,22 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
         can_edit=can_edit,
         can_manage=can_manage,
         schools=Unit.objects.filter(kind=UnitKind.SCHOOL).order_by("name") if can_manage else [],
-        page=page,
-        year=year,
-        years=sorted(set(rows.values_list("year", flat=True)), reverse=True),
+        **listing.listing(request, rows, filters, page_size=PAGE_SIZE),
     )
+
+
+SUPPLY_EXPORT = [
+    ExportColumn(gettext_lazy("年度"), 8, lambda r: r.year),
+    ExportColumn(gettext_lazy("学校"), 26, lambda r: r.school.name),
+    ExportColumn(gettext_lazy("专业代码"), 10, lambda r: r.major.code),
+    ExportColumn(gettext_lazy("专业名称"), 26, lambda r: r.major.name),
+    ExportColumn(gettext_lazy("层次"), 10, lambda r: r.major.get_stage_display()),
+    ExportColumn(gettext_lazy("招生人数"), 10, lambda r: r.enrolled),
+    ExportColumn(gettext_lazy("毕业生人数"), 10, lambda r: r.graduates),
+    ExportColumn(gettext_lazy("本地就业"), 10, lambda r: r.local_employed),
+    ExportColumn(gettext_lazy("升学"), 10, lambda r: r.further_study),
+    ExportColumn(gettext_lazy("其他去向"), 10, lambda r: r.other),
+]
 
 
 # ---------------------------------------------------------------- analysis
