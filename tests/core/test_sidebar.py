@@ -1,0 +1,42 @@
+"""The sidebar is built once per role, language and page shape, and stays each user's own."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from zhijiao.core.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sidebar_is_kept_per_role_and_the_unread_count_per_user(client, small_plan):
+    office, school = small_plan.users["office"], small_plan.users["school"]
+    other_office = UserFactory(username="office2", role=office.role, unit=office.unit)
+    Notification.objects.create(recipient=office, title="进展报告被退回")
+    page = reverse("admin:plan-tasks")
+
+    client.force_login(office)
+    first = client.get(page).content.decode()
+    client.force_login(other_office)
+    second = client.get(page).content.decode()
+    client.force_login(school)
+    third = client.get(page).content.decode()
+
+    assert "站内通知（1 条未读）" in first
+    assert "站内通知（1 条未读）" not in second and "站内通知" in second
+    assert "督查总览" in first and "督查总览" in second
+    assert "督查总览" not in third  # a school clerk's sidebar is its own
+
+
+def test_pages_that_differ_by_an_id_share_one_sidebar(client, small_plan):
+    sidebars = admin.site._sidebars  # type: ignore[attr-defined]
+    sidebars.clear()
+    client.force_login(small_plan.users["office"])
+
+    for number in (1, 2, 3):
+        assert client.get(reverse("admin:plan-task", args=[number])).status_code == 200
+
+    assert len(sidebars) == 1
