@@ -8,7 +8,7 @@ PLAN := data/plans/jiangyin-2021-vet-reform-plan.txt
 TARGETS := data/indicators/jiangyin-2021-targets.yaml
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test test-pg e2e fuzz lint browser-deps clean bench deploy-check
+.PHONY: install demo serve test test-pg e2e fuzz lint fonts browser-deps clean bench deploy-check
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -28,7 +28,7 @@ install: $(BIN)/.installed locale
 # registries the counted targets come from (people, cooperation), the talent catalogues and
 # demand surveys, the credit bank, the 2024 and 2025 school evaluation rounds; a job worker in
 # the background and the site on $(HOST).
-demo: install
+demo: install fonts
 	$(ZJ) migrate --noinput -v0
 	$(ZJ) loadplan $(PLAN)
 	$(ZJ) demo
@@ -50,8 +50,12 @@ demo: install
 	  $(ZJ) runserver $(HOST) --noreload
 
 # Browser tests drive Debian's Chromium; install it when missing.
-browser-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+# The annual report's charts (matplotlib) and the browser need a Chinese font, or the text is boxes.
+fonts:
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; }
+
+browser-deps: fonts
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 test: install browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -60,9 +64,12 @@ test: install browser-deps
 e2e: install browser-deps
 	$(BIN)/pytest -p no:xdist -m browser tests/e2e $(PYTEST_ARGS)
 
-# Longer fuzzing than `make test` does: the parsers and the OpenAPI operations.
+# Longer fuzzing than `make test` does: the parsers and the OpenAPI operations in-process, then
+# Schemathesis over HTTP against gunicorn and PostgreSQL (bench/apifuzz.py; FUZZ_ARGS for its options).
+FUZZ_ARGS ?=
 fuzz: install
 	FUZZ_EXAMPLES=5000 FUZZ_API_EXAMPLES=300 $(BIN)/pytest -n 2 tests/test_fuzz.py tests/api/test_schema_fuzz.py
+	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/apifuzz.py $(FUZZ_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests scripts bench

@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -77,25 +78,26 @@ def environment(url: str) -> dict[str, str]:
     return env
 
 
-def database_create(url: str) -> tuple[str, Callable[[], None]]:
+def database_create(url: str, name: str = LOAD_DB) -> tuple[str, Callable[[], None]]:
+    """A fresh database ``name`` on the server ``url`` names, and the function that drops it."""
     import psycopg
 
     parts = urlsplit(url)
     if not parts.scheme.startswith("postgres"):
         sys.exit("DATABASE_URL must name a PostgreSQL server: the load test runs on PostgreSQL")
     maintenance = parts.path.strip("/") or "postgres"
-    if maintenance == LOAD_DB:
+    if maintenance == name:
         maintenance = "postgres"
     admin = urlunsplit(parts._replace(scheme="postgresql", path=f"/{maintenance}"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {LOAD_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {LOAD_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
     def drop() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {LOAD_DB} WITH (FORCE)")
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-    return urlunsplit(parts._replace(path=f"/{LOAD_DB}")), drop
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def demo_load(env: dict[str, str]) -> None:
@@ -147,7 +149,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def server_start(
+    env: dict[str, str], port: int, workers: int, log: IO[str] | None = None
+) -> subprocess.Popen[bytes]:
+    """gunicorn on loopback, once it answers /healthz; its output goes to ``log`` when given."""
     server = subprocess.Popen(  # noqa: S603 — gunicorn from the virtualenv, fixed arguments
         [
             str(BIN / "gunicorn"),
@@ -160,6 +165,8 @@ def server_start(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         ],
         env=env,
         cwd=ROOT,
+        stdout=log,
+        stderr=log,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
