@@ -325,6 +325,21 @@ def test_evidence_upload(api_plan, as_user):
     assert bad.status_code == 400 and bad.json()["code"] == "file_type"
 
 
+def test_an_unreadable_multipart_body_is_a_json_400(api_plan, as_user):
+    jyj = as_user("jyj")
+    report_id = _draft(jyj).json()["id"]
+
+    response = jyj.generic(
+        "POST", f"{REPORTS}/{report_id}/evidence", b"--x\r\n", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "code": "bad_request",
+        "message": "请求正文无法解析：multipart 格式不正确",
+    }
+
+
 # ---------------------------------------------------------------- documentation
 
 

@@ -10,13 +10,16 @@ outside the caller's scope answers 404, exactly like a missing one.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
@@ -27,6 +30,9 @@ from ninja.utils import check_csrf
 from zhijiao.core.errors import ServiceError
 
 from . import indicators, orgs, plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ApiErrorCode(StrEnum):
@@ -43,16 +49,16 @@ class ApiErrorCode(StrEnum):
 
 
 # What an error raised inside django-ninja (without a code of ours) means, by status.
-STATUS_ERRORS: dict[int, tuple[ApiErrorCode, str]] = {
-    400: (ApiErrorCode.BAD_REQUEST, "请求格式不正确"),
+STATUS_ERRORS: dict[int, tuple[ApiErrorCode, StrOrPromise]] = {
+    400: (ApiErrorCode.BAD_REQUEST, gettext_lazy("请求格式不正确")),
     401: (
         ApiErrorCode.NOT_AUTHENTICATED,
-        "请先登录，或在请求头中提供 API 令牌：Authorization: Bearer <令牌>",
+        gettext_lazy("请先登录，或在请求头中提供 API 令牌：Authorization: Bearer <令牌>"),
     ),
-    403: (ApiErrorCode.NOT_ALLOWED, "您没有执行此操作的权限"),
-    404: (ApiErrorCode.NOT_FOUND, "未找到"),
-    405: (ApiErrorCode.METHOD_NOT_ALLOWED, "不支持该请求方法"),
-    429: (ApiErrorCode.THROTTLED, "请求过于频繁，请稍后再试"),
+    403: (ApiErrorCode.NOT_ALLOWED, gettext_lazy("您没有执行此操作的权限")),
+    404: (ApiErrorCode.NOT_FOUND, gettext_lazy("未找到")),
+    405: (ApiErrorCode.METHOD_NOT_ALLOWED, gettext_lazy("不支持该请求方法")),
+    429: (ApiErrorCode.THROTTLED, gettext_lazy("请求过于频繁，请稍后再试")),
 }
 
 
@@ -74,7 +80,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if getattr(request, "token_authenticated", False):
             return request.user
-        raise ApiError(401, ApiErrorCode.INVALID_TOKEN, "API 令牌无效、已吊销或账号已停用")
+        raise ApiError(401, ApiErrorCode.INVALID_TOKEN, _("API 令牌无效、已吊销或账号已停用"))
 
 
 class SessionCookie(APIKeyCookie):
@@ -94,7 +100,9 @@ class SessionCookie(APIKeyCookie):
         exempt = getattr(request, "_ninja_csrf_exempt", False)
         if self.csrf and not exempt and check_csrf(request) is not None:
             raise ApiError(
-                403, ApiErrorCode.CSRF_FAILED, "CSRF 校验失败：请刷新页面后重试，或改用 API 令牌"
+                403,
+                ApiErrorCode.CSRF_FAILED,
+                _("CSRF 校验失败：请刷新页面后重试，或改用 API 令牌"),
             )
         return user
 
@@ -203,14 +211,14 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, ApiError):
         return _error(request, exc.status_code, exc.code, exc.message)
-    code, message = STATUS_ERRORS.get(exc.status_code, (ApiErrorCode.ERROR, "请求无法处理"))
-    return _error(request, exc.status_code, code, message)
+    code, message = STATUS_ERRORS.get(exc.status_code, (ApiErrorCode.ERROR, _("请求无法处理")))
+    return _error(request, exc.status_code, code, str(message))
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    # Our own 404s say what is missing in Chinese; a forbidden object answers exactly the same.
-    return _error(request, 404, ApiErrorCode.NOT_FOUND, str(exc) or "未找到")
+    # Our own 404s say what is missing; a forbidden object answers exactly the same.
+    return _error(request, 404, ApiErrorCode.NOT_FOUND, str(exc) or _("未找到"))
 
 
 @api.exception_handler(OverflowError)
@@ -218,11 +226,19 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     # A well-formed number the database cannot hold (an id of 30 digits): the caller's mistake,
     # answered like any other invalid input rather than as a server error.
-    return _error(request, 422, ApiErrorCode.INVALID, "请求中的数值超出允许范围")
+    return _error(request, 422, ApiErrorCode.INVALID, _("请求中的数值超出允许范围"))
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A multipart body without a valid boundary: Django would answer 400 with its HTML page.
+    return _error(
+        request, 400, ApiErrorCode.BAD_REQUEST, _("请求正文无法解析：multipart 格式不正确")
+    )
 
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(
-        request, 422, ApiErrorCode.INVALID, "请求数据不符合要求，详见 errors", errors=exc.errors
+        request, 422, ApiErrorCode.INVALID, _("请求数据不符合要求，详见 errors"), errors=exc.errors
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from zhijiao.core.errors import ServiceError
@@ -187,13 +188,13 @@ def values_write(request: HttpRequest, payload: ValuesIn) -> SubmissionOut:
     require_capability(user, Capability.DATA_ENTER)
     data_set = DataSet.objects.filter(code=payload.data_set, is_active=True).first()
     if data_set is None:
-        raise Http404("未找到该数据集")
+        raise Http404(_("未找到该数据集"))
     unit = Unit.objects.filter(pk=payload.unit_id, is_active=True).first()
     if unit is None or not services.unit_in_scope(user, unit):
-        raise Http404("未找到该单位")  # outside the caller's scope looks the same as missing
+        raise Http404(_("未找到该单位"))  # outside the caller's scope looks the same as missing
     values = {(v.element.upper(), v.option.upper()): v.value for v in payload.values}
     if len(values) != len(payload.values):
-        raise ServiceError(IndicatorErrorCode.INVALID_INPUT, "同一数据项和分类出现了多次")
+        raise ServiceError(IndicatorErrorCode.INVALID_INPUT, _("同一数据项和分类出现了多次"))
     try:
         submission = services.values_save(
             user=user,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 
 from zhijiao.core.errors import ServiceError
@@ -47,11 +48,11 @@ def _plan(code: str | None) -> Plan:
     if code:
         plan = Plan.objects.filter(code=code).first()
         if plan is None:
-            raise Http404("未找到该实施方案")
+            raise Http404(_("未找到该实施方案"))
         return plan
     plan = selectors.current_plan()
     if plan is None:
-        raise Http404("尚未载入实施方案")
+        raise Http404(_("尚未载入实施方案"))
     return plan
 
 
@@ -62,7 +63,9 @@ def _period(plan: Plan, ref: int | str) -> ReportingPeriod:
         periods.filter(pk=int(text)) if text.isdecimal() else periods.filter(label=text)
     ).first()
     if period is None:
-        raise ServiceError(PlanErrorCode.BAD_PERIOD, f"报送周期“{text}”不存在")
+        raise ServiceError(
+            PlanErrorCode.BAD_PERIOD, _("报送周期“{period}”不存在").format(period=text)
+        )
     return period
 
 
@@ -91,7 +94,7 @@ def task_detail(request: HttpRequest, number: int, plan: str | None = None) -> T
     user = _require(request, Capability.PLAN_VIEW)
     task = selectors.tasks_visible(user, _plan(plan)).filter(number=number).first()
     if task is None:
-        raise Http404("未找到")
+        raise Http404(_("未找到"))
     row = selectors.TaskRow(task=task, state=selectors.task_state(task, today=timezone.localdate()))
     responsibilities = task.responsibilities.select_related("unit", "via_group").order_by(
         "position", "unit__name"

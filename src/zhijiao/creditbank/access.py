@@ -5,6 +5,8 @@ learners and the applications addressed to them; the bank (CREDIT_BANK, the plan
 Out of scope is a 404. The verification of a transcript and the platform's public key are public.
 """
 
+from django.utils.translation import gettext_lazy
+
 from zhijiao.core.access import ALL, OFFICE, SCHOOLS_AND_OFFICE, Access, MenuItem
 from zhijiao.orgs.roles import Capability, Role
 
@@ -84,21 +86,42 @@ PUBLIC = {
 }
 
 MENU = (
-    "学分银行",
+    gettext_lazy("学分银行"),
     [
-        MenuItem("我的学分银行", "account_balance", "creditbank-portal", Capability.CREDIT_LEARN),
-        MenuItem("申请学分认定", "post_add", "creditbank-apply", Capability.CREDIT_LEARN),
         MenuItem(
-            "我的成绩单", "workspace_premium", "creditbank-transcript", Capability.CREDIT_LEARN
+            gettext_lazy("我的学分银行"),
+            "account_balance",
+            "creditbank-portal",
+            Capability.CREDIT_LEARN,
         ),
-        MenuItem("认定审核", "fact_check", "creditbank-queue", Capability.CREDIT_REVIEW),
-        MenuItem("认定审核", "fact_check", "creditbank-queue", Capability.CREDIT_BANK),
-        MenuItem("学习账户", "badge", "creditbank-learners", Capability.CREDIT_SUBMIT),
-        MenuItem("学习账户", "badge", "creditbank-learners", Capability.CREDIT_BANK),
-        MenuItem("转换规则", "rule", "creditbank-rules", Capability.CREDIT_BANK),
-        MenuItem("转换规则", "rule", "creditbank-rules", Capability.CREDIT_REVIEW),
-        MenuItem("学分互认", "handshake", "creditbank-recognitions", Capability.CREDIT_REVIEW),
-        MenuItem("统计", "bar_chart", "creditbank-stats", Capability.CREDIT_BANK),
-        MenuItem("统计", "bar_chart", "creditbank-stats", Capability.CREDIT_REVIEW),
+        MenuItem(
+            gettext_lazy("申请学分认定"), "post_add", "creditbank-apply", Capability.CREDIT_LEARN
+        ),
+        MenuItem(
+            gettext_lazy("我的成绩单"),
+            "workspace_premium",
+            "creditbank-transcript",
+            Capability.CREDIT_LEARN,
+        ),
+        MenuItem(
+            gettext_lazy("认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_REVIEW
+        ),
+        MenuItem(
+            gettext_lazy("认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_BANK
+        ),
+        MenuItem(
+            gettext_lazy("学习账户"), "badge", "creditbank-learners", Capability.CREDIT_SUBMIT
+        ),
+        MenuItem(gettext_lazy("学习账户"), "badge", "creditbank-learners", Capability.CREDIT_BANK),
+        MenuItem(gettext_lazy("转换规则"), "rule", "creditbank-rules", Capability.CREDIT_BANK),
+        MenuItem(gettext_lazy("转换规则"), "rule", "creditbank-rules", Capability.CREDIT_REVIEW),
+        MenuItem(
+            gettext_lazy("学分互认"),
+            "handshake",
+            "creditbank-recognitions",
+            Capability.CREDIT_REVIEW,
+        ),
+        MenuItem(gettext_lazy("统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_BANK),
+        MenuItem(gettext_lazy("统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_REVIEW),
     ],
 )

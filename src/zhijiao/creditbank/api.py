@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from . import credentials, selectors, signing
@@ -106,5 +107,5 @@ def keys(request: HttpRequest) -> PublicKeyOut:
         public_key_hex=public_key,
         did=credentials.did_key(public_key),
         cryptosuite=credentials.CRYPTOSUITE,
-        note="凭证的 issuer 应等于此 did；账本检查点的 public_key 应等于此公钥。",
+        note=_("凭证的 issuer 应等于此 did；账本检查点的 public_key 应等于此公钥。"),
     )

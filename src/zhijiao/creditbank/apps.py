@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CreditbankConfig(AppConfig):
     name = "zhijiao.creditbank"
     label = "creditbank"
-    verbose_name = "学分银行"
+    verbose_name = gettext_lazy("学分银行")
 
     def ready(self) -> None:
         from zhijiao.core import integrity
@@ -15,9 +17,9 @@ class CreditbankConfig(AppConfig):
         def ledger_intact() -> tuple[bool, str]:
             report = ledger.verify()
             if report.problem is not None:
-                return False, (
-                    f"第一条有问题的记录是第 {report.problem.seq} 号——{report.problem.message}"
+                return False, _("第一条有问题的记录是第 {seq} 号——{problem}").format(
+                    seq=report.problem.seq, problem=report.problem.message
                 )
-            return True, (
-                f"账本完好，共 {report.entries} 条记录，检查点 {report.checkpoints} 个均一致且签名有效"
-            )
+            return True, _(
+                "账本完好，共 {entries} 条记录，检查点 {checkpoints} 个均一致且签名有效"
+            ).format(entries=report.entries, checkpoints=report.checkpoints)

@@ -24,6 +24,9 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import signing
 from .data import format_credits
@@ -158,7 +161,13 @@ def _number(value: Decimal) -> int | str:
 
 
 def record_credential(record: CreditRecord, *, issued: dt.datetime) -> dict[str, Any]:
-    """One standing credit as an unsigned OpenBadgeCredential."""
+    """One standing credit as a signed OpenBadgeCredential. What is signed is written in the
+    installation's language whoever downloads it: one credential id, one content."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _record_credential(record, issued=issued)
+
+
+def _record_credential(record: CreditRecord, *, issued: dt.datetime) -> dict[str, Any]:
     programme = record.programme
     school = programme.school
     entry = record.entry
@@ -215,7 +224,9 @@ def export_document(learner: Learner, *, issued: dt.datetime) -> dict[str, Any]:
     return {
         "issuer": platform_did(),
         "publicKeyHex": signing.public_key_hex(),
-        "verification": "每份凭证带有 eddsa-jcs-2022 数据完整性证明（Ed25519），"
-        "可用平台公布的公钥离线核验；凭证主体为学习账号，不含姓名和身份证号。",
+        "verification": _(
+            "每份凭证带有 eddsa-jcs-2022 数据完整性证明（Ed25519），"
+            "可用平台公布的公钥离线核验；凭证主体为学习账号，不含姓名和身份证号。"
+        ),
         "credentials": learner_credentials(learner, issued=issued),
     }

@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The purpose of the lookup digest of a 身份证号 (shared with people: one person, one digest).
 ID_PURPOSE = "id_number"
@@ -55,8 +60,8 @@ class CreditErrorCode(StrEnum):
 
 
 class LearnerStatus(models.TextChoices):
-    ACTIVE = "active", "正常"
-    ERASED = "erased", "个人信息已删除"
+    ACTIVE = "active", _("正常")
+    ERASED = "erased", _("个人信息已删除")
 
 
 # ---------------------------------------------------------------- catalogue and outcomes
@@ -65,54 +70,64 @@ class LearnerStatus(models.TextChoices):
 class OutcomeType(models.TextChoices):
     """Kinds of learning outcome (学习成果) the bank recognises."""
 
-    COURSE = "course", "课程学分"
-    CERTIFICATE_1X = "certificate_1x", "1+X 职业技能等级证书"
-    QUALIFICATION = "qualification", "职业资格（技能等级）证书"
-    TRAINING = "training", "培训"
-    AWARD = "award", "竞赛获奖"
-    INFORMAL = "informal", "非正式学习成果"
+    COURSE = "course", _("课程学分")
+    CERTIFICATE_1X = "certificate_1x", _("1+X 职业技能等级证书")
+    QUALIFICATION = "qualification", _("职业资格（技能等级）证书")
+    TRAINING = "training", _("培训")
+    AWARD = "award", _("竞赛获奖")
+    INFORMAL = "informal", _("非正式学习成果")
 
 
 CERTIFICATE_TYPES = (OutcomeType.CERTIFICATE_1X, OutcomeType.QUALIFICATION)
 
 # Levels are small integers so that "the highest level" is a comparison; their names depend on
 # the kind of outcome. 0 means the outcome has no level (a course, a training, informal learning).
+# The names are msgids: level_name() and levels_of() give them in the active language.
 LEVEL_NAMES: dict[str, dict[int, str]] = {
-    OutcomeType.CERTIFICATE_1X: {1: "初级", 2: "中级", 3: "高级"},
-    OutcomeType.QUALIFICATION: {
-        1: "五级/初级工",
-        2: "四级/中级工",
-        3: "三级/高级工",
-        4: "二级/技师",
-        5: "一级/高级技师",
+    OutcomeType.CERTIFICATE_1X: {
+        1: gettext_noop("初级"),
+        2: gettext_noop("中级"),
+        3: gettext_noop("高级"),
     },
-    OutcomeType.AWARD: {1: "三等奖", 2: "二等奖", 3: "一等奖"},
+    OutcomeType.QUALIFICATION: {
+        1: gettext_noop("五级/初级工"),
+        2: gettext_noop("四级/中级工"),
+        3: gettext_noop("三级/高级工"),
+        4: gettext_noop("二级/技师"),
+        5: gettext_noop("一级/高级技师"),
+    },
+    OutcomeType.AWARD: {
+        1: gettext_noop("三等奖"),
+        2: gettext_noop("二等奖"),
+        3: gettext_noop("一等奖"),
+    },
 }
 
 
 def level_name(outcome_type: str, level: int) -> str:
-    """The Chinese name of a level of a kind of outcome ("中级"), or "" when it has none."""
-    return LEVEL_NAMES.get(outcome_type, {}).get(level, "")
+    """The name of a level of a kind of outcome ("中级"), or "" when it has none."""
+    name = LEVEL_NAMES.get(outcome_type, {}).get(level, "")
+    return gettext(name) if name else ""
 
 
 def levels_of(outcome_type: str) -> dict[int, str]:
-    return dict(LEVEL_NAMES.get(outcome_type, {}))
+    return {level: gettext(name) for level, name in LEVEL_NAMES.get(outcome_type, {}).items()}
 
 
 class EducationLevel(models.TextChoices):
-    SECONDARY = "secondary", "中职"
-    HIGHER = "higher", "高职专科"
-    UNDERGRADUATE = "undergraduate", "职业本科"
-    OPEN = "open", "开放教育（专科）"
+    SECONDARY = "secondary", _("中职")
+    HIGHER = "higher", _("高职专科")
+    UNDERGRADUATE = "undergraduate", _("职业本科")
+    OPEN = "open", _("开放教育（专科）")
 
 
 # ---------------------------------------------------------------- rules
 
 
 class RuleStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    PUBLISHED = "published", "已发布"
-    RETIRED = "retired", "已停用"
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    RETIRED = "retired", _("已停用")
 
 
 # ---------------------------------------------------------------- applications
@@ -122,16 +137,16 @@ class ApplicationStatus(models.TextChoices):
     """The life of an application for recognition, in order; the last four are final or
     side states."""
 
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交（待学校审核）"
-    SCHOOL_APPROVED = "school_approved", "学校已审核（待学分银行审核）"
-    BANK_APPROVED = "bank_approved", "学分银行已审核（待公示）"
-    IN_NOTICE = "in_notice", "公示中"
-    CREDITED = "credited", "已认定入账"
-    RETURNED = "returned", "已退回修改"
-    REJECTED = "rejected", "未通过"
-    WITHDRAWN = "withdrawn", "已撤回"
-    REVOKED = "revoked", "已撤销"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交（待学校审核）")
+    SCHOOL_APPROVED = "school_approved", _("学校已审核（待学分银行审核）")
+    BANK_APPROVED = "bank_approved", _("学分银行已审核（待公示）")
+    IN_NOTICE = "in_notice", _("公示中")
+    CREDITED = "credited", _("已认定入账")
+    RETURNED = "returned", _("已退回修改")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    REVOKED = "revoked", _("已撤销")
 
 
 # States from which the learner may still withdraw (anything before crediting that is not final).
@@ -149,47 +164,47 @@ SUBMITTABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
 
 
 class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", "通过"
-    RETURN = "return", "退回修改"
-    REJECT = "reject", "不予通过"
+    APPROVE = "approve", _("通过")
+    RETURN = "return", _("退回修改")
+    REJECT = "reject", _("不予通过")
 
 
 class ApplicationAction(models.TextChoices):
-    CREATE = "create", "创建"
-    SUBMIT = "submit", "提交"
-    SCHOOL_APPROVE = "school_approve", "学校审核通过"
-    BANK_APPROVE = "bank_approve", "学分银行审核通过"
-    RETURN = "return", "退回修改"
-    REJECT = "reject", "不予通过"
-    NOTICE = "notice", "开始公示"
-    OBJECTION = "objection", "收到异议"
-    OBJECTION_UPHELD = "objection_upheld", "异议成立"
-    OBJECTION_DISMISSED = "objection_dismissed", "异议不成立"
-    CREDIT = "credit", "认定入账"
-    WITHDRAW = "withdraw", "撤回"
-    REVOKE = "revoke", "撤销认定"
+    CREATE = "create", _("创建")
+    SUBMIT = "submit", _("提交")
+    SCHOOL_APPROVE = "school_approve", _("学校审核通过")
+    BANK_APPROVE = "bank_approve", _("学分银行审核通过")
+    RETURN = "return", _("退回修改")
+    REJECT = "reject", _("不予通过")
+    NOTICE = "notice", _("开始公示")
+    OBJECTION = "objection", _("收到异议")
+    OBJECTION_UPHELD = "objection_upheld", _("异议成立")
+    OBJECTION_DISMISSED = "objection_dismissed", _("异议不成立")
+    CREDIT = "credit", _("认定入账")
+    WITHDRAW = "withdraw", _("撤回")
+    REVOKE = "revoke", _("撤销认定")
 
 
 class ObjectionStatus(models.TextChoices):
-    OPEN = "open", "待处理"
-    UPHELD = "upheld", "异议成立"
-    DISMISSED = "dismissed", "异议不成立"
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
 
 
 class RecognitionDecision(models.TextChoices):
-    ACCEPTED = "accepted", "认可"
-    REFUSED = "refused", "不予认可"
+    ACCEPTED = "accepted", _("认可")
+    REFUSED = "refused", _("不予认可")
 
 
 # ---------------------------------------------------------------- ledger and verification
 
 
 class LedgerKind(models.TextChoices):
-    CREDIT = "credit", "学分认定入账"
-    REVOKE = "revoke", "撤销认定"
-    CORRECT = "correct", "姓名更正"
-    RECOGNISE = "recognise", "学分互认"
-    ERASE = "erase", "个人信息删除"
+    CREDIT = "credit", _("学分认定入账")
+    REVOKE = "revoke", _("撤销认定")
+    CORRECT = "correct", _("姓名更正")
+    RECOGNISE = "recognise", _("学分互认")
+    ERASE = "erase", _("个人信息删除")
 
 
 class VerifyStatus(StrEnum):
@@ -202,14 +217,14 @@ class VerifyStatus(StrEnum):
     NOT_FOUND = "not_found"
 
 
-VERIFY_MESSAGES: dict[VerifyStatus, str] = {
-    VerifyStatus.VALID: "真实有效：成绩单与学分银行账本一致，所列学分均有效",
-    VerifyStatus.CONTAINS_REVOKED: "成绩单真实，但其中部分学分已被撤销，见各条记录的说明",
-    VerifyStatus.REVOKED: "该成绩单分享已被撤销，不再有效",
-    VerifyStatus.SUPERSEDED: "该成绩单已因信息更正换发新版，请向学习者索取新的核验码",
-    VerifyStatus.ALTERED: "核验不通过：成绩单记录与学分银行账本不一致，可能被篡改",
-    VerifyStatus.ERASED: "该学习者的个人信息已依法删除，成绩单不再提供核验",
-    VerifyStatus.NOT_FOUND: "核验码不存在：未找到对应的成绩单，请核对核验码，谨防伪造",
+VERIFY_MESSAGES: dict[VerifyStatus, StrOrPromise] = {
+    VerifyStatus.VALID: _("真实有效：成绩单与学分银行账本一致，所列学分均有效"),
+    VerifyStatus.CONTAINS_REVOKED: _("成绩单真实，但其中部分学分已被撤销，见各条记录的说明"),
+    VerifyStatus.REVOKED: _("该成绩单分享已被撤销，不再有效"),
+    VerifyStatus.SUPERSEDED: _("该成绩单已因信息更正换发新版，请向学习者索取新的核验码"),
+    VerifyStatus.ALTERED: _("核验不通过：成绩单记录与学分银行账本不一致，可能被篡改"),
+    VerifyStatus.ERASED: _("该学习者的个人信息已依法删除，成绩单不再提供核验"),
+    VerifyStatus.NOT_FOUND: _("核验码不存在：未找到对应的成绩单，请核对核验码，谨防伪造"),
 }
 
 
@@ -329,7 +344,7 @@ class RuleSpec:
 
     @property
     def reference(self) -> str:
-        return f"规则 {self.code} 第 {self.version} 版"
+        return gettext("规则 {code} 第 {version} 版").format(code=self.code, version=self.version)
 
     def in_effect(self, on_date: dt.date) -> bool:
         return self.valid_from <= on_date and (self.valid_to is None or on_date <= self.valid_to)
@@ -345,7 +360,7 @@ class ProgrammeSpec:
 
     @property
     def described(self) -> str:
-        return f"{self.school}{self.name}专业"
+        return gettext("{school}{name}专业").format(school=self.school, name=self.name)
 
 
 @dataclass(frozen=True)
@@ -450,10 +465,13 @@ class Evaluation:
     @property
     def summary(self) -> str:
         if not self.grants:
-            return f"{self.programme.described}：本次没有可转换的学分"
-        return (
-            f"{self.programme.described}：共转换 {len(self.grants)} 门课程 "
-            f"{format_credits(self.total)} 学分"
+            return gettext("{programme}：本次没有可转换的学分").format(
+                programme=self.programme.described
+            )
+        return gettext("{programme}：共转换 {courses} 门课程 {credits} 学分").format(
+            programme=self.programme.described,
+            courses=len(self.grants),
+            credits=format_credits(self.total),
         )
 
     def as_dict(self) -> dict[str, Any]:

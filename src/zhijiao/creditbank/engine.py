@@ -1,7 +1,7 @@
 """The rule engine: which outcomes of a learner convert into which credits of a programme on a
 date, under which rules, and why — a pure function of plain values (no database, no clock).
 
-:func:`evaluate` goes through these steps, explaining each decision in Chinese:
+:func:`evaluate` goes through these steps, explaining each decision (in the active language):
 
 1. **Rules in effect.** Only rules of the programme whose validity covers the date count; when
    several versions of one code do, the latest version wins.
@@ -25,6 +25,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from .data import (
     Decision,
@@ -81,10 +83,13 @@ class _Ledger:
             Decimal("0.1")
         )
         used = self.state.banked_in_programme + self.granted
-        text = (
-            f"认定学分不超过毕业总学分 {format_credits(self.programme.total_credits)} 的 "
-            f"{format_credits(rule.max_share_percent)}%（{format_credits(limit)} 学分），"
-            f"此前已认定 {format_credits(used)} 学分"
+        text = _(
+            "认定学分不超过毕业总学分 {total} 的 {percent}%（{limit} 学分），此前已认定 {used} 学分"
+        ).format(
+            total=format_credits(self.programme.total_credits),
+            percent=format_credits(rule.max_share_percent),
+            limit=format_credits(limit),
+            used=format_credits(used),
         )
         return limit - used, text
 
@@ -92,9 +97,8 @@ class _Ledger:
         if rule.yearly_cap is None:
             return None
         used = self.state.banked_in_year + self.granted
-        text = (
-            f"每人每年认定不超过 {format_credits(rule.yearly_cap)} 学分，"
-            f"{year} 年已认定 {format_credits(used)} 学分"
+        text = _("每人每年认定不超过 {cap} 学分，{year} 年已认定 {used} 学分").format(
+            cap=format_credits(rule.yearly_cap), year=year, used=format_credits(used)
         )
         return rule.yearly_cap - used, text
 
@@ -119,7 +123,9 @@ def evaluate(
             decisions.append(
                 Decision(
                     DecisionKind.EXPIRED,
-                    f"{fact.described}：有效期至 {fact.expires_on:%Y-%m-%d}，已过期，不予认定",
+                    _("{outcome}：有效期至 {day}，已过期，不予认定").format(
+                        outcome=fact.described, day=f"{fact.expires_on:%Y-%m-%d}"
+                    ),
                     (fact.id,),
                 )
             )
@@ -129,7 +135,9 @@ def evaluate(
             decisions.append(
                 Decision(
                     DecisionKind.ALREADY_COUNTED,
-                    f"{fact.described}：同一内容已在{used_where}中认定，不重复计算",
+                    _("{outcome}：同一内容已在{where}中认定，不重复计算").format(
+                        outcome=fact.described, where=used_where
+                    ),
                     (fact.id,),
                 )
             )
@@ -172,8 +180,12 @@ def evaluate(
             decisions.append(
                 Decision(
                     DecisionKind.EXPIRED,
-                    f"{fact.described}：取得于 {fact.obtained_on:%Y-%m-%d}，超过{rule.reference}"
-                    f"规定的 {rule.max_age_years} 年时限，不予认定",
+                    _("{outcome}：取得于 {day}，超过{rule}规定的 {years} 年时限，不予认定").format(
+                        outcome=fact.described,
+                        day=f"{fact.obtained_on:%Y-%m-%d}",
+                        rule=rule.reference,
+                        years=rule.max_age_years,
+                    ),
                     (fact.id,),
                     rule=f"{rule.code}@{rule.version}",
                 )
@@ -182,7 +194,9 @@ def evaluate(
             if chosen and missing:
                 for fact in chosen:
                     remarks.setdefault(fact.id, []).append(
-                        f"{rule.reference}还需要{_join([n.label for n in missing])}"
+                        _("{rule}还需要{inputs}").format(
+                            rule=rule.reference, inputs=_join([n.label for n in missing])
+                        )
                     )
             continue
         decision, rule_grants = _apply(rule, chosen, running, on_date)
@@ -199,7 +213,9 @@ def evaluate(
             decisions.append(
                 Decision(
                     DecisionKind.INCOMPLETE,
-                    f"{fact.described}：{'；'.join(notes)}，暂不能转换",
+                    _("{outcome}：{notes}，暂不能转换").format(
+                        outcome=fact.described, notes="；".join(notes)
+                    ),
                     (fact.id,),
                 )
             )
@@ -207,7 +223,11 @@ def evaluate(
             decisions.append(
                 Decision(
                     DecisionKind.NO_RULE,
-                    f"{fact.described}：{programme.described}在 {on_date:%Y-%m-%d} 没有适用的转换规则",
+                    _("{outcome}：{programme}在 {day} 没有适用的转换规则").format(
+                        outcome=fact.described,
+                        programme=programme.described,
+                        day=f"{on_date:%Y-%m-%d}",
+                    ),
                     (fact.id,),
                 )
             )
@@ -219,8 +239,11 @@ def evaluate(
 def _superseded(lower: OutcomeFact, higher: OutcomeFact) -> Decision:
     return Decision(
         DecisionKind.SUPERSEDED,
-        f"{lower.described}：与{higher.described}属同一内容，只按最高等级"
-        f"（{higher.level_name or higher.described}）计一次",
+        _("{lower}：与{higher}属同一内容，只按最高等级（{level}）计一次").format(
+            lower=lower.described,
+            higher=higher.described,
+            level=higher.level_name or higher.described,
+        ),
         (lower.id,),
     )
 
@@ -250,8 +273,11 @@ def _apply(
         blocking = [text for left, text in limits if output.credits > left]
         if blocking:
             cuts.append(
-                f"课程 {output.course_name}（{format_credits(output.credits)} 学分）未予转换："
-                f"{'；'.join(blocking)}"
+                _("课程 {course}（{credits} 学分）未予转换：{limits}").format(
+                    course=output.course_name,
+                    credits=format_credits(output.credits),
+                    limits="；".join(blocking),
+                )
             )
             continue
         granted.append(
@@ -268,23 +294,28 @@ def _apply(
         running.courses.add(output.course_code)
 
     total = sum((g.credits for g in granted), Decimal(0))
-    tail = f"依据{rule.reference}"
     notes = []
     if duplicates:
-        notes.append(f"课程 {_join(duplicates)} 此前已认定，不重复计入")
+        notes.append(_("课程 {courses} 此前已认定，不重复计入").format(courses=_join(duplicates)))
     if cuts:
-        notes.append(f"受上限限制：{'；'.join(cuts)}")
+        notes.append(_("受上限限制：{cuts}").format(cuts="；".join(cuts)))
     if granted:
-        text = (
-            f"{inputs} → 课程 {_join([g.course_name for g in granted])} 共 "
-            f"{format_credits(total)} 学分；{tail}"
+        text = _("{inputs} → 课程 {courses} 共 {credits} 学分；依据{rule}").format(
+            inputs=inputs,
+            courses=_join([g.course_name for g in granted]),
+            credits=format_credits(total),
+            rule=rule.reference,
         )
         if notes:
             text += "。" + "。".join(notes)
         kind = DecisionKind.CUT if (cuts or duplicates) else DecisionKind.GRANTED
         return Decision(kind, text, ids, rule=reference, credits=total), granted
     if cuts:
-        text = f"{inputs}：{tail}本可转换，但已达上限。" + "。".join(notes)
+        text = _("{inputs}：依据{rule}本可转换，但已达上限。").format(
+            inputs=inputs, rule=rule.reference
+        ) + "。".join(notes)
         return Decision(DecisionKind.CAPPED, text, ids, rule=reference), []
-    text = f"{inputs}：{tail}对应的课程均已认定，不重复计入"
+    text = _("{inputs}：依据{rule}对应的课程均已认定，不重复计入").format(
+        inputs=inputs, rule=rule.reference
+    )
     return Decision(DecisionKind.DUPLICATE, text, ids, rule=reference), []

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhijiao.orgs.models import Unit
@@ -24,9 +25,12 @@ from .data import (
 from .models import Certificate, ConversionRule, Course, Outcome, Programme
 
 DATE = forms.DateInput(attrs={"type": "date"})
-LEVEL_CHOICES = [(0, "—")] + sorted(
-    {(lvl, name) for levels in LEVEL_NAMES.values() for lvl, name in levels.items()}
-)
+LEVEL_CHOICES = [(0, "—")] + [
+    (lvl, _(name))
+    for lvl, name in sorted(
+        {(lvl, name) for levels in LEVEL_NAMES.values() for lvl, name in levels.items()}
+    )
+]
 RULE_INPUTS = 3
 
 
@@ -170,7 +174,9 @@ class RuleForm(StyledForm):
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["outputs"].queryset = courses  # type: ignore[attr-defined]
         self.fields["outputs"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda c: f"{c.programme} · {c.name}（{c.code}，{c.credits} 学分）"
+            lambda c: gettext("{programme} · {course}（{code}，{credits} 学分）").format(
+                programme=c.programme, course=c.name, code=c.code, credits=c.credits
+            )
         )
         certificates = [("", "—")] + [
             (c.code, f"{c.name}（{c.get_outcome_type_display()}）")

@@ -26,13 +26,18 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import signing
 from .models import LedgerCheckpoint, LedgerEntry, LedgerHead
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GENESIS = "0" * 64
 HEAD_PK = 1
@@ -172,7 +177,7 @@ class Checkpoint:
     at: str
     public_key: str
     signature: str
-    source: str = "数据库"
+    source: StrOrPromise = gettext_lazy("数据库")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -197,7 +202,7 @@ class Checkpoint:
             at=timestamp(row.created_at),
             public_key=row.public_key,
             signature=row.signature,
-            source=f"数据库检查点 {row.pk}",
+            source=_("数据库检查点 {pk}").format(pk=row.pk),
         )
 
     @classmethod
@@ -213,7 +218,9 @@ class Checkpoint:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(
-                f"{source} 不是账本检查点（缺少 seq/hash/at/public_key/signature）"
+                _("{source} 不是账本检查点（缺少 seq/hash/at/public_key/signature）").format(
+                    source=source
+                )
             ) from exc
 
 
@@ -251,7 +258,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"第 {self.seq} 号：{self.message}"
+        return _("第 {seq} 号：{message}").format(seq=self.seq, message=self.message)
 
 
 @dataclass(frozen=True)
@@ -300,7 +307,7 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                 Problem(
                     cp.seq,
                     ProblemKind.CHECKPOINT_SIGNATURE,
-                    f"{cp.source}的签名无效（检查点被伪造或篡改）",
+                    _("{source}的签名无效（检查点被伪造或篡改）").format(source=cp.source),
                 )
             )
         elif cp.public_key != trusted:
@@ -308,7 +315,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                 Problem(
                     cp.seq,
                     ProblemKind.CHECKPOINT_KEY,
-                    f"{cp.source}不是由本平台的签名密钥签署的（密钥更换后请重新生成检查点）",
+                    _("{source}不是由本平台的签名密钥签署的（密钥更换后请重新生成检查点）").format(
+                        source=cp.source
+                    ),
                 )
             )
         else:
@@ -324,7 +333,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                 Problem(
                     expected,
                     ProblemKind.GAP,
-                    f"记录缺失或顺序被打乱：应为第 {expected} 号，实际是第 {seq} 号",
+                    _("记录缺失或顺序被打乱：应为第 {expected} 号，实际是第 {seq} 号").format(
+                        expected=expected, seq=seq
+                    ),
                 )
             )
             break
@@ -333,14 +344,16 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                 Problem(
                     seq,
                     ProblemKind.BROKEN_LINK,
-                    f"与第 {seq - 1} 号记录的哈希链接断开（其前记录被删除、插入、调换或改写）",
+                    _("与第 {seq} 号记录的哈希链接断开（其前记录被删除、插入、调换或改写）").format(
+                        seq=seq - 1
+                    ),
                 )
             )
             break
         data = entry_bytes(seq, kind, account, at, payload)
         if chain_hash(prev_hash, data) != stored_hash:
             problems.append(
-                Problem(seq, ProblemKind.WRONG_HASH, "记录内容与其哈希不符（记录被修改）")
+                Problem(seq, ProblemKind.WRONG_HASH, _("记录内容与其哈希不符（记录被修改）"))
             )
             break
         for cp in by_seq.get(seq, ()):
@@ -349,7 +362,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                     Problem(
                         seq,
                         ProblemKind.CHECKPOINT_MISMATCH,
-                        f"{cp.source}（{cp.at}）签署的哈希与账本不符：第 {seq} 号及之前的记录被改写",
+                        _(
+                            "{source}（{at}）签署的哈希与账本不符：第 {seq} 号及之前的记录被改写"
+                        ).format(source=cp.source, at=cp.at, seq=seq),
                     )
                 )
         prev = stored_hash
@@ -365,7 +380,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                     Problem(
                         last_seq + 1,
                         ProblemKind.HEAD_MISMATCH,
-                        f"账本头记录到第 {head_seq} 号，账本只到第 {last_seq} 号：末尾记录被删除",
+                        _("账本头记录到第 {head} 号，账本只到第 {last} 号：末尾记录被删除").format(
+                            head=head_seq, last=last_seq
+                        ),
                     )
                 )
             elif head_seq < last_seq:
@@ -373,7 +390,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                     Problem(
                         head_seq + 1,
                         ProblemKind.HEAD_MISMATCH,
-                        f"账本头只记录到第 {head_seq} 号，账本却有第 {last_seq} 号：记录绕过系统被追加",
+                        _(
+                            "账本头只记录到第 {head} 号，账本却有第 {last} 号：记录绕过系统被追加"
+                        ).format(head=head_seq, last=last_seq),
                     )
                 )
             else:
@@ -381,7 +400,9 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                     Problem(
                         last_seq,
                         ProblemKind.HEAD_MISMATCH,
-                        f"账本头记录的哈希 {head_hash[:12]}… 与第 {last_seq} 号记录不符",
+                        _("账本头记录的哈希 {hash}… 与第 {last} 号记录不符").format(
+                            hash=head_hash[:12], last=last_seq
+                        ),
                     )
                 )
         for cp_seq, cps in by_seq.items():
@@ -390,8 +411,16 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
                     Problem(
                         last_seq + 1,
                         ProblemKind.CHECKPOINT_MISMATCH,
-                        f"{cps[0].source}（{cps[0].at}）表明账本至少有 {cp_seq} 条记录，"
-                        f"现只有 {last_seq} 条：第 {last_seq + 1} 号起的记录被删除",
+                        _(
+                            "{source}（{at}）表明账本至少有 {count} 条记录，"
+                            "现只有 {last} 条：第 {first_missing} 号起的记录被删除"
+                        ).format(
+                            source=cps[0].source,
+                            at=cps[0].at,
+                            count=cp_seq,
+                            last=last_seq,
+                            first_missing=last_seq + 1,
+                        ),
                     )
                 )
     problem = min(problems, key=lambda p: (p.seq, list(ProblemKind).index(p.kind)), default=None)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhijiao.core.personal import EncryptedCharField, LookupField
 from zhijiao.core.scope import ScopedQuerySet
@@ -38,6 +40,8 @@ from .data import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from zhijiao.orgs.models import User
 
 M = TypeVar("M", bound=models.Model)
@@ -75,10 +79,10 @@ def learner_scope_q(user: User, prefix: str = "") -> models.Q:
     )
 
 
-def _school_fk(related_name: str, verbose_name: str = "学校", **kwargs: Any) -> Any:
+def _school_fk(related_name: str, verbose_name: StrOrPromise | None = None, **kwargs: Any) -> Any:
     return models.ForeignKey(
         Unit,
-        verbose_name=verbose_name,
+        verbose_name=_("学校") if verbose_name is None else verbose_name,
         on_delete=models.PROTECT,
         related_name=related_name,
         limit_choices_to={"kind": UnitKind.SCHOOL},
@@ -107,41 +111,41 @@ class Learner(models.Model):
     knows the learner only by ``account_number``.
     """
 
-    account_number = models.CharField("学习账号", max_length=12, unique=True, editable=False)
-    name = EncryptedCharField("姓名", blank=True, default="")
-    id_number = EncryptedCharField("身份证号", blank=True, default="")
-    id_lookup = LookupField("身份证号摘要", blank=True, default="")
-    phone = EncryptedCharField("手机号", blank=True, default="")
-    phone_lookup = LookupField("手机号摘要", blank=True, default="", db_index=True)
-    data_key = EncryptedCharField("个人数据密钥", blank=True, default="", editable=False)
-    school = _school_fk("credit_learners", "开户学校", null=True, blank=True)
+    account_number = models.CharField(_("学习账号"), max_length=12, unique=True, editable=False)
+    name = EncryptedCharField(_("姓名"), blank=True, default="")
+    id_number = EncryptedCharField(_("身份证号"), blank=True, default="")
+    id_lookup = LookupField(_("身份证号摘要"), blank=True, default="")
+    phone = EncryptedCharField(_("手机号"), blank=True, default="")
+    phone_lookup = LookupField(_("手机号摘要"), blank=True, default="", db_index=True)
+    data_key = EncryptedCharField(_("个人数据密钥"), blank=True, default="", editable=False)
+    school = _school_fk("credit_learners", _("开户学校"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="credit_learner",
     )
     status = models.CharField(
-        "状态", max_length=10, choices=LearnerStatus.choices, default=LearnerStatus.ACTIVE
+        _("状态"), max_length=10, choices=LearnerStatus.choices, default=LearnerStatus.ACTIVE
     )
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="开户人",
+        verbose_name=_("开户人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    opened_at = models.DateTimeField("开户时间", default=timezone.now)
-    erased_at = models.DateTimeField("删除个人信息时间", null=True, blank=True)
+    opened_at = models.DateTimeField(_("开户时间"), default=timezone.now)
+    erased_at = models.DateTimeField(_("删除个人信息时间"), null=True, blank=True)
 
     objects = LearnerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学习者"
-        verbose_name_plural = "学习者"
+        verbose_name = _("学习者")
+        verbose_name_plural = _("学习者")
         ordering = ["account_number"]
         constraints = [
             models.UniqueConstraint(
@@ -172,24 +176,24 @@ class Certificate(models.Model):
     (培训评价组织), or a vocational qualification, and the levels it is issued at. No personal
     data."""
 
-    code = models.CharField("证书编码", max_length=40, unique=True)
-    name = models.CharField("证书名称", max_length=100)
+    code = models.CharField(_("证书编码"), max_length=40, unique=True)
+    name = models.CharField(_("证书名称"), max_length=100)
     outcome_type = models.CharField(
-        "证书类别",
+        _("证书类别"),
         max_length=20,
         choices=[
             (t.value, t.label) for t in (OutcomeType.CERTIFICATE_1X, OutcomeType.QUALIFICATION)
         ],
     )
-    organisation = models.CharField("培训评价组织（发证机构）", max_length=200)
+    organisation = models.CharField(_("培训评价组织（发证机构）"), max_length=200)
     levels = models.JSONField(
-        "等级", default=list, help_text="颁发的等级，如 [1, 2, 3]（初、中、高级）"
+        _("等级"), default=list, help_text=_("颁发的等级，如 [1, 2, 3]（初、中、高级）")
     )
-    is_active = models.BooleanField("启用", default=True)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "证书目录"
-        verbose_name_plural = "证书目录"
+        verbose_name = _("证书目录")
+        verbose_name_plural = _("证书目录")
         ordering = ["outcome_type", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -213,15 +217,15 @@ class Programme(models.Model):
     code and name follow 《职业教育专业目录（2021年）》. No personal data."""
 
     school = _school_fk("credit_programmes")
-    major_code = models.CharField("专业代码", max_length=10)
-    major_name = models.CharField("专业名称", max_length=100)
-    education_level = models.CharField("层次", max_length=20, choices=EducationLevel.choices)
-    total_credits = models.DecimalField("毕业总学分", max_digits=5, decimal_places=1)
-    is_active = models.BooleanField("招生中", default=True)
+    major_code = models.CharField(_("专业代码"), max_length=10)
+    major_name = models.CharField(_("专业名称"), max_length=100)
+    education_level = models.CharField(_("层次"), max_length=20, choices=EducationLevel.choices)
+    total_credits = models.DecimalField(_("毕业总学分"), max_digits=5, decimal_places=1)
+    is_active = models.BooleanField(_("招生中"), default=True)
 
     class Meta:
-        verbose_name = "专业（学历教育）"
-        verbose_name_plural = "专业（学历教育）"
+        verbose_name = _("专业（学历教育）")
+        verbose_name_plural = _("专业（学历教育）")
         ordering = ["school__name", "major_code"]
         constraints = [
             models.UniqueConstraint(
@@ -234,22 +238,26 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school.short_name or self.school.name} {self.major_name}（{self.get_education_level_display()}）"
+        return gettext("{school} {major}（{level}）").format(
+            school=self.school.short_name or self.school.name,
+            major=self.major_name,
+            level=self.get_education_level_display(),
+        )
 
 
 class Course(models.Model):
     """A course of a programme with its credits. No personal data."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name="专业", on_delete=models.CASCADE, related_name="courses"
+        Programme, verbose_name=_("专业"), on_delete=models.CASCADE, related_name="courses"
     )
-    code = models.CharField("课程代码", max_length=30)
-    name = models.CharField("课程名称", max_length=100)
-    credits = models.DecimalField("学分", max_digits=5, decimal_places=1)
+    code = models.CharField(_("课程代码"), max_length=30)
+    name = models.CharField(_("课程名称"), max_length=100)
+    credits = models.DecimalField(_("学分"), max_digits=5, decimal_places=1)
 
     class Meta:
-        verbose_name = "课程"
-        verbose_name_plural = "课程"
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
         ordering = ["programme", "code"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "code"], name="creditbank_course_once"),
@@ -284,12 +292,12 @@ class Outcome(models.Model):
     """
 
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="outcomes"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="outcomes"
     )
-    outcome_type = models.CharField("成果类型", max_length=20, choices=OutcomeType.choices)
+    outcome_type = models.CharField(_("成果类型"), max_length=20, choices=OutcomeType.choices)
     certificate = models.ForeignKey(
         Certificate,
-        verbose_name="证书",
+        verbose_name=_("证书"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -297,38 +305,38 @@ class Outcome(models.Model):
     )
     course = models.ForeignKey(
         Course,
-        verbose_name="课程",
+        verbose_name=_("课程"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="outcomes",
     )
-    level = models.PositiveSmallIntegerField("等级", default=0)
-    title = models.CharField("名称", max_length=200)
-    certificate_number = models.CharField("证书编号", max_length=60, blank=True)
-    issuer = models.CharField("颁发机构", max_length=200)
-    obtained_on = models.DateField("取得日期")
-    expires_on = models.DateField("有效期至", null=True, blank=True)
-    hours = models.PositiveIntegerField("学时", null=True, blank=True)
-    content_key = models.CharField("内容标识", max_length=200, db_index=True)
-    evidence = models.FileField("佐证材料", upload_to="creditbank/evidence/%Y/", blank=True)
-    evidence_name = models.CharField("材料文件名", max_length=200, blank=True)
-    evidence_type = models.CharField("材料类型", max_length=100, blank=True)
-    school = _school_fk("+", "登记单位", null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("等级"), default=0)
+    title = models.CharField(_("名称"), max_length=200)
+    certificate_number = models.CharField(_("证书编号"), max_length=60, blank=True)
+    issuer = models.CharField(_("颁发机构"), max_length=200)
+    obtained_on = models.DateField(_("取得日期"))
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    hours = models.PositiveIntegerField(_("学时"), null=True, blank=True)
+    content_key = models.CharField(_("内容标识"), max_length=200, db_index=True)
+    evidence = models.FileField(_("佐证材料"), upload_to="creditbank/evidence/%Y/", blank=True)
+    evidence_name = models.CharField(_("材料文件名"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("材料类型"), max_length=100, blank=True)
+    school = _school_fk("+", _("登记单位"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
 
     objects = OutcomeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学习成果"
-        verbose_name_plural = "学习成果"
+        verbose_name = _("学习成果")
+        verbose_name_plural = _("学习成果")
         ordering = ["learner", "-obtained_on", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -358,12 +366,12 @@ class Outcome(models.Model):
     @property
     def label(self) -> str:
         prefix = {
-            OutcomeType.CERTIFICATE_1X: "证书",
-            OutcomeType.QUALIFICATION: "证书",
-            OutcomeType.COURSE: "课程",
-            OutcomeType.TRAINING: "培训",
-            OutcomeType.AWARD: "获奖",
-            OutcomeType.INFORMAL: "成果",
+            OutcomeType.CERTIFICATE_1X: _("证书"),
+            OutcomeType.QUALIFICATION: _("证书"),
+            OutcomeType.COURSE: _("课程"),
+            OutcomeType.TRAINING: _("培训"),
+            OutcomeType.AWARD: _("获奖"),
+            OutcomeType.INFORMAL: _("成果"),
         }[OutcomeType(self.outcome_type)]
         return f"{prefix} {self.title}"
 
@@ -380,55 +388,55 @@ class ConversionRule(models.Model):
     of a programme, with its caps, valid between two dates. Versions of a code coexist by their
     validity dates; publishing never ends another version silently. No personal data."""
 
-    code = models.CharField("规则编号", max_length=40)
-    version = models.PositiveSmallIntegerField("版本")
-    title = models.CharField("名称", max_length=200)
+    code = models.CharField(_("规则编号"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("版本"))
+    title = models.CharField(_("名称"), max_length=200)
     programme = models.ForeignKey(
-        Programme, verbose_name="适用专业", on_delete=models.PROTECT, related_name="rules"
+        Programme, verbose_name=_("适用专业"), on_delete=models.PROTECT, related_name="rules"
     )
     publisher = models.ForeignKey(
         Unit,
-        verbose_name="发布单位",
+        verbose_name=_("发布单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="学校发布的规则填学校；学分银行发布的留空。",
+        help_text=_("学校发布的规则填学校；学分银行发布的留空。"),
     )
     status = models.CharField(
-        "状态", max_length=10, choices=RuleStatus.choices, default=RuleStatus.DRAFT
+        _("状态"), max_length=10, choices=RuleStatus.choices, default=RuleStatus.DRAFT
     )
-    valid_from = models.DateField("生效日期")
-    valid_to = models.DateField("截止日期", null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
     max_share_percent = models.DecimalField(
-        "认定学分占毕业总学分上限（%）", max_digits=5, decimal_places=2, null=True, blank=True
+        _("认定学分占毕业总学分上限（%）"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     yearly_cap = models.DecimalField(
-        "每人每年认定学分上限", null=True, blank=True, max_digits=5, decimal_places=1
+        _("每人每年认定学分上限"), null=True, blank=True, max_digits=5, decimal_places=1
     )
-    max_age_years = models.PositiveSmallIntegerField("成果有效年限（年）", null=True, blank=True)
-    note = models.TextField("说明", blank=True)
+    max_age_years = models.PositiveSmallIntegerField(_("成果有效年限（年）"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="制定人",
+        verbose_name=_("制定人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
+        verbose_name=_("发布人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "学分转换规则"
-        verbose_name_plural = "学分转换规则"
+        verbose_name = _("学分转换规则")
+        verbose_name_plural = _("学分转换规则")
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="creditbank_rule_version"),
@@ -445,11 +453,13 @@ class ConversionRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} 第 {self.version} 版 {self.title}"
+        return gettext("{code} 第 {version} 版 {title}").format(
+            code=self.code, version=self.version, title=self.title
+        )
 
     @property
     def reference(self) -> str:
-        return f"规则 {self.code} 第 {self.version} 版"
+        return gettext("规则 {code} 第 {version} 版").format(code=self.code, version=self.version)
 
 
 class RuleInput(models.Model):
@@ -457,28 +467,28 @@ class RuleInput(models.Model):
     another kind named by its content key. All requirements of a rule must be met (N:1)."""
 
     rule = models.ForeignKey(
-        ConversionRule, verbose_name="规则", on_delete=models.CASCADE, related_name="inputs"
+        ConversionRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="inputs"
     )
-    position = models.PositiveSmallIntegerField("序号", default=1)
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
     certificate = models.ForeignKey(
-        Certificate, verbose_name="证书", null=True, blank=True, on_delete=models.PROTECT
+        Certificate, verbose_name=_("证书"), null=True, blank=True, on_delete=models.PROTECT
     )
     course = models.ForeignKey(
         Course,
-        verbose_name="课程",
+        verbose_name=_("课程"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    outcome_type = models.CharField("成果类型", max_length=20, choices=OutcomeType.choices)
-    content_key = models.CharField("内容标识", max_length=200, blank=True)
-    min_level = models.PositiveSmallIntegerField("最低等级", default=0)
-    label = models.CharField("说明", max_length=200)
+    outcome_type = models.CharField(_("成果类型"), max_length=20, choices=OutcomeType.choices)
+    content_key = models.CharField(_("内容标识"), max_length=200, blank=True)
+    min_level = models.PositiveSmallIntegerField(_("最低等级"), default=0)
+    label = models.CharField(_("说明"), max_length=200)
 
     class Meta:
-        verbose_name = "规则条件"
-        verbose_name_plural = "规则条件"
+        verbose_name = _("规则条件")
+        verbose_name_plural = _("规则条件")
         ordering = ["rule", "position"]
         constraints = [
             models.CheckConstraint(
@@ -500,17 +510,17 @@ class RuleOutput(models.Model):
     """A course of the rule's programme credited when its requirements are met (1:N)."""
 
     rule = models.ForeignKey(
-        ConversionRule, verbose_name="规则", on_delete=models.CASCADE, related_name="outputs"
+        ConversionRule, verbose_name=_("规则"), on_delete=models.CASCADE, related_name="outputs"
     )
-    position = models.PositiveSmallIntegerField("序号", default=1)
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
     course = models.ForeignKey(
-        Course, verbose_name="课程", on_delete=models.PROTECT, related_name="+"
+        Course, verbose_name=_("课程"), on_delete=models.PROTECT, related_name="+"
     )
-    credits = models.DecimalField("转换学分", max_digits=5, decimal_places=1)
+    credits = models.DecimalField(_("转换学分"), max_digits=5, decimal_places=1)
 
     class Meta:
-        verbose_name = "转换课程"
-        verbose_name_plural = "转换课程"
+        verbose_name = _("转换课程")
+        verbose_name_plural = _("转换课程")
         ordering = ["rule", "position"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "course"], name="creditbank_rule_output_once"),
@@ -520,7 +530,7 @@ class RuleOutput(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} {self.credits} 学分"
+        return gettext("{course} {credits} 学分").format(course=self.course, credits=self.credits)
 
 
 # ---------------------------------------------------------------- ledger
@@ -535,18 +545,18 @@ class LedgerEntry(models.Model):
     payload is sealed with the learner's own data key.
     """
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
-    kind = models.CharField("类型", max_length=12, choices=LedgerKind.choices)
-    account = models.CharField("学习账号", max_length=12, db_index=True)
-    payload = models.TextField("内容（规范 JSON）")
-    prev_hash = models.CharField("前一条哈希", max_length=64)
-    hash = models.CharField("哈希（SM3）", max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=LedgerKind.choices)
+    account = models.CharField(_("学习账号"), max_length=12, db_index=True)
+    payload = models.TextField(_("内容（规范 JSON）"))
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希（SM3）"), max_length=64, unique=True)
     # The time exactly as hashed (UTC, microseconds, "Z"): verification reads text, parses nothing.
-    at = models.CharField("记账时间（UTC）", max_length=27, db_index=True)
+    at = models.CharField(_("记账时间（UTC）"), max_length=27, db_index=True)
 
     class Meta:
-        verbose_name = "账本记录"
-        verbose_name_plural = "账本记录"
+        verbose_name = _("账本记录")
+        verbose_name_plural = _("账本记录")
         ordering = ["seq"]
 
     def __str__(self) -> str:
@@ -569,13 +579,13 @@ class LedgerHead(models.Model):
     """The ledger's head (last sequence number and hash): one row, locked by every append so that
     concurrent writers form one linear chain."""
 
-    seq = models.PositiveBigIntegerField("最新序号", default=0)
-    hash = models.CharField("最新哈希", max_length=64)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    seq = models.PositiveBigIntegerField(_("最新序号"), default=0)
+    hash = models.CharField(_("最新哈希"), max_length=64)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "账本头"
-        verbose_name_plural = "账本头"
+        verbose_name = _("账本头")
+        verbose_name_plural = _("账本头")
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}…"
@@ -585,19 +595,19 @@ class LedgerCheckpoint(models.Model):
     """A signed statement of the ledger's head at a time (Ed25519, the platform signing key),
     kept outside the ledger table; append-only like the ledger. No personal data."""
 
-    seq = models.PositiveBigIntegerField("序号")
-    hash = models.CharField("哈希", max_length=64)
-    created_at = models.DateTimeField("时间")
-    public_key = models.CharField("签名公钥", max_length=64)
-    signature = models.CharField("签名", max_length=128)
+    seq = models.PositiveBigIntegerField(_("序号"))
+    hash = models.CharField(_("哈希"), max_length=64)
+    created_at = models.DateTimeField(_("时间"))
+    public_key = models.CharField(_("签名公钥"), max_length=64)
+    signature = models.CharField(_("签名"), max_length=128)
 
     class Meta:
-        verbose_name = "账本检查点"
-        verbose_name_plural = "账本检查点"
+        verbose_name = _("账本检查点")
+        verbose_name_plural = _("账本检查点")
         ordering = ["-seq", "-pk"]
 
     def __str__(self) -> str:
-        return f"检查点 #{self.seq}"
+        return gettext("检查点 #{seq}").format(seq=self.seq)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -624,45 +634,45 @@ class Application(models.Model):
     (what the notice shows); ``preview`` the one made at submission. No personal data of its own.
     """
 
-    number = models.CharField("申请编号", max_length=20, unique=True, null=True, blank=True)
+    number = models.CharField(_("申请编号"), max_length=20, unique=True, null=True, blank=True)
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="applications"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="applications"
     )
     programme = models.ForeignKey(
-        Programme, verbose_name="认定专业", on_delete=models.PROTECT, related_name="applications"
+        Programme, verbose_name=_("认定专业"), on_delete=models.PROTECT, related_name="applications"
     )
-    school = _school_fk("credit_applications", "审核学校")
-    outcomes = models.ManyToManyField(Outcome, verbose_name="申请认定的成果", related_name="+")
+    school = _school_fk("credit_applications", _("审核学校"))
+    outcomes = models.ManyToManyField(Outcome, verbose_name=_("申请认定的成果"), related_name="+")
     status = models.CharField(
-        "状态", max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+        _("状态"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
-    preview = models.JSONField("提交时预评估", default=dict, blank=True)
-    result = models.JSONField("认定结果", default=dict, blank=True)
-    credits = models.DecimalField("认定学分", default=0, max_digits=5, decimal_places=1)
-    comment = models.CharField("最近审核意见", max_length=500, blank=True)
-    batch = models.CharField("批量提交批次", max_length=40, blank=True, db_index=True)
+    preview = models.JSONField(_("提交时预评估"), default=dict, blank=True)
+    result = models.JSONField(_("认定结果"), default=dict, blank=True)
+    credits = models.DecimalField(_("认定学分"), default=0, max_digits=5, decimal_places=1)
+    comment = models.CharField(_("最近审核意见"), max_length=500, blank=True)
+    batch = models.CharField(_("批量提交批次"), max_length=40, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    notice_starts = models.DateField("公示开始", null=True, blank=True)
-    notice_ends = models.DateField("公示结束", null=True, blank=True)
-    credited_at = models.DateTimeField("入账时间", null=True, blank=True)
-    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoke_reason = models.CharField("撤销理由", max_length=300, blank=True)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    notice_starts = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_ends = models.DateField(_("公示结束"), null=True, blank=True)
+    credited_at = models.DateTimeField(_("入账时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学分认定申请"
-        verbose_name_plural = "学分认定申请"
+        verbose_name = _("学分认定申请")
+        verbose_name_plural = _("学分认定申请")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -681,7 +691,7 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.number or f"申请（草稿 {self.pk}）"
+        return self.number or gettext("申请（草稿 {pk}）").format(pk=self.pk)
 
 
 class ApplicationEvent(models.Model):
@@ -689,24 +699,24 @@ class ApplicationEvent(models.Model):
     of its own."""
 
     application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="events"
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField("操作", max_length=20, choices=ApplicationAction.choices)
-    from_status = models.CharField("原状态", max_length=20, choices=ApplicationStatus.choices)
-    to_status = models.CharField("新状态", max_length=20, choices=ApplicationStatus.choices)
+    action = models.CharField(_("操作"), max_length=20, choices=ApplicationAction.choices)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=ApplicationStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=ApplicationStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    comment = models.CharField("意见", max_length=500, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "申请记录"
-        verbose_name_plural = "申请记录"
+        verbose_name = _("申请记录")
+        verbose_name_plural = _("申请记录")
         ordering = ["application", "at", "pk"]
 
     def __str__(self) -> str:
@@ -718,35 +728,35 @@ class Objection(models.Model):
     it is resolved. ``source`` says how it came in, not who raised it (no personal data)."""
 
     application = models.ForeignKey(
-        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="objections"
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="objections"
     )
-    source = models.CharField("异议来源", max_length=100)
-    text = models.TextField("异议内容")
+    source = models.CharField(_("异议来源"), max_length=100)
+    text = models.TextField(_("异议内容"))
     status = models.CharField(
-        "处理状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+        _("处理状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
-    resolution = models.TextField("处理意见", blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    resolution = models.TextField(_("处理意见"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
+        verbose_name=_("处理人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "公示异议"
-        verbose_name_plural = "公示异议"
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
         ordering = ["application", "recorded_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -756,7 +766,9 @@ class Objection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application} 的异议（{self.get_status_display()}）"
+        return gettext("{application} 的异议（{status}）").format(
+            application=self.application, status=self.get_status_display()
+        )
 
 
 # ---------------------------------------------------------------- banked credits
@@ -774,11 +786,11 @@ class CreditRecord(models.Model):
     No personal data of its own."""
 
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="credits"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="credits"
     )
     application = models.ForeignKey(
         Application,
-        verbose_name="申请",
+        verbose_name=_("申请"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -786,34 +798,36 @@ class CreditRecord(models.Model):
     )
     recognition = models.ForeignKey(
         "MutualRecognition",
-        verbose_name="学分互认",
+        verbose_name=_("学分互认"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="records",
     )
     programme = models.ForeignKey(
-        Programme, verbose_name="专业", on_delete=models.PROTECT, related_name="+"
+        Programme, verbose_name=_("专业"), on_delete=models.PROTECT, related_name="+"
     )
     course = models.ForeignKey(
-        Course, verbose_name="课程", on_delete=models.PROTECT, related_name="+"
+        Course, verbose_name=_("课程"), on_delete=models.PROTECT, related_name="+"
     )
-    credits = models.DecimalField("学分", max_digits=5, decimal_places=1)
-    rule_code = models.CharField("依据规则", max_length=40)
-    rule_version = models.PositiveSmallIntegerField("规则版本")
-    outcome_ids = models.JSONField("依据成果", default=list)
+    credits = models.DecimalField(_("学分"), max_digits=5, decimal_places=1)
+    rule_code = models.CharField(_("依据规则"), max_length=40)
+    rule_version = models.PositiveSmallIntegerField(_("规则版本"))
+    outcome_ids = models.JSONField(_("依据成果"), default=list)
     content_keys = models.JSONField(
-        "已计入的内容", default=list, help_text="所依据成果的内容标识：同一内容在本专业只计一次。"
+        _("已计入的内容"),
+        default=list,
+        help_text=_("所依据成果的内容标识：同一内容在本专业只计一次。"),
     )
-    credited_on = models.DateField("认定日期")
+    credited_on = models.DateField(_("认定日期"))
     entry = models.ForeignKey(
-        LedgerEntry, verbose_name="账本记录", on_delete=models.PROTECT, related_name="+"
+        LedgerEntry, verbose_name=_("账本记录"), on_delete=models.PROTECT, related_name="+"
     )
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoke_reason = models.CharField("撤销理由", max_length=300, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
     revoke_entry = models.ForeignKey(
         LedgerEntry,
-        verbose_name="撤销账本记录",
+        verbose_name=_("撤销账本记录"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -823,8 +837,8 @@ class CreditRecord(models.Model):
     objects = CreditRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "入账学分"
-        verbose_name_plural = "入账学分"
+        verbose_name = _("入账学分")
+        verbose_name_plural = _("入账学分")
         ordering = ["learner", "credited_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -846,7 +860,9 @@ class CreditRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.name} {self.credits} 学分"
+        return gettext("{course} {credits} 学分").format(
+            course=self.course.name, credits=self.credits
+        )
 
 
 class NameCorrection(models.Model):
@@ -854,30 +870,32 @@ class NameCorrection(models.Model):
     sealed with the learner's data key (personal data, unreadable once it is destroyed)."""
 
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="name_corrections"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="name_corrections"
     )
-    old_name_sealed = models.TextField("原姓名（密文）")
-    new_name_sealed = models.TextField("新姓名（密文）")
-    reason = models.CharField("更正理由", max_length=300)
+    old_name_sealed = models.TextField(_("原姓名（密文）"))
+    new_name_sealed = models.TextField(_("新姓名（密文）"))
+    reason = models.CharField(_("更正理由"), max_length=300)
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="更正人",
+        verbose_name=_("更正人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    corrected_at = models.DateTimeField("更正时间", default=timezone.now)
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now)
     entry = models.ForeignKey(
-        LedgerEntry, verbose_name="账本记录", on_delete=models.PROTECT, related_name="+"
+        LedgerEntry, verbose_name=_("账本记录"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "姓名更正"
-        verbose_name_plural = "姓名更正"
+        verbose_name = _("姓名更正")
+        verbose_name_plural = _("姓名更正")
         ordering = ["learner", "corrected_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.learner} 姓名更正（{self.corrected_at:%Y-%m-%d}）"
+        return gettext("{learner} 姓名更正（{day}）").format(
+            learner=self.learner, day=f"{self.corrected_at:%Y-%m-%d}"
+        )
 
 
 class RecognitionQuerySet(CreditScopedQuerySet["MutualRecognition"]):
@@ -895,45 +913,45 @@ class MutualRecognition(models.Model):
     Recorded in the ledger either way. No personal data."""
 
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="recognitions"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="recognitions"
     )
-    source_school = _school_fk("+", "学分所在学校")
-    school = _school_fk("+", "认可学校")
+    source_school = _school_fk("+", _("学分所在学校"))
+    school = _school_fk("+", _("认可学校"))
     programme = models.ForeignKey(
-        Programme, verbose_name="认可专业", on_delete=models.PROTECT, related_name="+"
+        Programme, verbose_name=_("认可专业"), on_delete=models.PROTECT, related_name="+"
     )
     rule = models.ForeignKey(
         ConversionRule,
-        verbose_name="依据规则",
+        verbose_name=_("依据规则"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     source_records = models.ManyToManyField(
-        CreditRecord, verbose_name="申请互认的学分", related_name="+"
+        CreditRecord, verbose_name=_("申请互认的学分"), related_name="+"
     )
-    decision = models.CharField("决定", max_length=10, choices=RecognitionDecision.choices)
-    reason = models.CharField("理由", max_length=300, blank=True)
-    credits = models.DecimalField("认可学分", default=0, max_digits=5, decimal_places=1)
-    result = models.JSONField("评估结果", default=dict, blank=True)
+    decision = models.CharField(_("决定"), max_length=10, choices=RecognitionDecision.choices)
+    reason = models.CharField(_("理由"), max_length=300, blank=True)
+    credits = models.DecimalField(_("认可学分"), default=0, max_digits=5, decimal_places=1)
+    result = models.JSONField(_("评估结果"), default=dict, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="决定人",
+        verbose_name=_("决定人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    decided_at = models.DateTimeField("决定时间", default=timezone.now)
+    decided_at = models.DateTimeField(_("决定时间"), default=timezone.now)
     entry = models.ForeignKey(
-        LedgerEntry, verbose_name="账本记录", on_delete=models.PROTECT, related_name="+"
+        LedgerEntry, verbose_name=_("账本记录"), on_delete=models.PROTECT, related_name="+"
     )
 
     objects = RecognitionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "学分互认"
-        verbose_name_plural = "学分互认"
+        verbose_name = _("学分互认")
+        verbose_name_plural = _("学分互认")
         ordering = ["-decided_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -944,7 +962,9 @@ class MutualRecognition(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school} {self.get_decision_display()} {self.source_school} 的学分"
+        return gettext("{school} {decision} {source} 的学分").format(
+            school=self.school, decision=self.get_decision_display(), source=self.source_school
+        )
 
 
 # ---------------------------------------------------------------- transcripts
@@ -960,34 +980,34 @@ class TranscriptShare(models.Model):
     the records shared and a digest of their content at the time; revoking it, or re-issuing it
     after a name correction, is recorded here. No personal data."""
 
-    code = models.CharField("核验码", max_length=16, unique=True)
+    code = models.CharField(_("核验码"), max_length=16, unique=True)
     learner = models.ForeignKey(
-        Learner, verbose_name="学习者", on_delete=models.PROTECT, related_name="shares"
+        Learner, verbose_name=_("学习者"), on_delete=models.PROTECT, related_name="shares"
     )
     programme = models.ForeignKey(
         Programme,
-        verbose_name="专业",
+        verbose_name=_("专业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="留空：分享全部入账学分。",
+        help_text=_("留空：分享全部入账学分。"),
     )
-    records = models.ManyToManyField(CreditRecord, verbose_name="分享的学分", related_name="+")
-    digest = models.CharField("内容摘要（SM3）", max_length=64)
+    records = models.ManyToManyField(CreditRecord, verbose_name=_("分享的学分"), related_name="+")
+    digest = models.CharField(_("内容摘要（SM3）"), max_length=64)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoke_reason = models.CharField("撤销理由", max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销理由"), max_length=300, blank=True)
     replaced_by = models.ForeignKey(
         "self",
-        verbose_name="换发为",
+        verbose_name=_("换发为"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -997,8 +1017,8 @@ class TranscriptShare(models.Model):
     objects = ShareQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "成绩单分享"
-        verbose_name_plural = "成绩单分享"
+        verbose_name = _("成绩单分享")
+        verbose_name_plural = _("成绩单分享")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

@@ -17,6 +17,8 @@ from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhijiao.core.errors import ServiceError
 
@@ -27,7 +29,7 @@ NONCE_BYTES = 12
 TAG_BYTES = 16
 KEY_BYTES = 16
 # What a page shows where a sealed value can no longer be read.
-UNREADABLE = "（已删除）"
+UNREADABLE = gettext_lazy("（已删除）")
 
 
 class KeyHolder(Protocol):
@@ -62,7 +64,7 @@ def seal(holder: KeyHolder, text: str) -> str:
         key = _key(holder)
     except SealBroken as exc:
         raise ServiceError(
-            CreditErrorCode.ERASED, "该学习者的个人信息已删除，不能再记录个人信息"
+            CreditErrorCode.ERASED, _("该学习者的个人信息已删除，不能再记录个人信息")
         ) from exc
     nonce = os.urandom(NONCE_BYTES)
     encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
@@ -96,4 +98,4 @@ def unseal_or_placeholder(holder: KeyHolder, sealed: str) -> str:
     try:
         return unseal(holder, sealed)
     except SealBroken:
-        return UNREADABLE
+        return str(UNREADABLE)

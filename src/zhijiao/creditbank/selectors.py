@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.personal import mask_id_number, mask_name, mask_phone, normalise
@@ -143,7 +144,7 @@ class LearnerCard:
 def learner_card(learner: Learner) -> LearnerCard:
     if learner.is_erased:
         return LearnerCard(
-            learner.pk, learner.account_number, "（已删除）", "", "", "", erased=True
+            learner.pk, learner.account_number, _("（已删除）"), "", "", "", erased=True
         )
     return LearnerCard(
         pk=learner.pk,
@@ -215,8 +216,10 @@ def record_fact(record: CreditRecord) -> OutcomeFact:
     return OutcomeFact(
         id=record.pk,
         content_key=f"course:{record.course_id}",
-        label=f"{record.programme.school.short_name or record.programme.school.name}课程 "
-        f"{record.course.name}",
+        label=_("{school}课程 {course}").format(
+            school=record.programme.school.short_name or record.programme.school.name,
+            course=record.course.name,
+        ),
         level=0,
         level_name="",
         obtained_on=record.credited_on,
@@ -316,7 +319,11 @@ def learner_states(
             continue
         programme_total[r.learner_id] += r.credits
         courses[r.learner_id].add(r.course.code)
-        where = f"申请 {r.application.number}" if r.application is not None else "学分互认"
+        where = (
+            _("申请 {number}").format(number=r.application.number)
+            if r.application is not None
+            else _("学分互认")
+        )
         for key in r.content_keys:
             used[r.learner_id].setdefault(key, where)
     return {
@@ -364,10 +371,12 @@ def rule_dry_run(
     outcomes, on a date within its validity (its first day when today is outside it). Writes
     nothing: for trying a rule out before publishing it."""
     if not (user.can(Capability.CREDIT_BANK) or user.can(Capability.CREDIT_REVIEW)):
-        require_capability(user, Capability.CREDIT_BANK, "您的角色不能试算转换规则")
+        require_capability(user, Capability.CREDIT_BANK, _("您的角色不能试算转换规则"))
     rule = _rules_queryset().get(pk=rule.pk)
     if not user.can(Capability.CREDIT_BANK) and rule.programme.school_id != user.unit_id:
-        raise ServiceError(CreditErrorCode.NOT_ALLOWED, "只能试算本校专业的规则", status_code=403)
+        raise ServiceError(
+            CreditErrorCode.NOT_ALLOWED, _("只能试算本校专业的规则"), status_code=403
+        )
     spec = rule_spec(rule)
     if on_date is None:
         today = timezone.localdate()
@@ -466,8 +475,10 @@ def learner_transcript(learner: Learner) -> Transcript:
             course=course_name,
             credits=credits,
             credited_on=credited_on,
-            rule=f"{rule_code} 第 {rule_version} 版",
-            source=f"申请 {number}" if number else f"学分互认（{short or school}）",
+            rule=_("{code} 第 {version} 版").format(code=rule_code, version=rule_version),
+            source=_("申请 {number}").format(number=number)
+            if number
+            else _("学分互认（{school}）").format(school=short or school),
             ledger_seq=seq,
             revoked=revoked_at is not None,
             revoke_reason=reason,
@@ -491,7 +502,7 @@ def learner_transcript(learner: Learner) -> Transcript:
     )
     return Transcript(
         account=learner.account_number,
-        name="（已删除）" if learner.is_erased else mask_name(learner.name),
+        name=_("（已删除）") if learner.is_erased else mask_name(learner.name),
         lines=lines,
         total=sum((line.credits for line in lines if not line.revoked), Decimal(0)),
         revoked=sum(1 for line in lines if line.revoked),
@@ -583,9 +594,9 @@ def verify(code: str) -> Verification:
     )
     altered = [r for r in records if not _record_matches_ledger(r, learner.account_number)]
     if altered or share_digest(learner.account_number, records) != share.digest:
-        details = tuple(f"课程 {r.course.name} 的记录与账本不一致" for r in altered) or (
-            "成绩单内容与分享时不一致",
-        )
+        details = tuple(
+            _("课程 {course} 的记录与账本不一致").format(course=r.course.name) for r in altered
+        ) or (_("成绩单内容与分享时不一致"),)
         return _answer(
             VerifyStatus.ALTERED,
             genuine=False,
@@ -601,7 +612,9 @@ def verify(code: str) -> Verification:
             credits=format_credits(r.credits),
             credited_on=r.credited_on,
             revoked=r.revoked_at is not None,
-            note=f"已撤销：{r.revoke_reason}" if r.revoked_at is not None else "",
+            note=_("已撤销：{reason}").format(reason=r.revoke_reason)
+            if r.revoked_at is not None
+            else "",
         )
         for r in records
     )
@@ -625,7 +638,7 @@ def verify(code: str) -> Verification:
             revoked=True,
             share=share,
             records=lines,
-            details=("所列学分均已被撤销",),
+            details=(_("所列学分均已被撤销"),),
         )
     status = VerifyStatus.CONTAINS_REVOKED if revoked else VerifyStatus.VALID
     return _answer(
@@ -646,7 +659,7 @@ def _answer(
     learner = share.learner if share is not None else None
     return Verification(
         status=status,
-        message=VERIFY_MESSAGES[status],
+        message=str(VERIFY_MESSAGES[status]),
         genuine=genuine,
         current=current,
         revoked=revoked,
@@ -731,8 +744,8 @@ def statistics(user: Any, *, year: int | None = None) -> Statistics:
         outcomes = outcomes.filter(obtained_on__year=year)
         credits = credits.filter(credited_on__year=year)
         applications = applications.filter(created_at__year=year)
-    type_names = dict(OutcomeType.choices)
-    status_names = dict(ApplicationStatus.choices)
+    type_names = {value: str(label) for value, label in OutcomeType.choices}
+    status_names = {value: str(label) for value, label in ApplicationStatus.choices}
     by_type = [
         StatRow(
             (type_names.get(r["outcome_type"], r["outcome_type"]), str(r["y"])),

@@ -42,7 +42,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.errors import ServiceError
@@ -142,8 +143,8 @@ def reproducible_codes(seed: int) -> Iterator[None]:
 def _random_code(length: int) -> str:
     rng = _code_random.get()
     if rng is not None:
-        return "".join(rng.choice(CODE_ALPHABET) for _ in range(length))
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+        return "".join(rng.choice(CODE_ALPHABET) for _i in range(length))
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
 
 
 def _error(code: StrEnum, message: str, status: int = 400) -> ServiceError:
@@ -153,9 +154,12 @@ def _error(code: StrEnum, message: str, status: int = 400) -> ServiceError:
 def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
     text = " ".join((value or "").split())
     if required and not text:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"请填写{label}")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请填写{label}").format(label=label))
     if len(text) > limit:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"{label}不能超过 {limit} 个字")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT,
+            _("{label}不能超过 {limit} 个字").format(label=label, limit=limit),
+        )
     return text
 
 
@@ -192,7 +196,7 @@ def _require_any(user: User, capabilities: Sequence[Capability], message: str) -
 
 
 def _not_found(what: str) -> ServiceError:
-    return _error(CreditErrorCode.NOT_FOUND, f"未找到该{what}", 404)
+    return _error(CreditErrorCode.NOT_FOUND, _("未找到该{what}").format(what=what), 404)
 
 
 def _locked_learner(user: User, learner: Learner) -> Learner:
@@ -204,7 +208,7 @@ def _locked_learner(user: User, learner: Learner) -> Learner:
         .first()
     )
     if locked is None:
-        raise _not_found("学习者")
+        raise _not_found(_("学习者"))
     return locked
 
 
@@ -217,7 +221,7 @@ def _locked_application(user: User, application: Application) -> Application:
         .first()
     )
     if locked is None:
-        raise _not_found("申请")
+        raise _not_found(_("申请"))
     return locked
 
 
@@ -225,15 +229,16 @@ def _expect(application: Application, *states: str) -> None:
     if application.status not in states:
         raise _error(
             CreditErrorCode.WRONG_STATE,
-            f"该申请已被他人处理或状态已变化（当前状态：{application.get_status_display()}），"
-            "请刷新后查看",
+            _("该申请已被他人处理或状态已变化（当前状态：{status}），请刷新后查看").format(
+                status=application.get_status_display()
+            ),
             409,
         )
 
 
 def _not_erased(learner: Learner) -> None:
     if learner.is_erased:
-        raise _error(CreditErrorCode.ERASED, "该学习者的个人信息已删除，账户不能再办理业务")
+        raise _error(CreditErrorCode.ERASED, _("该学习者的个人信息已删除，账户不能再办理业务"))
 
 
 def _event(
@@ -292,7 +297,7 @@ class CheckedLearner:
 
 def learner_values(data: LearnerData) -> CheckedLearner:
     """Checked values of a learner (GB 11643 check digit, phone); a Chinese error otherwise."""
-    name = _text(data.name, "姓名", 50)
+    name = _text(data.name, _("姓名"), 50)
     number = clean_id_number(data.id_number)
     phone = clean_phone(data.phone) if data.phone.strip() else ""
     return CheckedLearner(
@@ -308,20 +313,21 @@ def duplicate_message(id_lookup: str) -> str:
     school = (
         Learner.objects.filter(id_lookup=id_lookup).values_list("school__name", flat=True).first()
     )
-    where = f"在{school}" if school else ""
-    return f"该身份证号已{where}开立学习账户，不能重复开户"
+    if school:
+        return _("该身份证号已在{school}开立学习账户，不能重复开户").format(school=school)
+    return _("该身份证号已开立学习账户，不能重复开户")
 
 
 def _check_opening_school(user: User, school: Unit | None) -> None:
     _require_any(
-        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), "您的角色不能开立学习账户"
+        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), _("您的角色不能开立学习账户")
     )
     if school is None:
         if not user.can(Capability.CREDIT_BANK):
-            raise _error(CreditErrorCode.INVALID_INPUT, "请选择开户学校")
+            raise _error(CreditErrorCode.INVALID_INPUT, _("请选择开户学校"))
         return
     if not selectors.schools_in_scope(user).filter(pk=school.pk).exists():
-        raise _error(CreditErrorCode.NOT_ALLOWED, "只能为本校学习者开户", 403)
+        raise _error(CreditErrorCode.NOT_ALLOWED, _("只能为本校学习者开户"), 403)
 
 
 def new_learner(values: CheckedLearner, *, school: Unit | None, user: User) -> Learner:
@@ -368,7 +374,7 @@ def learner_open(*, user: User, school: Unit | None, data: LearnerData) -> Learn
                 ) from exc
             # else: an account number already taken (1 in 10^15): draw another
     else:  # pragma: no cover - three collisions in a row
-        raise _error(CreditErrorCode.INVALID_INPUT, "账号生成失败，请重试")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("账号生成失败，请重试"))
     audit.record(
         AuditAction.CREATE,
         obj=learner,
@@ -383,22 +389,22 @@ def learner_open(*, user: User, school: Unit | None, data: LearnerData) -> Learn
 def learner_link_user(*, user: User, learner: Learner, account: User) -> Learner:
     """Links a sign-in account (role 学习者) to a learner, who then sees their own account."""
     _require_any(
-        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), "您的角色不能关联登录账号"
+        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), _("您的角色不能关联登录账号")
     )
     learner = _locked_learner(user, learner)
     _not_erased(learner)
     if account.role != Role.LEARNER:
-        raise _error(CreditErrorCode.INVALID_INPUT, "只能关联角色为“学习者”的登录账号")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("只能关联角色为“学习者”的登录账号"))
     if learner.user_id == account.pk:
         return learner
     if learner.user_id is not None:
-        raise _error(CreditErrorCode.ALREADY_LINKED, "该学习账户已关联其他登录账号")
+        raise _error(CreditErrorCode.ALREADY_LINKED, _("该学习账户已关联其他登录账号"))
     learner.user = account
     try:
         with transaction.atomic():
             learner.save(update_fields=["user"])
     except IntegrityError as exc:
-        raise _error(CreditErrorCode.ALREADY_LINKED, "该登录账号已关联其他学习账户") from exc
+        raise _error(CreditErrorCode.ALREADY_LINKED, _("该登录账号已关联其他学习账户")) from exc
     audit.record(
         AuditAction.UPDATE,
         obj=learner,
@@ -416,10 +422,10 @@ def learner_unmask(*, user: User, learner: Learner, field: str, reason: str = ""
     """The full value of a learner's personal field for a user allowed to see it (CREDIT_UNMASK)
     and in whose scope the learner is; audited whether allowed or not."""
     if field not in UNMASKABLE:
-        raise _error(CreditErrorCode.INVALID_INPUT, "只能查看姓名、身份证号或手机号")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("只能查看姓名、身份证号或手机号"))
     visible = Learner.objects.visible_to(user).filter(pk=learner.pk).first()
     if visible is None:
-        raise _not_found("学习者")
+        raise _not_found(_("学习者"))
     _not_erased(visible)
     return unmask(
         user=user, obj=visible, field=field, capability=Capability.CREDIT_UNMASK, reason=reason
@@ -431,13 +437,13 @@ def learner_name_correct(*, user: User, learner: Learner, new_name: str, reason:
     """Corrects a learner's name on record (姓名更正): the history keeps both names (sealed with
     the learner's key), the ledger records the correction, and every standing transcript share
     is re-issued under a new code (the old code answers “已换发”)."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以更正姓名")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以更正姓名"))
     learner = _locked_learner(user, learner)
     _not_erased(learner)
-    name = _text(new_name, "新姓名", 50)
-    reason = _text(reason, "更正理由", 300)
+    name = _text(new_name, _("新姓名"), 50)
+    reason = _text(reason, _("更正理由"), 300)
     if name == learner.name:
-        raise _error(CreditErrorCode.INVALID_INPUT, "新姓名与原姓名相同")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("新姓名与原姓名相同"))
     old_sealed = seal(learner, learner.name)
     new_sealed = seal(learner, name)
     shares = list(
@@ -477,8 +483,10 @@ def learner_name_correct(*, user: User, learner: Learner, new_name: str, reason:
     )
     notify(
         _learner_users(learner),
-        title="您的姓名已更正",
-        body=f"学分银行已更正您的姓名记录；原有成绩单核验码已换发新码（{len(shares)} 份）。",
+        title=_("您的姓名已更正"),
+        body=_("学分银行已更正您的姓名记录；原有成绩单核验码已换发新码（{count} 份）。").format(
+            count=len(shares)
+        ),
     )
     return learner
 
@@ -490,10 +498,10 @@ def learner_erase(*, user: User, learner: Learner, reason: str) -> Learner:
     ledger and the name history, becomes unreadable), evidence files are deleted once the change
     commits, shares are revoked and the sign-in account unlinked. The account number, the credits
     and the ledger stay: the chain still verifies, since it hashes ciphertext."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以删除学习者个人信息")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以删除学习者个人信息"))
     learner = _locked_learner(user, learner)
     _not_erased(learner)
-    reason = _text(reason, "删除依据或理由", 300)
+    reason = _text(reason, _("删除依据或理由"), 300)
     entry = ledger.append(
         LedgerKind.ERASE,
         account=learner.account_number,
@@ -510,7 +518,7 @@ def learner_erase(*, user: User, learner: Learner, reason: str) -> Learner:
         evidence="", evidence_name="", evidence_type="", certificate_number=""
     )
     TranscriptShare.objects.filter(learner=learner, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason="学习者个人信息已删除"
+        revoked_at=timezone.now(), revoke_reason=_("学习者个人信息已删除")
     )
     for application in Application.objects.select_for_update().filter(
         learner=learner, status__in=list(WITHDRAWABLE)
@@ -521,7 +529,7 @@ def learner_erase(*, user: User, learner: Learner, reason: str) -> Learner:
             ApplicationStatus.WITHDRAWN,
             ApplicationAction.WITHDRAW,
             user=user,
-            comment="学习者个人信息已删除，申请随之撤回",
+            comment=_("学习者个人信息已删除，申请随之撤回"),
             fields=["withdrawn_at"],
         )
     learner.name = ""
@@ -581,27 +589,30 @@ def certificate_add(
     levels: Sequence[int],
 ) -> Certificate:
     """Adds a certificate to the catalogue (the bank keeps it)."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以维护证书目录")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以维护证书目录"))
     if outcome_type not in CERTIFICATE_TYPES:
-        raise _error(CreditErrorCode.INVALID_INPUT, "证书类别应为 1+X 证书或职业资格证书")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("证书类别应为 1+X 证书或职业资格证书"))
     offered = levels_of(outcome_type)
     chosen = sorted({int(v) for v in levels})
     if not chosen or any(v not in offered for v in chosen):
         raise _error(
-            CreditErrorCode.INVALID_INPUT, f"等级应从 {'、'.join(offered.values())} 中选择"
+            CreditErrorCode.INVALID_INPUT,
+            _("等级应从 {levels} 中选择").format(levels="、".join(offered.values())),
         )
     certificate = Certificate(
-        code=normalise(_text(code, "证书编码", 40)),
-        name=_text(name, "证书名称", 100),
+        code=normalise(_text(code, _("证书编码"), 40)),
+        name=_text(name, _("证书名称"), 100),
         outcome_type=outcome_type,
-        organisation=_text(organisation, "培训评价组织", 200),
+        organisation=_text(organisation, _("培训评价组织"), 200),
         levels=chosen,
     )
     try:
         with transaction.atomic():
             certificate.save()
     except IntegrityError as exc:
-        raise _catalogue_error(exc, f"证书“{certificate.name}”或编码已在目录中") from exc
+        raise _catalogue_error(
+            exc, _("证书“{name}”或编码已在目录中").format(name=certificate.name)
+        ) from exc
     audit.record(
         AuditAction.CREATE,
         obj=certificate,
@@ -616,11 +627,15 @@ def _decimal(value: Any, label: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"{label}应为数字") from exc
+        raise _error(
+            CreditErrorCode.INVALID_INPUT, _("{label}应为数字").format(label=label)
+        ) from exc
     if not number.is_finite() or number <= 0 or number >= 10000:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"{label}应为大于 0 的数")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("{label}应为大于 0 的数").format(label=label))
     if number != number.quantize(Decimal("0.1")):
-        raise _error(CreditErrorCode.INVALID_INPUT, f"{label}最多保留一位小数")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT, _("{label}最多保留一位小数").format(label=label)
+        )
     return number
 
 
@@ -635,26 +650,28 @@ def programme_add(
     total_credits: Decimal,
 ) -> Programme:
     """Adds a school's diploma programme (专业) with the credits the diploma requires."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以维护专业目录")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以维护专业目录"))
     if school.kind != UnitKind.SCHOOL:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"“{school}”不是职业院校")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("“{unit}”不是职业院校").format(unit=school))
     if education_level not in EducationLevel.values:
-        raise _error(CreditErrorCode.INVALID_INPUT, "请选择层次")
-    code = _text(major_code, "专业代码", 10)
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请选择层次"))
+    code = _text(major_code, _("专业代码"), 10)
     if not code.isdecimal() or len(code) != 6:
-        raise _error(CreditErrorCode.INVALID_INPUT, "专业代码应为《职业教育专业目录》的 6 位数字")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT, _("专业代码应为《职业教育专业目录》的 6 位数字")
+        )
     programme = Programme(
         school=school,
         major_code=code,
-        major_name=_text(major_name, "专业名称", 100),
+        major_name=_text(major_name, _("专业名称"), 100),
         education_level=education_level,
-        total_credits=_decimal(total_credits, "毕业总学分"),
+        total_credits=_decimal(total_credits, _("毕业总学分")),
     )
     try:
         with transaction.atomic():
             programme.save()
     except IntegrityError as exc:
-        raise _catalogue_error(exc, f"{school}已有该专业") from exc
+        raise _catalogue_error(exc, _("{school}已有该专业").format(school=school)) from exc
     audit.record(
         AuditAction.CREATE,
         obj=programme,
@@ -671,18 +688,20 @@ def programme_add(
 def course_add(
     *, user: User, programme: Programme, code: str, name: str, credits: Decimal
 ) -> Course:
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以维护课程目录")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以维护课程目录"))
     course = Course(
         programme=programme,
-        code=_text(code, "课程代码", 30),
-        name=_text(name, "课程名称", 100),
-        credits=_decimal(credits, "学分"),
+        code=_text(code, _("课程代码"), 30),
+        name=_text(name, _("课程名称"), 100),
+        credits=_decimal(credits, _("学分")),
     )
     try:
         with transaction.atomic():
             course.save()
     except IntegrityError as exc:
-        raise _catalogue_error(exc, f"该专业已有课程代码“{course.code}”") from exc
+        raise _catalogue_error(
+            exc, _("该专业已有课程代码“{code}”").format(code=course.code)
+        ) from exc
     audit.record(
         AuditAction.CREATE,
         obj=course,
@@ -723,22 +742,29 @@ def _evidence_check(upload: UploadedFile) -> tuple[str, str, str]:
     if suffix not in EVIDENCE_TYPES:
         raise _error(
             CreditErrorCode.FILE_TYPE,
-            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 PDF、OFD 或图片（PNG/JPG）",
+            _("不支持的文件类型“{suffix}”，请上传 PDF、OFD 或图片（PNG/JPG）").format(
+                suffix=suffix or _("无扩展名")
+            ),
         )
     if not upload.size:
-        raise _error(CreditErrorCode.FILE_EMPTY, "佐证材料文件是空的")
+        raise _error(CreditErrorCode.FILE_EMPTY, _("佐证材料文件是空的"))
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise _error(
             CreditErrorCode.FILE_TOO_LARGE,
-            f"文件过大（{upload.size / 1048576:.1f} MB），不能超过 {limit // 1048576} MB",
+            _("文件过大（{size} MB），不能超过 {limit} MB").format(
+                size=f"{upload.size / 1048576:.1f}", limit=limit // 1048576
+            ),
         )
     content_type, magics = EVIDENCE_TYPES[suffix]
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
-        raise _error(CreditErrorCode.FILE_TYPE, f"文件内容与扩展名“{suffix}”不符，请检查文件")
+        raise _error(
+            CreditErrorCode.FILE_TYPE,
+            _("文件内容与扩展名“{suffix}”不符，请检查文件").format(suffix=suffix),
+        )
     return name, suffix, content_type
 
 
@@ -755,7 +781,7 @@ def _check_learner_access(
         Learner.objects.visible_to(user).select_related("school").filter(pk=learner.pk).first()
     )
     if visible is None:
-        raise _not_found("学习者")
+        raise _not_found(_("学习者"))
     return visible
 
 
@@ -764,16 +790,16 @@ def outcome_values(data: OutcomeData, *, today: dt.date | None = None) -> dict[s
     is issued at; a course must be in the catalogue; dates must make sense."""
     today = today or timezone.localdate()
     if data.outcome_type not in OutcomeType.values:
-        raise _error(CreditErrorCode.INVALID_INPUT, "请选择成果类型")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请选择成果类型"))
     if data.obtained_on > today:
-        raise _error(CreditErrorCode.INVALID_INPUT, "取得日期不能晚于今天")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("取得日期不能晚于今天"))
     if data.expires_on is not None and data.expires_on < data.obtained_on:
-        raise _error(CreditErrorCode.INVALID_INPUT, "有效期不能早于取得日期")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("有效期不能早于取得日期"))
     values: dict[str, Any] = {
         "outcome_type": data.outcome_type,
         "obtained_on": data.obtained_on,
         "expires_on": data.expires_on,
-        "certificate_number": _text(data.certificate_number, "证书编号", 60, required=False),
+        "certificate_number": _text(data.certificate_number, _("证书编号"), 60, required=False),
         "hours": data.hours,
         "level": 0,
     }
@@ -782,21 +808,26 @@ def outcome_values(data: OutcomeData, *, today: dt.date | None = None) -> dict[s
         if certificate is None:
             raise _error(
                 CreditErrorCode.NOT_IN_CATALOGUE,
-                f"证书“{data.certificate.strip() or '（未填写）'}”不在学分银行证书目录中，"
-                "请核对证书名称，或联系学分银行增补目录",
+                _(
+                    "证书“{certificate}”不在学分银行证书目录中，"
+                    "请核对证书名称，或联系学分银行增补目录"
+                ).format(certificate=data.certificate.strip() or _("（未填写）")),
             )
         if data.level not in certificate.levels:
             offered = "、".join(certificate.level_names())
             asked = level_name(data.outcome_type, data.level) or str(data.level)
             raise _error(
                 CreditErrorCode.LEVEL_NOT_OFFERED,
-                f"证书“{certificate.name}”没有“{asked}”等级（可选：{offered}）",
+                _("证书“{certificate}”没有“{level}”等级（可选：{levels}）").format(
+                    certificate=certificate.name, level=asked, levels=offered
+                ),
             )
         values.update(
             certificate=certificate,
             level=data.level,
             title=certificate.name,
-            issuer=_text(data.issuer, "颁发机构", 200, required=False) or certificate.organisation,
+            issuer=_text(data.issuer, _("颁发机构"), 200, required=False)
+            or certificate.organisation,
             content_key=certificate.content_key,
         )
     elif data.outcome_type == OutcomeType.COURSE:
@@ -806,25 +837,25 @@ def outcome_values(data: OutcomeData, *, today: dt.date | None = None) -> dict[s
             else None
         )
         if course is None:
-            raise _error(CreditErrorCode.NOT_IN_CATALOGUE, "课程不在学分银行课程目录中")
+            raise _error(CreditErrorCode.NOT_IN_CATALOGUE, _("课程不在学分银行课程目录中"))
         values.update(
             course=course,
             title=course.name,
-            issuer=_text(data.issuer, "颁发机构", 200, required=False)
+            issuer=_text(data.issuer, _("颁发机构"), 200, required=False)
             or course.programme.school.name,
             content_key=course.content_key,
         )
     else:
-        title = _text(data.title, "成果名称", 200)
+        title = _text(data.title, _("成果名称"), 200)
         if data.outcome_type == OutcomeType.AWARD:
             if data.level not in levels_of(OutcomeType.AWARD):
-                raise _error(CreditErrorCode.INVALID_INPUT, "请选择获奖等次（一、二、三等奖）")
+                raise _error(CreditErrorCode.INVALID_INPUT, _("请选择获奖等次（一、二、三等奖）"))
             values["level"] = data.level
         key = data.content_key.strip() or f"{data.outcome_type}:{normalise(title)}"
         values.update(
             title=title,
-            issuer=_text(data.issuer, "颁发机构", 200),
-            content_key=_text(key, "内容标识", 200),
+            issuer=_text(data.issuer, _("颁发机构"), 200),
+            content_key=_text(key, _("内容标识"), 200),
         )
     return values
 
@@ -838,7 +869,7 @@ def outcome_record(
     evidence: UploadedFile | None = None,
 ) -> Outcome:
     """Records a learning outcome of a learner — by the learner, their school, or the bank."""
-    learner = _check_learner_access(user, learner, "您的角色不能登记学习成果")
+    learner = _check_learner_access(user, learner, _("您的角色不能登记学习成果"))
     _not_erased(learner)
     values = outcome_values(data)
     outcome = Outcome(
@@ -875,9 +906,11 @@ def outcome_record(
 def _check_rule_author(user: User, programme: Programme, publisher: Unit | None) -> None:
     if user.can(Capability.CREDIT_BANK):
         return
-    require_capability(user, Capability.CREDIT_REVIEW, "您的角色不能制定转换规则")
+    require_capability(user, Capability.CREDIT_REVIEW, _("您的角色不能制定转换规则"))
     if programme.school_id != user.unit_id or publisher is None or publisher.pk != user.unit_id:
-        raise _error(CreditErrorCode.NOT_ALLOWED, "学校只能为本校专业制定并以本校名义发布规则", 403)
+        raise _error(
+            CreditErrorCode.NOT_ALLOWED, _("学校只能为本校专业制定并以本校名义发布规则"), 403
+        )
 
 
 def _rule_inputs(data: RuleData) -> list[RuleInput]:
@@ -888,14 +921,17 @@ def _rule_inputs(data: RuleData) -> list[RuleInput]:
             if certificate is None:
                 raise _error(
                     CreditErrorCode.NOT_IN_CATALOGUE,
-                    f"规则条件中的证书“{need.certificate}”不在证书目录中",
+                    _("规则条件中的证书“{certificate}”不在证书目录中").format(
+                        certificate=need.certificate
+                    ),
                 )
             level = need.min_level or min(certificate.levels)
             if level not in certificate.levels:
                 raise _error(
                     CreditErrorCode.LEVEL_NOT_OFFERED,
-                    f"证书“{certificate.name}”没有该等级（可选："
-                    f"{'、'.join(certificate.level_names())}）",
+                    _("证书“{certificate}”没有该等级（可选：{levels}）").format(
+                        certificate=certificate.name, levels="、".join(certificate.level_names())
+                    ),
                 )
             inputs.append(
                 RuleInput(
@@ -903,8 +939,10 @@ def _rule_inputs(data: RuleData) -> list[RuleInput]:
                     certificate=certificate,
                     outcome_type=certificate.outcome_type,
                     min_level=level,
-                    label=f"证书 {certificate.name} "
-                    f"{level_name(certificate.outcome_type, level)}及以上",
+                    label=_("证书 {certificate} {level}及以上").format(
+                        certificate=certificate.name,
+                        level=level_name(certificate.outcome_type, level),
+                    ),
                 )
             )
         elif need.course_id:
@@ -912,14 +950,16 @@ def _rule_inputs(data: RuleData) -> list[RuleInput]:
                 Course.objects.select_related("programme__school").filter(pk=need.course_id).first()
             )
             if course is None:
-                raise _error(CreditErrorCode.NOT_IN_CATALOGUE, "规则条件中的课程不在课程目录中")
+                raise _error(CreditErrorCode.NOT_IN_CATALOGUE, _("规则条件中的课程不在课程目录中"))
             school = course.programme.school
             inputs.append(
                 RuleInput(
                     position=position,
                     course=course,
                     outcome_type=OutcomeType.COURSE,
-                    label=f"{school.short_name or school.name}课程 {course.name}",
+                    label=_("{school}课程 {course}").format(
+                        school=school.short_name or school.name, course=course.name
+                    ),
                 )
             )
         elif need.content_key.strip():
@@ -929,9 +969,10 @@ def _rule_inputs(data: RuleData) -> list[RuleInput]:
                 OutcomeType.INFORMAL,
             ):
                 raise _error(
-                    CreditErrorCode.INVALID_INPUT, "按内容标识的条件只适用于培训、获奖和非正式学习"
+                    CreditErrorCode.INVALID_INPUT,
+                    _("按内容标识的条件只适用于培训、获奖和非正式学习"),
                 )
-            label = _text(need.label, "条件说明", 200)
+            label = _text(need.label, _("条件说明"), 200)
             inputs.append(
                 RuleInput(
                     position=position,
@@ -943,10 +984,11 @@ def _rule_inputs(data: RuleData) -> list[RuleInput]:
             )
         else:
             raise _error(
-                CreditErrorCode.RULE_INCOMPLETE, f"第 {position} 个条件没有指定证书、课程或内容"
+                CreditErrorCode.RULE_INCOMPLETE,
+                _("第 {position} 个条件没有指定证书、课程或内容").format(position=position),
             )
     if not inputs:
-        raise _error(CreditErrorCode.RULE_INCOMPLETE, "规则至少要有一个条件（学习成果）")
+        raise _error(CreditErrorCode.RULE_INCOMPLETE, _("规则至少要有一个条件（学习成果）"))
     return inputs
 
 
@@ -958,21 +1000,29 @@ def _rule_outputs(data: RuleData, programme: Programme) -> list[RuleOutput]:
         course = courses.get(out.course_id)
         if course is None:
             raise _error(
-                CreditErrorCode.INVALID_INPUT, f"第 {position} 门转换课程不属于{programme}"
+                CreditErrorCode.INVALID_INPUT,
+                _("第 {position} 门转换课程不属于{programme}").format(
+                    position=position, programme=programme
+                ),
             )
         if course.pk in seen:
-            raise _error(CreditErrorCode.INVALID_INPUT, f"课程 {course.name} 重复")
+            raise _error(
+                CreditErrorCode.INVALID_INPUT, _("课程 {course} 重复").format(course=course.name)
+            )
         seen.add(course.pk)
-        credits = course.credits if out.credits is None else _decimal(out.credits, "转换学分")
+        credits = course.credits if out.credits is None else _decimal(out.credits, _("转换学分"))
         if credits > course.credits:
             raise _error(
                 CreditErrorCode.INVALID_INPUT,
-                f"课程 {course.name} 的转换学分（{format_credits(credits)}）"
-                f"不能超过其学分（{format_credits(course.credits)}）",
+                _("课程 {course} 的转换学分（{credits}）不能超过其学分（{limit}）").format(
+                    course=course.name,
+                    credits=format_credits(credits),
+                    limit=format_credits(course.credits),
+                ),
             )
         outputs.append(RuleOutput(position=position, course=course, credits=credits))
     if not outputs:
-        raise _error(CreditErrorCode.RULE_INCOMPLETE, "规则至少要转换为一门课程")
+        raise _error(CreditErrorCode.RULE_INCOMPLETE, _("规则至少要转换为一门课程"))
     return outputs
 
 
@@ -981,25 +1031,33 @@ def _check_caps(data: RuleData, programme: Programme, outputs: Sequence[RuleOutp
     if data.max_share_percent is not None:
         share = Decimal(str(data.max_share_percent))
         if not (0 < share <= 100):
-            raise _error(CreditErrorCode.INVALID_INPUT, "认定学分占比上限应在 0 到 100% 之间")
+            raise _error(CreditErrorCode.INVALID_INPUT, _("认定学分占比上限应在 0 到 100% 之间"))
         limit = (programme.total_credits * share / 100).quantize(Decimal("0.1"))
         if total > limit:
             raise _error(
                 CreditErrorCode.RULE_EXCEEDS_CAP,
-                f"该规则转换 {format_credits(total)} 学分，超过“认定学分不超过毕业总学分 "
-                f"{format_credits(programme.total_credits)} 的 {format_credits(share)}%”"
-                f"的上限（{format_credits(limit)} 学分），请减少转换课程或学分",
+                _(
+                    "该规则转换 {credits} 学分，超过“认定学分不超过毕业总学分 {total} 的 "
+                    "{percent}%”的上限（{limit} 学分），请减少转换课程或学分"
+                ).format(
+                    credits=format_credits(total),
+                    total=format_credits(programme.total_credits),
+                    percent=format_credits(share),
+                    limit=format_credits(limit),
+                ),
             )
     if data.yearly_cap is not None:
-        cap = _decimal(data.yearly_cap, "每年认定学分上限")
+        cap = _decimal(data.yearly_cap, _("每年认定学分上限"))
         if total > cap:
             raise _error(
                 CreditErrorCode.RULE_EXCEEDS_CAP,
-                f"该规则转换 {format_credits(total)} 学分，超过每人每年 {format_credits(cap)} "
-                "学分的上限，永远无法全部认定，请调整",
+                _(
+                    "该规则转换 {credits} 学分，超过每人每年 {cap} 学分的上限，永远无法全部认定，"
+                    "请调整"
+                ).format(credits=format_credits(total), cap=format_credits(cap)),
             )
     if data.max_age_years is not None and not (1 <= data.max_age_years <= 50):
-        raise _error(CreditErrorCode.INVALID_INPUT, "成果有效年限应在 1 到 50 年之间")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("成果有效年限应在 1 到 50 年之间"))
 
 
 @transaction.atomic
@@ -1009,21 +1067,23 @@ def rule_create(*, user: User, data: RuleData) -> ConversionRule:
     refused."""
     programme = Programme.objects.select_related("school").filter(pk=data.programme_id).first()
     if programme is None:
-        raise _error(CreditErrorCode.INVALID_INPUT, "请选择适用专业")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请选择适用专业"))
     publisher = Unit.objects.filter(pk=data.publisher_id).first() if data.publisher_id else None
     if data.publisher_id and (publisher is None or publisher.kind != UnitKind.SCHOOL):
-        raise _error(CreditErrorCode.INVALID_INPUT, "发布单位应为学校，或留空表示学分银行")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("发布单位应为学校，或留空表示学分银行"))
     _check_rule_author(user, programme, publisher)
-    code = normalise(_text(data.code, "规则编号", 40))
-    title = _text(data.title, "规则名称", 200)
+    code = normalise(_text(data.code, _("规则编号"), 40))
+    title = _text(data.title, _("规则名称"), 200)
     if data.valid_to is not None and data.valid_to < data.valid_from:
-        raise _error(CreditErrorCode.INVALID_INPUT, "截止日期不能早于生效日期")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("截止日期不能早于生效日期"))
     inputs = _rule_inputs(data)
     outputs = _rule_outputs(data, programme)
     _check_caps(data, programme, outputs)
     known = ConversionRule.objects.filter(code=code)
     if known.exclude(programme=programme).exists():
-        raise _error(CreditErrorCode.INVALID_INPUT, f"规则编号 {code} 已用于其他专业")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT, _("规则编号 {code} 已用于其他专业").format(code=code)
+        )
     version = (known.aggregate(v=Max("version"))["v"] or 0) + 1
     rule = ConversionRule(
         code=code,
@@ -1044,7 +1104,9 @@ def rule_create(*, user: User, data: RuleData) -> ConversionRule:
             rule.save()
     except IntegrityError as exc:
         raise _error(
-            CreditErrorCode.WRONG_STATE, f"规则 {code} 第 {version} 版刚被他人创建，请重试", 409
+            CreditErrorCode.WRONG_STATE,
+            _("规则 {code} 第 {version} 版刚被他人创建，请重试").format(code=code, version=version),
+            409,
         ) from exc
     for requirement in inputs:
         requirement.rule = rule
@@ -1079,8 +1141,11 @@ def _windows_overlap(
 
 
 def _window_text(rule: ConversionRule) -> str:
-    end = f"至 {rule.valid_to:%Y-%m-%d}" if rule.valid_to else "起长期有效"
-    return f"{rule.valid_from:%Y-%m-%d} {end}"
+    if rule.valid_to:
+        return _("{start} 至 {end}").format(
+            start=f"{rule.valid_from:%Y-%m-%d}", end=f"{rule.valid_to:%Y-%m-%d}"
+        )
+    return _("{start} 起长期有效").format(start=f"{rule.valid_from:%Y-%m-%d}")
 
 
 def _check_no_overlap(rule: ConversionRule, valid_from: dt.date, valid_to: dt.date | None) -> None:
@@ -1094,8 +1159,10 @@ def _check_no_overlap(rule: ConversionRule, valid_from: dt.date, valid_to: dt.da
         if _windows_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
             raise _error(
                 CreditErrorCode.RULE_OVERLAP,
-                f"与已发布的{other.reference}的有效期（{_window_text(other)}）重叠。"
-                f"发布新版本不会自动停用旧版本，请先为第 {other.version} 版设置截止日期",
+                _(
+                    "与已发布的{rule}的有效期（{window}）重叠。"
+                    "发布新版本不会自动停用旧版本，请先为第 {version} 版设置截止日期"
+                ).format(rule=other.reference, window=_window_text(other), version=other.version),
             )
 
 
@@ -1107,7 +1174,7 @@ def _locked_rule(user: User, rule: ConversionRule) -> ConversionRule:
         .first()
     )
     if locked is None:
-        raise _not_found("规则")
+        raise _not_found(_("规则"))
     _check_rule_author(user, locked.programme, locked.publisher)
     return locked
 
@@ -1119,7 +1186,8 @@ def rule_publish(*, user: User, rule: ConversionRule) -> ConversionRule:
     rule = _locked_rule(user, rule)
     if rule.status != RuleStatus.DRAFT:
         raise _error(
-            CreditErrorCode.WRONG_STATE, f"只能发布草稿（当前：{rule.get_status_display()}）"
+            CreditErrorCode.WRONG_STATE,
+            _("只能发布草稿（当前：{status}）").format(status=rule.get_status_display()),
         )
     _check_no_overlap(rule, rule.valid_from, rule.valid_to)
     rule.status = RuleStatus.PUBLISHED
@@ -1141,9 +1209,9 @@ def rule_close(*, user: User, rule: ConversionRule, valid_to: dt.date) -> Conver
     """Sets the last day a published version applies (to make room for a new version)."""
     rule = _locked_rule(user, rule)
     if rule.status != RuleStatus.PUBLISHED:
-        raise _error(CreditErrorCode.WRONG_STATE, "只能为已发布的规则设置截止日期")
+        raise _error(CreditErrorCode.WRONG_STATE, _("只能为已发布的规则设置截止日期"))
     if valid_to < rule.valid_from:
-        raise _error(CreditErrorCode.INVALID_INPUT, "截止日期不能早于生效日期")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("截止日期不能早于生效日期"))
     _check_no_overlap(rule, rule.valid_from, valid_to)
     audit.save_changes(rule, {"valid_to": valid_to}, message=f"设置规则 {rule} 的截止日期")
     return rule
@@ -1153,9 +1221,9 @@ def rule_close(*, user: User, rule: ConversionRule, valid_to: dt.date) -> Conver
 def rule_retire(*, user: User, rule: ConversionRule, reason: str) -> ConversionRule:
     """Stops a rule version from applying to any new decision (credits already granted stay)."""
     rule = _locked_rule(user, rule)
-    reason = _text(reason, "停用理由", 300)
+    reason = _text(reason, _("停用理由"), 300)
     if rule.status == RuleStatus.RETIRED:
-        raise _error(CreditErrorCode.WRONG_STATE, "该规则已停用")
+        raise _error(CreditErrorCode.WRONG_STATE, _("该规则已停用"))
     before = rule.status
     rule.status = RuleStatus.RETIRED
     rule.save(update_fields=["status"])
@@ -1179,10 +1247,10 @@ def _application_number(application: Application) -> str:
 def _check_outcomes(learner: Learner, outcomes: Sequence[Outcome]) -> list[Outcome]:
     ids = {o.pk for o in outcomes}
     if not ids:
-        raise _error(CreditErrorCode.INVALID_INPUT, "请至少选择一项学习成果")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请至少选择一项学习成果"))
     found = list(Outcome.objects.filter(pk__in=ids, learner=learner))
     if len(found) != len(ids):
-        raise _error(CreditErrorCode.INVALID_INPUT, "所选成果不属于该学习者")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("所选成果不属于该学习者"))
     return found
 
 
@@ -1197,10 +1265,13 @@ def application_create(
 ) -> Application:
     """Drafts an application of a learner's outcomes for a programme; the programme's school
     reviews it."""
-    learner = _check_learner_access(user, learner, "您的角色不能提交学分认定申请")
+    learner = _check_learner_access(user, learner, _("您的角色不能提交学分认定申请"))
     _not_erased(learner)
     if not programme.is_active:
-        raise _error(CreditErrorCode.INVALID_INPUT, f"{programme}已停止招生，不能申请认定")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT,
+            _("{programme}已停止招生，不能申请认定").format(programme=programme),
+        )
     chosen = _check_outcomes(learner, outcomes)
     application = Application.objects.create(
         learner=learner,
@@ -1221,10 +1292,10 @@ def _submit(user: User, application: Application, *, today: dt.date) -> Evaluati
     _expect(application, *SUBMITTABLE)
     evaluation = selectors.application_evaluate(application, on_date=today)
     if not evaluation.grants:
-        reasons = "；".join(d.message for d in evaluation.decisions) or "没有适用的规则"
+        reasons = "；".join(d.message for d in evaluation.decisions) or _("没有适用的规则")
         raise _error(
             CreditErrorCode.NOTHING_TO_CREDIT,
-            f"按现行规则，所选成果不能转换任何学分：{reasons}",
+            _("按现行规则，所选成果不能转换任何学分：{reasons}").format(reasons=reasons),
         )
     application.preview = evaluation.as_dict()
     application.submitted_at = timezone.now()
@@ -1246,13 +1317,15 @@ def application_submit(
     """Submits a draft (or a returned application) to the school. Refused, with the engine's
     reasons, when the outcomes would convert into nothing."""
     application = _locked_application(user, application)
-    _check_learner_access(user, application.learner, "您的角色不能提交学分认定申请")
+    _check_learner_access(user, application.learner, _("您的角色不能提交学分认定申请"))
     _submit(user, application, today=today or timezone.localdate())
     school = application.school
     notify(
         _school_reviewers(school.pk),
-        title=f"学分认定申请待审核：{application}",
-        body=f"{application.programme}：{application.preview.get('summary', '')}",
+        title=_("学分认定申请待审核：{application}").format(application=application),
+        body=_("{programme}：{summary}").format(
+            programme=application.programme, summary=application.preview.get("summary", "")
+        ),
     )
     return application
 
@@ -1273,10 +1346,10 @@ def applications_submit_bulk(
     """Creates and submits many applications at once, all or nothing: raises ImportRejected
     listing every item that cannot be submitted (numbered from 1), and saves none of them."""
     _require_any(
-        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), "您的角色不能批量提交申请"
+        user, (Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK), _("您的角色不能批量提交申请")
     )
     if not items:
-        raise _error(CreditErrorCode.INVALID_INPUT, "没有要提交的申请")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("没有要提交的申请"))
     today = today or timezone.localdate()
     batch = uuid.uuid4().hex[:16]
     errors: list[RowError] = []
@@ -1298,15 +1371,17 @@ def applications_submit_bulk(
     if errors:
         raise ImportRejected(
             CreditErrorCode.IMPORT_FAILED,
-            f"批量提交失败：{len(errors)} 份申请有问题，未提交任何申请。请修改后重新提交。",
+            _("批量提交失败：{count} 份申请有问题，未提交任何申请。请修改后重新提交。").format(
+                count=len(errors)
+            ),
             errors=errors,
         )
     for school_id in {a.school_id for a in created}:
         count = sum(1 for a in created if a.school_id == school_id)
         notify(
             _school_reviewers(school_id),
-            title=f"学分认定申请待审核：批量 {count} 份",
-            body=f"批次 {batch}",
+            title=_("学分认定申请待审核：批量 {count} 份").format(count=count),
+            body=_("批次 {batch}").format(batch=batch),
         )
     audit.record(
         AuditAction.IMPORT,
@@ -1322,12 +1397,12 @@ def _decision(value: str) -> ReviewDecision:
         return ReviewDecision(value)
     except ValueError as exc:
         raise _error(
-            CreditErrorCode.INVALID_INPUT, "请选择审核意见（通过、退回或不予通过）"
+            CreditErrorCode.INVALID_INPUT, _("请选择审核意见（通过、退回或不予通过）")
         ) from exc
 
 
 def _decline(user: User, application: Application, decision: ReviewDecision, comment: str) -> None:
-    comment = _text(comment, "退回或不通过的理由", 500)
+    comment = _text(comment, _("退回或不通过的理由"), 500)
     application.comment = comment
     if decision == ReviewDecision.RETURN:
         _move(
@@ -1338,7 +1413,7 @@ def _decline(user: User, application: Application, decision: ReviewDecision, com
             comment=comment,
             fields=["comment"],
         )
-        title = f"学分认定申请被退回修改：{application}"
+        title = _("学分认定申请被退回修改：{application}").format(application=application)
     else:
         _move(
             application,
@@ -1348,7 +1423,7 @@ def _decline(user: User, application: Application, decision: ReviewDecision, com
             comment=comment,
             fields=["comment"],
         )
-        title = f"学分认定申请未通过：{application}"
+        title = _("学分认定申请未通过：{application}").format(application=application)
     notify(_learner_users(application.learner), title=title, body=comment)
 
 
@@ -1357,10 +1432,14 @@ def application_school_review(
     *, user: User, application: Application, decision: str, comment: str = ""
 ) -> Application:
     """The school's review of an application addressed to it: approve, return or reject."""
-    require_capability(user, Capability.CREDIT_REVIEW, "您的角色不能审核学分认定申请")
+    require_capability(user, Capability.CREDIT_REVIEW, _("您的角色不能审核学分认定申请"))
     application = _locked_application(user, application)
     if application.school_id != user.unit_id:
-        raise _error(CreditErrorCode.NOT_ALLOWED, f"该申请应由{application.school}审核", 403)
+        raise _error(
+            CreditErrorCode.NOT_ALLOWED,
+            _("该申请应由{school}审核").format(school=application.school),
+            403,
+        )
     _expect(application, ApplicationStatus.SUBMITTED)
     chosen = _decision(decision)
     if chosen != ReviewDecision.APPROVE:
@@ -1377,13 +1456,13 @@ def application_school_review(
     )
     notify(
         _bank_users(),
-        title=f"学分认定申请待学分银行审核：{application}",
-        body=f"{application.school}已审核通过",
+        title=_("学分认定申请待学分银行审核：{application}").format(application=application),
+        body=_("{school}已审核通过").format(school=application.school),
     )
     notify(
         _learner_users(application.learner),
-        title=f"学分认定申请已通过学校审核：{application}",
-        body="等待学分银行审核",
+        title=_("学分认定申请已通过学校审核：{application}").format(application=application),
+        body=_("等待学分银行审核"),
     )
     return application
 
@@ -1399,7 +1478,7 @@ def application_bank_review(
 ) -> Application:
     """The bank's review: approving evaluates the application under the rules in effect and
     freezes the result the public notice will show; or return, or reject."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以终审学分认定申请")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以终审学分认定申请"))
     application = _locked_application(user, application)
     _expect(application, ApplicationStatus.SCHOOL_APPROVED)
     chosen = _decision(decision)
@@ -1412,7 +1491,9 @@ def application_bank_review(
         reasons = "；".join(d.message for d in evaluation.decisions)
         raise _error(
             CreditErrorCode.NOTHING_TO_CREDIT,
-            f"按现行规则已没有可转换的学分（{reasons}），请退回或不予通过",
+            _("按现行规则已没有可转换的学分（{reasons}），请退回或不予通过").format(
+                reasons=reasons
+            ),
         )
     application.result = evaluation.as_dict()
     application.credits = evaluation.total
@@ -1427,8 +1508,8 @@ def application_bank_review(
     )
     notify(
         _learner_users(application.learner),
-        title=f"学分认定申请已通过学分银行审核：{application}",
-        body=f"{evaluation.summary}，公示后入账",
+        title=_("学分认定申请已通过学分银行审核：{application}").format(application=application),
+        body=_("{summary}，公示后入账").format(summary=evaluation.summary),
     )
     return application
 
@@ -1447,12 +1528,12 @@ def application_notice_start(
 ) -> list[Application]:
     """Puts bank-approved applications on public notice (公示) for ``days`` days from today
     (the installation's default when not given); all or none."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以发布公示")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以发布公示"))
     days = notice_days() if days is None else days
     if not 1 <= days <= 60:
-        raise _error(CreditErrorCode.INVALID_INPUT, "公示天数应在 1 到 60 天之间")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("公示天数应在 1 到 60 天之间"))
     if not applications:
-        raise _error(CreditErrorCode.INVALID_INPUT, "请选择要公示的申请")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("请选择要公示的申请"))
     starts = today or timezone.localdate()
     ends = starts + dt.timedelta(days=days - 1)
     noticed = []
@@ -1465,13 +1546,17 @@ def application_notice_start(
             ApplicationStatus.IN_NOTICE,
             ApplicationAction.NOTICE,
             user=user,
-            comment=f"公示期 {starts:%Y-%m-%d} 至 {ends:%Y-%m-%d}",
+            comment=_("公示期 {starts} 至 {ends}").format(
+                starts=f"{starts:%Y-%m-%d}", ends=f"{ends:%Y-%m-%d}"
+            ),
             fields=["notice_starts", "notice_ends"],
         )
         notify(
             _learner_users(application.learner),
-            title=f"学分认定结果公示中：{application}",
-            body=f"公示期 {starts:%Y-%m-%d} 至 {ends:%Y-%m-%d}，期满无异议后入账",
+            title=_("学分认定结果公示中：{application}").format(application=application),
+            body=_("公示期 {starts} 至 {ends}，期满无异议后入账").format(
+                starts=f"{starts:%Y-%m-%d}", ends=f"{ends:%Y-%m-%d}"
+            ),
         )
         noticed.append(application)
     return noticed
@@ -1481,16 +1566,16 @@ def application_notice_start(
 def objection_record(*, user: User, application: Application, source: str, text: str) -> Objection:
     """Records an objection received during the notice; it holds crediting until resolved."""
     _require_any(
-        user, (Capability.CREDIT_BANK, Capability.CREDIT_REVIEW), "您的角色不能登记公示异议"
+        user, (Capability.CREDIT_BANK, Capability.CREDIT_REVIEW), _("您的角色不能登记公示异议")
     )
     application = _locked_application(user, application)
     if not user.can(Capability.CREDIT_BANK) and application.school_id != user.unit_id:
-        raise _error(CreditErrorCode.NOT_ALLOWED, "只能登记本校审核的申请的异议", 403)
+        raise _error(CreditErrorCode.NOT_ALLOWED, _("只能登记本校审核的申请的异议"), 403)
     _expect(application, ApplicationStatus.IN_NOTICE)
     objection = Objection.objects.create(
         application=application,
-        source=_text(source, "异议来源", 100),
-        text=_text(text, "异议内容", 2000),
+        source=_text(source, _("异议来源"), 100),
+        text=_text(text, _("异议内容"), 2000),
         recorded_by=user,
     )
     audit.record(
@@ -1505,13 +1590,13 @@ def objection_record(*, user: User, application: Application, source: str, text:
     )
     notify(
         _bank_users().exclude(pk=user.pk),
-        title=f"公示异议待处理：{application}",
+        title=_("公示异议待处理：{application}").format(application=application),
         body=objection.text[:200],
     )
     notify(
         _learner_users(application.learner),
-        title=f"您的学分认定公示收到异议：{application}",
-        body="异议处理完毕前暂不入账",
+        title=_("您的学分认定公示收到异议：{application}").format(application=application),
+        body=_("异议处理完毕前暂不入账"),
     )
     return objection
 
@@ -1522,12 +1607,12 @@ def objection_resolve(
 ) -> Objection:
     """Decides an objection: upheld, the application is not granted; dismissed, it may be
     credited once the notice is over and no other objection is open."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以处理公示异议")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以处理公示异议"))
     application = _locked_application(user, objection.application)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != ObjectionStatus.OPEN:
-        raise _error(CreditErrorCode.WRONG_STATE, "该异议已处理", 409)
-    resolution = _text(resolution, "处理意见", 2000)
+        raise _error(CreditErrorCode.WRONG_STATE, _("该异议已处理"), 409)
+    resolution = _text(resolution, _("处理意见"), 2000)
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.resolution = resolution
     objection.resolved_by = user
@@ -1550,7 +1635,7 @@ def objection_resolve(
             comment=resolution,
             fields=["comment"],
         )
-        title = f"公示异议成立，学分认定申请未通过：{application}"
+        title = _("公示异议成立，学分认定申请未通过：{application}").format(application=application)
     else:
         _event(
             application,
@@ -1559,7 +1644,7 @@ def objection_resolve(
             user=user,
             comment=resolution[:200],
         )
-        title = f"公示异议不成立：{application}"
+        title = _("公示异议不成立：{application}").format(application=application)
     notify(_learner_users(application.learner), title=title, body=resolution[:200])
     return objection
 
@@ -1575,7 +1660,7 @@ def application_credit(
     """Closes the notice and credits the application (公示期满入账): one ledger entry, one credit
     record per course. The grants are re-evaluated now — under the learner's lock, so caps hold
     against other applications credited meanwhile — and never exceed what the notice showed."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以入账")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以入账"))
     application = _locked_application(user, application)
     _expect(application, ApplicationStatus.IN_NOTICE)
     today = today or timezone.localdate()
@@ -1583,22 +1668,29 @@ def application_credit(
     if today <= application.notice_ends:
         raise _error(
             CreditErrorCode.NOTICE_RUNNING,
-            f"公示期至 {application.notice_ends:%Y-%m-%d} 结束，期满后才能入账",
+            _("公示期至 {day} 结束，期满后才能入账").format(
+                day=f"{application.notice_ends:%Y-%m-%d}"
+            ),
         )
     if application.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise _error(
-            CreditErrorCode.OPEN_OBJECTIONS, "该申请有尚未处理的公示异议，处理完毕后才能入账"
+            CreditErrorCode.OPEN_OBJECTIONS, _("该申请有尚未处理的公示异议，处理完毕后才能入账")
         )
     learner = _locked_learner(user, application.learner)
     _not_erased(learner)
     noticed = {g.course_code for g in _grants_of(application.result)}
-    evaluation = selectors.application_evaluate(application, on_date=today)
+    # The ledger entry's explanation is the engine's text: it is hashed, so it is written in the
+    # installation's language whoever credits, never in the language of one user's session.
+    with translation.override(settings.LANGUAGE_CODE):
+        evaluation = selectors.application_evaluate(application, on_date=today)
     grants = [g for g in evaluation.grants if g.course_code in noticed]
     if not grants:
         reasons = "；".join(d.message for d in evaluation.decisions)
         raise _error(
             CreditErrorCode.NOTHING_TO_CREDIT,
-            f"公示后情况有变，已没有可入账的学分（{reasons}），请不予通过或撤回",
+            _("公示后情况有变，已没有可入账的学分（{reasons}），请不予通过或撤回").format(
+                reasons=reasons
+            ),
         )
     courses = {c.code: c for c in Course.objects.filter(programme=application.programme)}
     outcomes = {o.pk: o.content_key for o in application.outcomes.all()}
@@ -1652,15 +1744,19 @@ def application_credit(
             CreditRecord.objects.bulk_create(records)
     except IntegrityError as exc:
         raise _error(
-            CreditErrorCode.WRONG_STATE, "其中的课程刚被另一申请认定入账，请刷新后重试", 409
+            CreditErrorCode.WRONG_STATE, _("其中的课程刚被另一申请认定入账，请刷新后重试"), 409
         ) from exc
     total = sum((g.credits for g in grants), Decimal(0))
     application.credits = total
     application.credited_at = timezone.now()
     dropped = sorted(noticed - {g.course_code for g in grants})
-    comment = f"入账 {format_credits(total)} 学分（账本第 {entry.seq} 号）"
+    comment = _("入账 {credits} 学分（账本第 {seq} 号）").format(
+        credits=format_credits(total), seq=entry.seq
+    )
     if dropped:
-        comment += f"；公示后已由其他认定覆盖的课程未重复入账：{'、'.join(dropped)}"
+        comment += _("；公示后已由其他认定覆盖的课程未重复入账：{courses}").format(
+            courses="、".join(dropped)
+        )
     _move(
         application,
         ApplicationStatus.CREDITED,
@@ -1671,8 +1767,8 @@ def application_credit(
     )
     notify(
         _learner_users(learner),
-        title=f"学分已入账：{application}",
-        body=f"{programme}：{comment}",
+        title=_("学分已入账：{application}").format(application=application),
+        body=_("{programme}：{comment}").format(programme=programme, comment=comment),
     )
     return application
 
@@ -1684,7 +1780,7 @@ application_notice_close = application_credit
 def notices_close_due(*, user: User, today: dt.date | None = None) -> list[Application]:
     """Credits every application whose notice is over and that has no open objection; each in
     its own transaction (one that cannot be credited is left as it is)."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以入账")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以入账"))
     today = today or timezone.localdate()
     due = Application.objects.filter(
         status=ApplicationStatus.IN_NOTICE, notice_ends__lt=today
@@ -1703,7 +1799,7 @@ def application_withdraw(*, user: User, application: Application, reason: str = 
     """The learner (or their school on their behalf) withdraws an application before it is
     credited."""
     application = _locked_application(user, application)
-    _check_learner_access(user, application.learner, "您的角色不能撤回申请")
+    _check_learner_access(user, application.learner, _("您的角色不能撤回申请"))
     _expect(application, *WITHDRAWABLE)
     application.withdrawn_at = timezone.now()
     _move(
@@ -1717,7 +1813,7 @@ def application_withdraw(*, user: User, application: Application, reason: str = 
     if application.submitted_at is not None:
         notify(
             _school_reviewers(application.school_id),
-            title=f"学分认定申请已撤回：{application}",
+            title=_("学分认定申请已撤回：{application}").format(application=application),
             body=reason.strip()[:200],
         )
     return application
@@ -1728,9 +1824,9 @@ def credit_revoke(*, user: User, application: Application, reason: str) -> Appli
     """Revokes a credited application (撤销认定): its records stay, marked revoked with the reason
     (transcripts and verification show it), and so do credits another school accepted on their
     basis; one ledger entry records it all."""
-    require_capability(user, Capability.CREDIT_BANK, "只有学分银行可以撤销认定")
+    require_capability(user, Capability.CREDIT_BANK, _("只有学分银行可以撤销认定"))
     application = _locked_application(user, application)
-    reason = _text(reason, "撤销理由", 300)
+    reason = _text(reason, _("撤销理由"), 300)
     _expect(application, ApplicationStatus.CREDITED)
     learner = _locked_learner(user, application.learner)
     records = list(
@@ -1766,7 +1862,11 @@ def credit_revoke(*, user: User, application: Application, reason: str) -> Appli
     for record in records + derived:
         record.revoked_at = now
         record.revoke_reason = (
-            reason if record in records else f"所依据的学分已撤销（申请 {application}）：{reason}"
+            reason
+            if record in records
+            else _("所依据的学分已撤销（申请 {application}）：{reason}").format(
+                application=application, reason=reason
+            )
         )[:300]
         record.revoke_entry = entry
     CreditRecord.objects.bulk_update(
@@ -1779,12 +1879,12 @@ def credit_revoke(*, user: User, application: Application, reason: str) -> Appli
         ApplicationStatus.REVOKED,
         ApplicationAction.REVOKE,
         user=user,
-        comment=f"{reason}（账本第 {entry.seq} 号）",
+        comment=_("{reason}（账本第 {seq} 号）").format(reason=reason, seq=entry.seq),
         fields=["revoked_at", "revoke_reason"],
     )
     notify(
         _learner_users(learner),
-        title=f"学分认定已撤销：{application}",
+        title=_("学分认定已撤销：{application}").format(application=application),
         body=reason,
     )
     return application
@@ -1810,13 +1910,16 @@ def recognition_decide(
     to share, still standing and agreeing with the ledger, can be recognised. Accepted under one
     of B's published rules in effect, the courses the engine converts them into are credited in
     B's programme; or refused with a reason. Either way a record and a ledger entry."""
-    require_capability(user, Capability.CREDIT_REVIEW, "您的角色不能办理学分互认")
+    require_capability(user, Capability.CREDIT_REVIEW, _("您的角色不能办理学分互认"))
     if programme.school_id != user.unit_id:
-        raise _error(CreditErrorCode.NOT_ALLOWED, "只能为本校专业认可学分", 403)
+        raise _error(CreditErrorCode.NOT_ALLOWED, _("只能为本校专业认可学分"), 403)
     today = today or timezone.localdate()
     answer = selectors.verify(share_code)
     if not (answer.genuine and answer.current):
-        raise _error(CreditErrorCode.INVALID_INPUT, f"成绩单核验未通过：{answer.message}")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT,
+            _("成绩单核验未通过：{message}").format(message=answer.message),
+        )
     share = TranscriptShare.objects.get(code=selectors.normalise_code(share_code))
     learner = Learner.objects.select_for_update(of=("self",)).get(pk=share.learner_id)
     _not_erased(learner)
@@ -1830,18 +1933,23 @@ def recognition_decide(
     ]
     sources = {r.programme.school_id for r in standing}
     if not standing:
-        raise _error(CreditErrorCode.INVALID_INPUT, "该成绩单中没有可申请互认的其他学校学分")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("该成绩单中没有可申请互认的其他学校学分"))
     if len(sources) != 1:
-        raise _error(CreditErrorCode.INVALID_INPUT, "该成绩单含多所学校的学分，请选择学分所在学校")
+        raise _error(
+            CreditErrorCode.INVALID_INPUT, _("该成绩单含多所学校的学分，请选择学分所在学校")
+        )
     ids = {r.pk for r in standing}
     source = standing[0].programme.school
     if accept:
         if rule is None:
-            raise _error(CreditErrorCode.INVALID_INPUT, "认可学分须依据本校发布的转换规则")
+            raise _error(CreditErrorCode.INVALID_INPUT, _("认可学分须依据本校发布的转换规则"))
         rule = selectors._rules_queryset().get(pk=rule.pk)
         if rule.programme_id != programme.pk or rule.status != RuleStatus.PUBLISHED:
             raise _error(
-                CreditErrorCode.INVALID_INPUT, f"{rule.reference}不是{programme}的已发布规则"
+                CreditErrorCode.INVALID_INPUT,
+                _("{rule}不是{programme}的已发布规则").format(
+                    rule=rule.reference, programme=programme
+                ),
             )
         evaluation = engine.evaluate(
             selectors.learner_state(learner, programme, today),
@@ -1854,14 +1962,16 @@ def recognition_decide(
             reasons = "；".join(d.message for d in evaluation.decisions)
             raise _error(
                 CreditErrorCode.NOTHING_TO_CREDIT,
-                f"依据{rule.reference}没有可认可的学分：{reasons}",
+                _("依据{rule}没有可认可的学分：{reasons}").format(
+                    rule=rule.reference, reasons=reasons
+                ),
             )
         grants = list(evaluation.grants)
         result = evaluation.as_dict()
         decision = RecognitionDecision.ACCEPTED
         reason = reason.strip()[:300]
     else:
-        reason = _text(reason, "不予认可的理由", 300)
+        reason = _text(reason, _("不予认可的理由"), 300)
         grants, result, decision, rule = [], {}, RecognitionDecision.REFUSED, None
     total = sum((g.credits for g in grants), Decimal(0))
     entry = ledger.append(
@@ -1927,7 +2037,7 @@ def recognition_decide(
                 )
         except IntegrityError as exc:
             raise _error(
-                CreditErrorCode.WRONG_STATE, "其中的课程刚被另一认定入账，请刷新后重试", 409
+                CreditErrorCode.WRONG_STATE, _("其中的课程刚被另一认定入账，请刷新后重试"), 409
             ) from exc
     audit.record(
         AuditAction.CREATE,
@@ -1938,8 +2048,10 @@ def recognition_decide(
     )
     notify(
         _learner_users(learner),
-        title=f"{programme.school}{recognition.get_decision_display()}您在{source}的学分",
-        body=(f"认可 {format_credits(total)} 学分" if accept else reason),
+        title=_("{school}{decision}您在{source}的学分").format(
+            school=programme.school, decision=recognition.get_decision_display(), source=source
+        ),
+        body=(_("认可 {credits} 学分").format(credits=format_credits(total)) if accept else reason),
     )
     return recognition
 
@@ -1965,7 +2077,7 @@ def _new_share(
         except IntegrityError:
             continue
     else:  # pragma: no cover - three collisions in 32^12
-        raise _error(CreditErrorCode.INVALID_INPUT, "核验码生成失败，请重试")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("核验码生成失败，请重试"))
     share.records.set(records)
     return share
 
@@ -1977,7 +2089,9 @@ def transcript_share_create(
     """Shares the learner's standing credits (of one programme, or all) under a new
     verification code a third party can check (``selectors.verify``)."""
     if not _is_own_learner(user, learner):
-        require_capability(user, Capability.CREDIT_BANK, "只有学习者本人或学分银行可以分享成绩单")
+        require_capability(
+            user, Capability.CREDIT_BANK, _("只有学习者本人或学分银行可以分享成绩单")
+        )
     learner = _locked_learner(user, learner)
     _not_erased(learner)
     records = CreditRecord.objects.filter(learner=learner, revoked_at__isnull=True)
@@ -1985,7 +2099,7 @@ def transcript_share_create(
         records = records.filter(programme=programme)
     chosen = list(records.select_related("course", "entry").order_by("pk"))
     if not chosen:
-        raise _error(CreditErrorCode.INVALID_INPUT, "没有可分享的入账学分")
+        raise _error(CreditErrorCode.INVALID_INPUT, _("没有可分享的入账学分"))
     share = _new_share(user, learner, programme, chosen)
     audit.record(
         AuditAction.CREATE,
@@ -2000,7 +2114,7 @@ def _share_reissue(user: User, learner: Learner, share: TranscriptShare) -> Tran
     records = list(share.records.select_related("course", "entry").order_by("pk"))
     new = _new_share(user, learner, share.programme, records)
     share.revoked_at = timezone.now()
-    share.revoke_reason = "姓名更正，已换发新核验码"
+    share.revoke_reason = _("姓名更正，已换发新核验码")
     share.replaced_by = new
     share.save(update_fields=["revoked_at", "revoke_reason", "replaced_by"])
     audit.record(
@@ -2017,7 +2131,7 @@ def _share_reissue(user: User, learner: Learner, share: TranscriptShare) -> Tran
 def transcript_share_revoke(*, user: User, share: TranscriptShare, reason: str) -> TranscriptShare:
     """Withdraws a shared transcript: its code then answers “已撤销”."""
     if not _is_own_learner(user, share.learner):
-        require_capability(user, Capability.CREDIT_BANK, "只有学习者本人或学分银行可以撤销分享")
+        require_capability(user, Capability.CREDIT_BANK, _("只有学习者本人或学分银行可以撤销分享"))
     locked = (
         TranscriptShare.objects.visible_to(user)
         .select_for_update(of=("self",))
@@ -2025,11 +2139,11 @@ def transcript_share_revoke(*, user: User, share: TranscriptShare, reason: str) 
         .first()
     )
     if locked is None:
-        raise _not_found("成绩单分享")
+        raise _not_found(_("成绩单分享"))
     if locked.revoked_at is not None:
-        raise _error(CreditErrorCode.WRONG_STATE, "该分享已撤销")
+        raise _error(CreditErrorCode.WRONG_STATE, _("该分享已撤销"))
     locked.revoked_at = timezone.now()
-    locked.revoke_reason = _text(reason, "撤销理由", 300)
+    locked.revoke_reason = _text(reason, _("撤销理由"), 300)
     locked.save(update_fields=["revoked_at", "revoke_reason"])
     audit.record(
         AuditAction.UPDATE,

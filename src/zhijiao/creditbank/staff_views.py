@@ -8,7 +8,7 @@ Every list and object comes through ``visible_to``; an object out of scope is a 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -52,21 +52,28 @@ from .models import (
 )
 from .views import _call, _outcome_form
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 STAFF = (Capability.CREDIT_SUBMIT, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
 PAGE_SIZE = 50
-UNMASKABLE = {"name": "姓名", "id_number": "身份证号", "phone": "手机号"}
+UNMASKABLE = {
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号"),
+}
 BULK_LIMIT = 200
 
 # Bulk actions of the queue: (label, capability, decision or step).
-BULK_ACTIONS: dict[str, tuple[str, Capability]] = {
-    "school_approve": ("学校审核通过", Capability.CREDIT_REVIEW),
-    "school_return": ("学校退回修改", Capability.CREDIT_REVIEW),
-    "school_reject": ("学校不予通过", Capability.CREDIT_REVIEW),
-    "bank_approve": ("学分银行审核通过", Capability.CREDIT_BANK),
-    "bank_return": ("学分银行退回修改", Capability.CREDIT_BANK),
-    "bank_reject": ("学分银行不予通过", Capability.CREDIT_BANK),
-    "notice": ("发布公示", Capability.CREDIT_BANK),
-    "credit": ("公示期满入账", Capability.CREDIT_BANK),
+BULK_ACTIONS: dict[str, tuple[StrOrPromise, Capability]] = {
+    "school_approve": (gettext_lazy("学校审核通过"), Capability.CREDIT_REVIEW),
+    "school_return": (gettext_lazy("学校退回修改"), Capability.CREDIT_REVIEW),
+    "school_reject": (gettext_lazy("学校不予通过"), Capability.CREDIT_REVIEW),
+    "bank_approve": (gettext_lazy("学分银行审核通过"), Capability.CREDIT_BANK),
+    "bank_return": (gettext_lazy("学分银行退回修改"), Capability.CREDIT_BANK),
+    "bank_reject": (gettext_lazy("学分银行不予通过"), Capability.CREDIT_BANK),
+    "notice": (gettext_lazy("发布公示"), Capability.CREDIT_BANK),
+    "credit": (gettext_lazy("公示期满入账"), Capability.CREDIT_BANK),
 }
 
 
@@ -105,7 +112,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
     filters = _queue_filters(request)
     qs = selectors.applications_filtered(user, filters)
     if request.GET.get("format") == "xlsx":
-        return download(_queue_xlsx(user, qs), f"学分认定申请-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(
+            _queue_xlsx(user, qs),
+            _("学分认定申请-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}"),
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -259,7 +269,10 @@ def learners(request: AuthedRequest) -> HttpResponse:
         found = selectors.learner_find(user, id_number=q) if len(q) >= 15 else None
         qs = qs.filter(pk=found.pk) if found is not None else qs.filter(account_number=q.upper())
     if request.GET.get("format") == "xlsx":
-        return download(_learners_xlsx(user, qs), f"学习账户-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(
+            _learners_xlsx(user, qs),
+            _("学习账户-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}"),
+        )
     page = Paginator(qs.order_by("account_number"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -346,7 +359,7 @@ def learners_import(request: AuthedRequest) -> HttpResponse:
     """集体开户: the template, then the filled file, all or nothing, every row's problem listed."""
     require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
     if request.GET.get("template") == "xlsx":
-        return download(imports.template_bytes(request.user), "集体开户模板.xlsx")
+        return download(imports.template_bytes(request.user), _("集体开户模板.xlsx"))
     row_errors: list[RowError] = []
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -612,7 +625,10 @@ def stats(request: AuthedRequest) -> HttpResponse:
     year = int_param(request.GET.get("year"))
     figures = selectors.statistics(request.user, year=year)
     if request.GET.get("format") == "xlsx":
-        return download(_stats_xlsx(figures), f"学分银行统计-{timezone.localdate():%Y%m%d}.xlsx")
+        return download(
+            _stats_xlsx(figures),
+            _("学分银行统计-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}"),
+        )
     return render_page(
         request,
         "creditbank/stats.html",
@@ -630,11 +646,21 @@ def _stats_xlsx(figures: selectors.Statistics) -> bytes:
 
     workbook = Workbook()
     sheets = [
-        ("学习成果（按类型、年度）", ["成果类型", "年度", "成果数"], figures.outcomes, False),
-        ("入账学分（按学校、年度）", ["学校", "年度", "记录数", "学分"], figures.credits, True),
         (
-            "认定申请（按学校、状态）",
-            ["学校", "状态", "申请数", "学分"],
+            _("学习成果（按类型、年度）"),
+            [_("成果类型"), _("年度"), _("成果数")],
+            figures.outcomes,
+            False,
+        ),
+        (
+            _("入账学分（按学校、年度）"),
+            [_("学校"), _("年度"), _("记录数"), _("学分")],
+            figures.credits,
+            True,
+        ),
+        (
+            _("认定申请（按学校、状态）"),
+            [_("学校"), _("状态"), _("申请数"), _("学分")],
             figures.applications,
             True,
         ),

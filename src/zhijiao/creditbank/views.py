@@ -282,7 +282,7 @@ def share_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     content = transcripts.transcript_pdf(share, answer, verify_url(request, share.code))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"学分成绩单-{share.code}.pdf"
+        True, _("学分成绩单-{code}.pdf").format(code=share.code)
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -298,7 +298,7 @@ def credentials_export(request: AuthedRequest) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(
-        True, f"学分凭证-{learner.account_number}.json"
+        True, _("学分凭证-{account}.json").format(account=learner.account_number)
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from stdnum.cn import ric
 
@@ -458,15 +459,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Certificate.objects.filter(code=CERTIFICATES[0][0]).exists():
-            self.stdout.write("学分银行演示数据已存在，未重复载入。")
+            self.stdout.write(_("学分银行演示数据已存在，未重复载入。"))
             return
         office = User.objects.filter(username="office").first()
         if office is None or not all(
             Unit.objects.filter(name=name).exists() for name in PROGRAMMES
         ):
             raise CommandError(
-                "请先载入实施方案和演示单位：zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt"
-                " && zhijiao demo"
+                _(
+                    "请先载入实施方案和演示单位："
+                    "zhijiao loadplan data/plans/jiangyin-2021-vet-reform-plan.txt && zhijiao demo"
+                )
             )
         today = (
             dt.date.fromisoformat(options["today"])
@@ -498,10 +501,20 @@ class Command(BaseCommand):
             if by_status[value]
         )
         self.stdout.write(
-            f"学分银行演示数据已载入：{len(story.learners)} 名学习者，"
-            f"{Outcome.objects.count()} 项学习成果，{ConversionRule.objects.count()} 条规则（含版本），"
-            f"{Application.objects.count()} 份申请（{states}），账本 {report.entries} 条，"
-            f"检查点第 {checkpoint.seq} 号{'，账本完好' if report.intact else '，账本校验未通过！'}。"
+            _(
+                "学分银行演示数据已载入：{learners} 名学习者，{outcomes} 项学习成果，"
+                "{rules} 条规则（含版本），{applications} 份申请（{states}），账本 {entries} 条，"
+                "检查点第 {checkpoint} 号{verdict}。"
+            ).format(
+                learners=len(story.learners),
+                outcomes=Outcome.objects.count(),
+                rules=ConversionRule.objects.count(),
+                applications=Application.objects.count(),
+                states=states,
+                entries=report.entries,
+                checkpoint=checkpoint.seq,
+                verdict=_("，账本完好") if report.intact else _("，账本校验未通过！"),
+            )
         )
 
     # ------------------------------------------------------------ catalogue and rules
@@ -632,7 +645,7 @@ class Command(BaseCommand):
         wb = Workbook()
         ws = wb.active
         assert ws is not None
-        ws.append(imports.HEADERS)
+        ws.append(imports.headers())
         for name, number, phone in bulk:
             ws.append([BULK_SCHOOL, name, number, phone])
         stream = io.BytesIO()
@@ -665,7 +678,7 @@ class Command(BaseCommand):
     def _demo_learner(self, used: set[str]) -> None:
         """The account of the demo's learner (黄同学, user "xueyuan"): a certificate earned at two
         levels, one credited under the rule's first version, one on public notice now."""
-        _, number, phone = self._person(0, used)
+        _name, number, phone = self._person(0, used)
         learner = services.learner_open(
             user=self.office,
             school=Unit.objects.get(name="江阴职业技术学院"),

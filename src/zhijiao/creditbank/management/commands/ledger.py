@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from zhijiao.core import audit
 from zhijiao.core.models import AuditAction
@@ -61,26 +62,45 @@ class Command(BaseCommand):
                 json.dumps(checkpoint.as_dict(), ensure_ascii=False, indent=2) + "\n",
                 encoding="utf-8",
             )
-        self.stdout.write(
-            f"检查点已生成：第 {checkpoint.seq} 号，哈希 {checkpoint.hash}，签名公钥 "
-            f"{checkpoint.public_key}" + (f"，已写入 {out}" if out else "")
+        message = _("检查点已生成：第 {seq} 号，哈希 {hash}，签名公钥 {key}").format(
+            seq=checkpoint.seq, hash=checkpoint.hash, key=checkpoint.public_key
         )
+        if out:
+            message += _("，已写入 {path}").format(path=out)
+        self.stdout.write(message)
 
     def _verify(self, files: list[str]) -> None:
         extra = []
         for name in files:
             try:
                 data = json.loads(Path(name).read_text(encoding="utf-8"))
-                extra.append(ledger.Checkpoint.from_dict(data, source=f"检查点文件 {name} "))
+                extra.append(
+                    ledger.Checkpoint.from_dict(
+                        data, source=_("检查点文件 {path} ").format(path=name)
+                    )
+                )
             except (OSError, ValueError) as exc:
-                raise CommandError(f"无法读取检查点文件 {name}：{exc}") from exc
+                raise CommandError(
+                    _("无法读取检查点文件 {path}：{error}").format(path=name, error=exc)
+                ) from exc
         report = ledger.verify(extra_checkpoints=extra)
         if report.problem is not None:
             raise CommandError(
-                f"账本校验未通过：第一条有问题的记录是第 {report.problem.seq} 号——"
-                f"{report.problem.message}（已校验 {report.entries} 条）"
+                _(
+                    "账本校验未通过：第一条有问题的记录是第 {seq} 号——{problem}"
+                    "（已校验 {entries} 条）"
+                ).format(
+                    seq=report.problem.seq, problem=report.problem.message, entries=report.entries
+                )
             )
         self.stdout.write(
-            f"账本完好：共 {report.entries} 条记录，头部第 {report.head_seq} 号 "
-            f"{report.head_hash}，检查点 {report.checkpoints} 个均一致且签名有效。"
+            _(
+                "账本完好：共 {entries} 条记录，头部第 {seq} 号 {hash}，"
+                "检查点 {checkpoints} 个均一致且签名有效。"
+            ).format(
+                entries=report.entries,
+                seq=report.head_seq,
+                hash=report.head_hash,
+                checkpoints=report.checkpoints,
+            )
         )
