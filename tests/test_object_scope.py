@@ -17,14 +17,12 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, reverse
 
-from tests.factories import OFFICIAL_PLAN
+from tests.generated import generate, walkers
 from zhijiao.core.access import PAGES
 from zhijiao.core.scope import ScopedQuerySet
 from zhijiao.evaluation.models import Assignment, Entry, SelfClaim
-from zhijiao.orgs.models import User
 from zhijiao.orgs.roles import Role
 from zhijiao.urls import shell_urlpatterns
 
@@ -107,24 +105,9 @@ def recording():
         ScopedQuerySet.visible_to = original  # type: ignore[method-assign]
 
 
-def walkers() -> dict[str, User]:
-    """One active user per role; for school clerks, two of different schools."""
-    found: dict[str, User] = {}
-    for role in Role:
-        users = list(User.objects.filter(role=role, is_active=True).order_by("username")[:20])
-        if users:
-            found[role.value] = users[0]
-        if role == Role.SCHOOL_CLERK:
-            other = next((u for u in users if u.unit_id != users[0].unit_id), None)
-            if other is not None:
-                found["school_clerk_2"] = other
-    return found
-
-
 @pytest.fixture
 def generated(db):
-    call_command("loadplan", str(OFFICIAL_PLAN), verbosity=0)
-    call_command("gendata", "--scale", "tiny", "--today", "2026-11-29", verbosity=0)
+    generate()
 
 
 def test_every_object_page_keeps_to_the_scope_of_every_role(client, generated):

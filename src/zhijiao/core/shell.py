@@ -206,7 +206,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("我的"),
             "items": [
                 {
-                    "title": _notifications_title(request),
+                    "title": _("站内通知"),  # with the unread count, per request (below)
                     "icon": "notifications",
                     "link": reverse_lazy("admin:notifications"),
                     # The one part of the sidebar that is the user's own (see core.site).
