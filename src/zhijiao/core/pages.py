@@ -31,6 +31,18 @@ def int_param(value: str | None, *, digits: int = 9) -> int | None:
     return int(text) if text.isdecimal() and len(text) <= digits else None
 
 
+API_MAX_LIMIT = 500
+API_MAX_OFFSET = 10_000_000
+
+
+def window(limit: int, offset: int, *, max_limit: int = API_MAX_LIMIT) -> slice:
+    """The rows an API list answers: ``limit`` within 1…``max_limit``, ``offset`` within
+    0…10,000,000 (a larger offset would only answer an empty list, and SQLite refuses one past
+    64 bits with a datatype error)."""
+    start = max(0, min(offset, API_MAX_OFFSET))
+    return slice(start, start + max(1, min(limit, max_limit)))
+
+
 def require(request: HttpRequest, *capabilities: Capability) -> None:
     """Refuses the request unless the user holds one of the capabilities."""
     user = request.user

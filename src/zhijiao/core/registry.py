@@ -118,7 +118,14 @@ from zhijiao.core.excel import (
     Column as SheetColumn,
 )
 from zhijiao.core.models import AuditAction
-from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
+from zhijiao.core.pages import (
+    API_MAX_LIMIT,
+    AuthedRequest,
+    render_page,
+    report_error,
+    require,
+    window,
+)
 from zhijiao.orgs.roles import (
     ROLE_CAPABILITIES,
     AccessErrorCode,
@@ -135,7 +142,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 MAX_TEMPLATE_CHOICES = 1000
 SHOWN_IMPORT_ERRORS = 500
-API_MAX_LIMIT = 500
 
 
 class RegistryErrorCode(StrEnum):
@@ -1436,9 +1442,7 @@ class Registry:
             user: Any = request.user
             require_capability(user, self.view)
             qs, _ = self.filtered(user, filters.model_dump(exclude_none=True))
-            start = max(0, min(offset, 10_000_000))
-            stop = start + max(1, min(limit, API_MAX_LIMIT))
-            return [out(obj) for obj in qs[start:stop]]
+            return [out(obj) for obj in qs[window(limit, offset)]]
 
         list_records.__annotations__ = {
             "request": HttpRequest,

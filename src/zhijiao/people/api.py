@@ -25,6 +25,7 @@ from ninja.decorators import decorate_view
 
 from zhijiao.api.schemas import ErrorOut
 from zhijiao.core.errors import ServiceError
+from zhijiao.core.pages import window
 from zhijiao.core.personal import mask_id_number
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import AccessErrorCode, Capability, require_capability
@@ -58,8 +59,6 @@ router = Router(tags=["人员与成果"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
-MAX_LIMIT = 500
-MAX_OFFSET = 10_000_000
 
 
 def capability_first(capability: Capability) -> Callable[[Any], Any]:
@@ -91,9 +90,7 @@ def _user(request: HttpRequest, capability: Capability) -> Any:
 
 
 def _page(queryset: QuerySet[Any], limit: int, offset: int) -> list[Any]:
-    limit = max(1, min(limit, MAX_LIMIT))
-    offset = max(0, min(offset, MAX_OFFSET))
-    return list(queryset[offset : offset + limit])
+    return list(queryset[window(limit, offset)])
 
 
 def _school(user: Any, school_id: int | None) -> Unit:

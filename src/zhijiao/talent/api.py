@@ -25,6 +25,7 @@ from ninja.decorators import decorate_view
 
 from zhijiao.api.schemas import ErrorOut
 from zhijiao.core.errors import ServiceError
+from zhijiao.core.pages import window
 from zhijiao.orgs.models import UnitKind
 from zhijiao.orgs.roles import AccessErrorCode, Capability
 
@@ -45,7 +46,6 @@ router = Router(tags=["产业人才"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
-MAX_LIMIT = 500
 
 
 def allowed_first(allowed: Callable[[Any], bool]) -> Callable[[Any], Any]:
@@ -122,9 +122,8 @@ def _entries(
 ) -> EntryPage:
     the_edition = selectors.edition_for(kind, edition)
     qs = selectors.catalogue_entries(kind, edition=the_edition, q=q[:50], level=level)
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     items = []
-    for e in qs[offset : offset + limit]:
+    for e in qs[window(limit, offset)]:
         items.append(
             EntryOut(
                 code=e.code,
@@ -244,11 +243,11 @@ def mapping_list(
 ) -> MappingPage:
     edition = selectors.edition_for(CatalogueKind.MAPPING)
     qs: QuerySet[MajorOccupation] = selectors.mappings(edition=edition, q=q[:50], major=major[:6])
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    rows = window(limit, offset)
     return MappingPage(
         edition=EditionOut.of(edition) if edition else None,
         count=qs.count(),
-        items=[MappingOut.of(m) for m in qs[offset : offset + limit]],
+        items=[MappingOut.of(m) for m in qs[rows]],
     )
 
 
@@ -565,8 +564,7 @@ def supply_list(
 ) -> list[SupplyOut]:
     from .supply import supply_visible
 
-    limit = max(1, min(limit, MAX_LIMIT))
-    rows = supply_visible(request.user, year=year)[max(offset, 0) : max(offset, 0) + limit]
+    rows = supply_visible(request.user, year=year)[window(limit, offset)]
     return [
         SupplyOut(
             school_id=r.school_id,
