@@ -65,14 +65,13 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
         ),
     ]
     if listing.wants_export(request):
-        shown, values = listing.filtered(qs, filters, request.user, request.GET)
-        return listing.export(
-            user=request.user,
-            rows=shown.iterator(1000),
+        return listing.export_filtered(
+            request,
+            qs,
+            filters,
             columns=RULE_EXPORT,
             title=_("学分转换规则"),
             object_type="creditbank.ConversionRule",
-            filters=values,
         )
     return render_page(
         request,

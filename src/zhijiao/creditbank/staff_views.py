@@ -582,14 +582,13 @@ def recognitions(request: AuthedRequest) -> HttpResponse:
         ),
     ]
     if listing.wants_export(request):
-        shown, values = listing.filtered(decided, filters, user, request.GET)
-        return listing.export(
-            user=user,
-            rows=shown.iterator(1000),
+        return listing.export_filtered(
+            request,
+            decided,
+            filters,
             columns=RECOGNITION_EXPORT,
             title=_("学分互认决定"),
             object_type="creditbank.MutualRecognition",
-            filters=values,
         )
     return render_page(
         request,

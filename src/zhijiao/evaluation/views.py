@@ -813,14 +813,13 @@ def appeal_list(request: AuthedRequest) -> HttpResponse:
         ),
     ]
     if listing.wants_export(request):
-        shown, values = listing.filtered(appeals, filters, user, request.GET)
-        return listing.export(
-            user=user,
-            rows=shown.iterator(1000),
+        return listing.export_filtered(
+            request,
+            appeals,
+            filters,
             columns=APPEAL_EXPORT,
             title=_("结果申诉"),
             object_type="evaluation.Appeal",
-            filters=values,
         )
     is_office = _is_office(request)
     return render_page(

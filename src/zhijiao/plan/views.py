@@ -469,14 +469,13 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         ),
     ]
     if listing.wants_export(request):
-        shown, values = listing.filtered(reports, filters, user, request.GET)
-        return listing.export(
-            user=user,
-            rows=shown.select_related("author").iterator(1000),
+        return listing.export_filtered(
+            request,
+            reports.select_related("author"),
+            filters,
             columns=REVIEW_EXPORT,
             title=_("待审核进展报告"),
             object_type="plan.ProgressReport",
-            filters=values,
         )
     return render_page(
         request,

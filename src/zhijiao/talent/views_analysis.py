@@ -247,14 +247,13 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
         ),
     ]
     if listing.wants_export(request):
-        shown, values = listing.filtered(rows, filters, user, request.GET)
-        return listing.export(
-            user=user,
-            rows=shown.iterator(1000),
+        return listing.export_filtered(
+            request,
+            rows,
+            filters,
             columns=SUPPLY_EXPORT,
             title=_("毕业生供给"),
             object_type="talent.SupplyRecord",
-            filters=values,
         )
     return render_page(
         request,
