@@ -35,7 +35,7 @@ from zhijiao.orgs.models import Unit
 # Excel holds dates as naive datetimes.
 EXCEL_2023_03_01 = dt.datetime(2023, 3, 1)  # noqa: DTZ001
 EXCEL_2021_03_01 = dt.datetime(2021, 3, 1)  # noqa: DTZ001
-PROJECT_HEADERS = ["项目名称", "牵头学校", "合作企业", "产业领域", "合作内容", "启动日期"]
+PROJECT_HEADERS = ["项目名称", "牵头学校", "合作企业", "产业集群", "合作内容", "启动日期"]
 
 
 def rejected(registry, user, content) -> list[tuple[int, str, str]]:
@@ -53,7 +53,7 @@ def sheet(content: bytes) -> list[tuple]:
 def test_a_good_project_file_is_stored_with_an_audit_row_each(coop):
     content = xlsx(
         PROJECT_HEADERS + ["计划完成日期", "负责部门"],
-        ["订单班", "甲职校", "某企业、另一企业", "特钢新材料", "共建订单班", "2022-09-01", "", ""],
+        ["订单班", "甲职校", "某企业、另一企业", "冶金及特钢", "共建订单班", "2022-09-01", "", ""],
         ["工作室", "乙职校", code(2), "集成电路封测", "共建工作室", EXCEL_2023_03_01, "2025/12/31", "人社局"],
     )  # fmt: skip
 
@@ -72,18 +72,54 @@ def test_a_good_project_file_is_stored_with_an_audit_row_each(coop):
     assert imported.message == "导入名企名校合作项目 2 个（项目.xlsx）"
 
 
+def test_a_template_from_before_the_cluster_rename_still_imports(coop):
+    """Templates downloaded before 产业领域 became 产业集群 (and three clusters were relabelled
+    as the talent platform labels them) carry the old header and labels: both still import."""
+    old_headers = ["项目名称", "牵头学校", "合作企业", "产业领域", "合作内容", "启动日期"]
+    content = xlsx(
+        old_headers,
+        ["订单班", "甲职校", "某企业", "特钢新材料", "共建订单班", "2022-09-01"],
+        ["化工班", "甲职校", "某企业", "石化新材料", "共建化工班", "2022-09-01"],
+        ["船舶班", "甲职校", "某企业", "高端装备与船舶", "共建船舶班", "2022-09-01"],
+        ["封测班", "甲职校", "某企业", "集成电路封测", "共建封测班", "2022-09-01"],
+    )
+
+    assert PROJECTS.import_file(user=coop.users["office"], upload=content) == 4
+
+    assert dict(FamousProject.objects.values_list("name", "industry")) == {
+        "订单班": "special_steel",
+        "化工班": "petrochemical",
+        "船舶班": "equipment",
+        "封测班": "chip",
+    }
+    # A bad cluster in an old file is named by the current header and labels.
+    bad = xlsx(old_headers, ["养猪班", "甲职校", "某企业", "养猪", "内容", "2022-09-01"])
+    [(row, column, message)] = rejected(PROJECTS, coop.users["office"], bad)
+    assert (row, column) == (2, "产业集群")
+    assert message.startswith("未知的产业集群“养猪”，应为：冶金及特钢、纺织服装、石化及新材料")
+
+
+def test_the_template_and_the_export_use_the_current_cluster_header_and_labels(coop, make):
+    template = sheet(PROJECTS.template_bytes(coop.users["office"]))
+    assert "产业集群" in template[0] and "产业领域" not in template[0]
+    make.project(name="导出项目")
+    exported = sheet(PROJECTS.export_bytes(user=coop.users["office"]))
+    column = exported[0].index("产业集群")
+    assert exported[1][column] == "冶金及特钢"  # make.project's cluster, special_steel
+
+
 def test_a_project_file_with_bad_rows_stores_nothing_and_names_every_row(coop, make):
     make.project(name="已登记项目")
     content = xlsx(
         PROJECT_HEADERS,
-        ["好项目", "甲职校", "某企业", "特钢新材料", "内容", "2022-09-01"],
-        ["无校项目", "丙职校", "某企业", "特钢新材料", "内容", "2022-09-01"],
-        ["无企业项目", "甲职校", "不存在企业", "特钢新材料", "内容", "2022-09-01"],
-        ["坏日期项目", "甲职校", "某企业", "特钢新材料", "内容", "明年"],
-        ["好项目", "甲职校", "某企业", "特钢新材料", "重复", "2022-09-01"],
-        ["已登记项目", "甲职校", "某企业", "特钢新材料", "内容", "2022-09-01"],
+        ["好项目", "甲职校", "某企业", "冶金及特钢", "内容", "2022-09-01"],
+        ["无校项目", "丙职校", "某企业", "冶金及特钢", "内容", "2022-09-01"],
+        ["无企业项目", "甲职校", "不存在企业", "冶金及特钢", "内容", "2022-09-01"],
+        ["坏日期项目", "甲职校", "某企业", "冶金及特钢", "内容", "明年"],
+        ["好项目", "甲职校", "某企业", "冶金及特钢", "重复", "2022-09-01"],
+        ["已登记项目", "甲职校", "某企业", "冶金及特钢", "内容", "2022-09-01"],
         ["错领域", "甲职校", "某企业", "养猪", "内容", "2022-09-01"],
-        ["", "甲职校", "某企业", "特钢新材料", "", "2022-09-01"],
+        ["", "甲职校", "某企业", "冶金及特钢", "", "2022-09-01"],
     )
 
     errors = rejected(PROJECTS, coop.users["office"], content)
@@ -96,7 +132,7 @@ def test_a_project_file_with_bad_rows_stores_nothing_and_names_every_row(coop, m
     assert (6, "", "该学校已登记同名的合作项目") in errors
     assert (7, "", "该学校已登记同名的合作项目") in errors
     assert any(
-        r == 8 and c == "产业领域" and m.startswith("未知的产业领域“养猪”") for r, c, m in errors
+        r == 8 and c == "产业集群" and m.startswith("未知的产业集群“养猪”") for r, c, m in errors
     )
     assert {c for r, c, _ in errors if r == 9} == {"项目名称", "合作内容"}
     assert 2 not in {r for r, _, _ in errors}
@@ -106,13 +142,13 @@ def test_a_project_file_with_bad_rows_stores_nothing_and_names_every_row(coop, m
 
 def test_a_clerk_imports_only_for_their_school(coop):
     theirs = xlsx(
-        PROJECT_HEADERS, ["他校项目", "乙职校", "某企业", "特钢新材料", "内容", "2022-09-01"]
+        PROJECT_HEADERS, ["他校项目", "乙职校", "某企业", "冶金及特钢", "内容", "2022-09-01"]
     )
     assert rejected(PROJECTS, coop.users["school"], theirs) == [
         (2, "牵头学校", "找不到牵头学校“乙职校”，或不在您可以选择的范围内")
     ]
     own = xlsx(
-        PROJECT_HEADERS, ["本校项目", "甲职校", "某企业", "特钢新材料", "内容", "2022-09-01"]
+        PROJECT_HEADERS, ["本校项目", "甲职校", "某企业", "冶金及特钢", "内容", "2022-09-01"]
     )
     assert PROJECTS.import_file(user=coop.users["school"], upload=own) == 1
     with pytest.raises(Exception) as denied:
@@ -122,14 +158,14 @@ def test_a_clerk_imports_only_for_their_school(coop):
 
 def test_the_same_enterprise_twice_in_a_file_and_a_bad_code_register_nothing(coop, make):
     make.cpe()  # 某企业 is already on the list
-    headers = ["企业名称", "统一社会信用代码", "产业领域", "申报日期", "合作院校"]
+    headers = ["企业名称", "统一社会信用代码", "产业集群", "申报日期", "合作院校"]
     content = xlsx(
         headers,
         ["新企业甲", code(101), "新能源", "2022-03-01", "甲职校、乙职校"],
         ["新企业甲", code(101), "新能源", "2022-03-01", ""],
         ["新企业乙", bad_check(code(102)), "新能源", "2022-03-01", ""],
-        ["某企业", code(1), "特钢新材料", "2022-03-01", ""],
-        ["另一名称", code(2), "特钢新材料", "2022-03-01", ""],
+        ["某企业", code(1), "冶金及特钢", "2022-03-01", ""],
+        ["另一名称", code(2), "冶金及特钢", "2022-03-01", ""],
     )
 
     errors = rejected(ENTERPRISES, coop.users["office"], content)
@@ -146,7 +182,7 @@ def test_the_same_enterprise_twice_in_a_file_and_a_bad_code_register_nothing(coo
 
 def test_a_good_enterprise_file_registers_new_enterprises_by_code(coop):
     content = xlsx(
-        ["企业名称", "统一社会信用代码", "产业领域", "申报日期", "合作院校", "负责部门"],
+        ["企业名称", "统一社会信用代码", "产业集群", "申报日期", "合作院校", "负责部门"],
         ["新企业甲", code(101).lower(), "新能源", "2022-03-01", "甲职校、乙职校", "发改委"],
     )
 
@@ -157,7 +193,7 @@ def test_a_good_enterprise_file_registers_new_enterprises_by_code(coop):
 
 
 def test_training_bases_are_imported_with_their_functions(coop):
-    headers = ["基地名称", "承建学校", "产业领域", "资源共享型", "基地功能", "建成日期", "共建企业"]
+    headers = ["基地名称", "承建学校", "产业集群", "资源共享型", "基地功能", "建成日期", "共建企业"]
     content = xlsx(
         headers,
         ["共享基地", "甲职校", "集成电路封测", "是", "人才培养、员工培训、技能鉴定", "2022-09-01", "某企业"],
@@ -247,13 +283,13 @@ def test_the_import_page_lists_the_errors_and_the_template_downloads(client, coo
     template = client.get(url, {"template": "xlsx"})
     rows = sheet(template.content)
     assert rows[0][:6] == tuple(PROJECT_HEADERS[:5]) + ("合作成果",)
-    bad = xlsx(PROJECT_HEADERS, ["项目", "丙职校", "某企业", "特钢新材料", "内容", "2022-09-01"])
+    bad = xlsx(PROJECT_HEADERS, ["项目", "丙职校", "某企业", "冶金及特钢", "内容", "2022-09-01"])
     response = client.post(url, {"file": SimpleUploadedFile("p.xlsx", bad)})
 
     assert response.status_code == 400
     page = response.content.decode()
     assert "未导入任何数据" in page and "找不到牵头学校“丙职校”" in page
-    good = xlsx(PROJECT_HEADERS, ["项目", "甲职校", "某企业", "特钢新材料", "内容", "2022-09-01"])
+    good = xlsx(PROJECT_HEADERS, ["项目", "甲职校", "某企业", "冶金及特钢", "内容", "2022-09-01"])
     done = client.post(url, {"file": SimpleUploadedFile("p.xlsx", good)}, follow=True)
     assert "导入成功：登记合作项目 1 个" in done.content.decode()
 

@@ -661,7 +661,7 @@ def test_one_charter_record_per_school_with_consistent_council(coop, make):
 def test_sanquan_pilots_and_cases(coop, make):
     make.sanquan()
     dup = refused(make.sanquan)
-    assert dup.message == "甲职校已登记为市级三全育人试点"
+    assert dup.message == "甲职校已登记为市级“三全育人”试点"
     make.sanquan(rank=PilotRank.PROVINCIAL)
     ends = refused(make.sanquan, school="乙职校", ended_on=D(2022, 1, 1))
     assert ends.message == "终止日期不能早于认定日期"

@@ -35,7 +35,7 @@ def test_template_import_report_and_approve(
     page.select_option("select[name=period]", year)
     shots("01-import-page")
     with page.expect_download() as download:
-        page.click("text=下载模板")
+        page.click("text=下载导入模板")
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
 
@@ -49,7 +49,7 @@ def test_template_import_report_and_approve(
     workbook.save(template)
 
     page.set_input_files("input[name=file]", str(template))
-    page.click("button:has-text('导入')")
+    page.click("button:text-is('导入')")
     page.wait_for_load_state("networkidle")
     assert "未导入任何数据" in page.content()
     shots("02-import-errors")
@@ -59,7 +59,7 @@ def test_template_import_report_and_approve(
     sheet.cell(rows["TEACHER_PRO"], 8, 100)
     workbook.save(template)
     page.set_input_files("input[name=file]", str(template))
-    page.click("button:has-text('导入')")
+    page.click("button:text-is('导入')")
     page.wait_for_load_state("networkidle")
     assert "导入成功" in page.content()
     shots("03-imported")

@@ -77,7 +77,7 @@ def test_the_office_signs_in_with_a_second_factor_returns_a_report_and_issues_a_
     page.click("button:has-text('验证')")
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/plan/")
-    assert "督查督办总览" in page.title()
+    assert "督查总览" in page.title()
     shots("02-dashboard")
 
     # The dashboard lists the overdue tasks; the first one opens with its timeline.

@@ -30,7 +30,7 @@ def test_report_and_approve(live_server, browser_page, small_plan):
 
     page.context.clear_cookies()
     login(page, live_server.url, "office", PASSWORD)
-    assert "督查督办总览" in page.title()
+    assert "督查总览" in page.title()
     page.goto(f"{live_server.url}/plan/review/")
     page.click("text=通过")
     page.wait_for_load_state("networkidle")

@@ -53,7 +53,7 @@ def test_an_enterprise_fills_in_and_reports_its_demand(live_server, browser_page
     page.fill("input[name=lines-1-headcount]", "5")
     page.click("button[value=save]")
     page.wait_for_load_state("networkidle")
-    assert "已保存草稿" in page.content()
+    assert "草稿已保存" in page.content()
     survey = DemandSurvey.objects.get(enterprise=talent.units["某企业"], round=talent.round)
     assert survey.status == SurveyStatus.DRAFT
     assert page.input_value("input[name=lines-1-headcount]") == "5"

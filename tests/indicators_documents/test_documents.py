@@ -355,8 +355,8 @@ def test_timeliness_workbook_has_rates_and_the_units_late_or_missing(monitoring)
         "已报",
         "按时",
         "导入",
-        "完整率(%)",
-        "及时率(%)",
+        "完整率（%）",
+        "及时率（%）",
         "逾期报送单位",
         "未报送单位",
     ]

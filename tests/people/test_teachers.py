@@ -209,7 +209,7 @@ def test_dual_status_is_granted_with_evidence_once_and_revoked_keeping_history(r
         level=DualLevel.INTERMEDIATE,
         evidence=pdf(),
     )
-    with pytest.raises(ServiceError, match="已有有效的双师型认定"):
+    with pytest.raises(ServiceError, match="已有有效的“双师型”认定"):
         services.dual_grant(
             user=office, teacher=teacher, granted_on=dt.date(2022, 6, 1), evidence=pdf()
         )

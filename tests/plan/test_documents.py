@@ -55,11 +55,11 @@ EXPORT_HEADERS = [
     "牵头单位",
     "截止日期",
     "状态",
-    "当前进度(%)",
+    "当前进度（%）",
     "报送周期",
     "进展情况",
-    "完成进度(%)",
-    "申报完成(是/否)",
+    "完成进度（%）",
+    "申报完成（是/否）",
 ]
 
 
@@ -442,6 +442,27 @@ def test_a_good_file_saves_and_submits_every_filled_row(small_plan, periods):
 
 
 @pytest.mark.django_db
+def test_a_template_with_the_former_half_width_headers_still_imports(small_plan, periods):
+    """Templates downloaded when the headers read 完成进度(%) and 申报完成(是/否) still import."""
+    sp = small_plan
+    wb = openpyxl.load_workbook(io.BytesIO(_template(sp, "rsj", GOOD)))
+    ws = wb.active
+    for cell in ws[1]:
+        cell.value = {"完成进度（%）": "完成进度(%)", "申报完成（是/否）": "申报完成(是/否)"}.get(
+            cell.value, cell.value
+        )
+    assert "完成进度(%)" in [c.value for c in ws[1]]
+    stream = io.BytesIO()
+    wb.save(stream)
+    result = tasks_import_progress(
+        user=sp.users["rsj"], plan=sp.plan, file=_upload(stream.getvalue())
+    )
+    assert result.submitted == 3
+    reports = ProgressReport.objects.filter(unit=sp.units["人社局"]).order_by("task__number")
+    assert [r.percent for r in reports] == [50, 30, 0]
+
+
+@pytest.mark.django_db
 def test_a_period_excel_turned_into_a_date_still_counts(small_plan, periods):
     sp = small_plan
     fills = {1: {**GOOD[1], H_PERIOD: dt.datetime(2021, 12, 1)}}  # noqa: DTZ001 - an Excel cell has no zone
@@ -477,9 +498,9 @@ def test_one_bad_row_saves_nothing_and_names_the_row(small_plan, periods):
             user=sp.users["rsj"], plan=sp.plan, file=_upload(_template(sp, "rsj", fills))
         )
     assert err.value.code == PlanErrorCode.IMPORT_INVALID
-    assert [(e.row, e.column) for e in err.value.errors] == [(3, "完成进度(%)")]
+    assert [(e.row, e.column) for e in err.value.errors] == [(3, "完成进度（%）")]
     assert (
-        str(err.value.errors[0]) == "第 3 行“完成进度(%)”：完成进度应在 0 到 100 之间，不能是 120"
+        str(err.value.errors[0]) == "第 3 行“完成进度（%）”：完成进度应在 0 到 100 之间，不能是 120"
     )
     assert "未保存任何数据" in err.value.message
     assert not ProgressReport.objects.exists()

@@ -220,8 +220,8 @@ def test_export_then_import_through_the_pages(client, small_plan, current_period
         if sheet.cell(r, headers.index("序号") + 1).value == 3:
             sheet.cell(r, headers.index("报送周期") + 1, current_period.label)
             sheet.cell(r, headers.index("进展情况") + 1, "筹备年度素质能力大赛")
-            sheet.cell(r, headers.index("完成进度(%)") + 1, 20)
-            sheet.cell(r, headers.index("申报完成(是/否)") + 1, "否")
+            sheet.cell(r, headers.index("完成进度（%）") + 1, 20)
+            sheet.cell(r, headers.index("申报完成（是/否）") + 1, "否")
     upload = io.BytesIO()
     book.save(upload)
     upload.name = "进展.xlsx"

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
 from zhijiao.talent import imports, selectors, services
-from zhijiao.talent.data import SkillLevel, SurveyStatus
+from zhijiao.talent.data import Education, SkillLevel, SurveyStatus
 from zhijiao.talent.models import DemandLine, DemandSurvey
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,20 @@ def test_the_template_is_prefilled_and_round_trips(talent, line):
     assert lines[1].education == "college" and lines[1].urgency == "urgent"
     assert lines[0].note == "船体焊接"
     assert survey.status == SurveyStatus.DRAFT
+
+
+def test_a_template_with_the_former_bachelor_label_still_imports(talent):
+    """本科（含职业本科） became 本科（含高职本科）; templates filled before still import."""
+    user = talent.users["enterprise"]
+    assert Education.BACHELOR.label == "本科（含高职本科）"
+    template = imports.template_bytes(user=user, year=talent.year)
+    rows = [
+        ["6-31-01-03 电工", 3, "本科（含职业本科）", "", "", "", "", ""],
+        ["6-18-02-04 焊工", 2, "本科（含高职本科）", "", "", "", "", ""],
+    ]
+    survey = imports.survey_import(user=user, year=talent.year, upload=fill(template, rows))
+
+    assert [x.education for x in selectors.survey_lines(survey)] == ["bachelor", "bachelor"]
 
 
 def test_bad_rows_are_listed_by_row_and_column_and_nothing_changes(talent, line):

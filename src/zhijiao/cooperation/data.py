@@ -19,16 +19,26 @@ class CooperationErrorCode(StrEnum):
 
 
 class Industry(models.TextChoices):
-    """江阴's industry clusters (the plan's “依托我市产业集群”)."""
+    """江阴's industry clusters (the plan's “依托我市产业集群”), labelled as the talent platform's
+    ``talent.data.Cluster`` (whose stored codes differ: the labels are shared, the codes are not)."""
 
-    SPECIAL_STEEL = "special_steel", _("特钢新材料")
+    SPECIAL_STEEL = "special_steel", _("冶金及特钢")
     TEXTILE = "textile", _("纺织服装")
-    PETROCHEMICAL = "petrochemical", _("石化新材料")
-    EQUIPMENT = "equipment", _("高端装备与船舶")
+    PETROCHEMICAL = "petrochemical", _("石化及新材料")
+    EQUIPMENT = "equipment", _("高端装备及船舶")
     CHIP = "chip", _("集成电路封测")
     NEW_ENERGY = "new_energy", _("新能源")
     LOGISTICS = "logistics", _("现代物流")
     OTHER = "other", _("其他")
+
+
+# The labels the clusters had before they were aligned with the talent platform's: Excel files
+# filled from templates downloaded earlier still carry them, and still import.
+INDUSTRY_FORMER_LABELS = {
+    "特钢新材料": Industry.SPECIAL_STEEL.value,
+    "石化新材料": Industry.PETROCHEMICAL.value,
+    "高端装备与船舶": Industry.EQUIPMENT.value,
+}
 
 
 class EnterpriseLevel(models.TextChoices):

@@ -163,7 +163,7 @@ class FamousProject(Record):
     enterprises = models.ManyToManyField(
         Unit, verbose_name=_("合作企业"), related_name="+", limit_choices_to=ENTERPRISES
     )
-    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业集群"), max_length=20, choices=Industry.choices)
     content = models.TextField(_("合作内容"))
     outputs = models.TextField(_("合作成果"), blank=True)
     started_on = models.DateField(_("启动日期"))
@@ -220,7 +220,7 @@ class VocationalGroup(Record):
     lead = models.ForeignKey(
         Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业集群"), max_length=20, choices=Industry.choices)
     founded_on = models.DateField(_("成立日期"))
     level = models.CharField(
         _("级别"), max_length=20, choices=GroupLevel.choices, default=GroupLevel.ORDINARY
@@ -364,7 +364,7 @@ class IntegrationEnterprise(Record):
         related_name="+",
         limit_choices_to=ENTERPRISES,
     )
-    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业集群"), max_length=20, choices=Industry.choices)
     schools = models.ManyToManyField(
         Unit, verbose_name=_("合作院校"), related_name="+", blank=True, limit_choices_to=SCHOOLS
     )
@@ -484,7 +484,7 @@ class TrainingBase(Record):
     enterprises = models.ManyToManyField(
         Unit, verbose_name=_("共建企业"), related_name="+", blank=True, limit_choices_to=ENTERPRISES
     )
-    industry = models.CharField(_("产业领域"), max_length=20, choices=Industry.choices)
+    industry = models.CharField(_("产业集群"), max_length=20, choices=Industry.choices)
     shared = models.BooleanField(
         _("资源共享型"), default=False, help_text=_("面向其他学校、企业和社会开放共享。")
     )
@@ -760,8 +760,8 @@ class XPilot(Record):
     objects = PilotQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("1+X证书试点项目")
-        verbose_name_plural = _("1+X证书试点项目")
+        verbose_name = _("1+X 证书试点项目")
+        verbose_name_plural = _("1+X 证书试点项目")
         ordering = ["school__name", "certificate"]
         constraints = [
             models.UniqueConstraint(
@@ -782,12 +782,12 @@ class XPilot(Record):
 
 class PilotLevelDecision(LevelDecision):
     record = models.ForeignKey(
-        XPilot, verbose_name=_("1+X证书试点"), on_delete=models.CASCADE, related_name="decisions"
+        XPilot, verbose_name=_("1+X 证书试点"), on_delete=models.CASCADE, related_name="decisions"
     )
 
     class Meta(LevelDecision.Meta):
-        verbose_name = _("1+X示范项目遴选")
-        verbose_name_plural = _("1+X示范项目遴选")
+        verbose_name = _("1+X 示范项目遴选")
+        verbose_name_plural = _("1+X 示范项目遴选")
 
     def __str__(self) -> str:
         return super().__str__()
@@ -876,14 +876,14 @@ class SanquanPilot(models.Model):
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("三全育人试点学校")
-        verbose_name_plural = _("三全育人试点学校")
+        verbose_name = _("“三全育人”试点学校")
+        verbose_name_plural = _("“三全育人”试点学校")
         ordering = ["-approved_on", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "rank"],
                 name="cooperation_sanquan_once",
-                violation_error_message=_("该学校已登记同一级别的三全育人试点"),
+                violation_error_message=_("该学校已登记同一级别的“三全育人”试点"),
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)

@@ -34,6 +34,7 @@ from zhijiao.orgs.roles import Capability
 
 from . import forms, selectors, services
 from .data import (
+    INDUSTRY_FORMER_LABELS,
     BaseLevel,
     CaseKind,
     EnterpriseLevel,
@@ -113,7 +114,7 @@ def _level_section(model: Any, title: StrOrPromise = LEVEL_SECTION_TITLE) -> Sec
             Column(_("说明"), "note"),
             Column(_("登记人"), "decided_by"),
         ],
-        empty=_("尚无认定记录。"),
+        empty=_("还没有认定记录。"),
         action="level",
     )
 
@@ -130,7 +131,15 @@ def _level_action(what: StrOrPromise) -> Action:
 
 
 SCHOOL_FILTER = UnitFilter("school", _("学校"), ("school",), selectors.schools_to_filter)
-INDUSTRY_FILTER = ChoiceFilter("industry", _("产业领域"), Industry.choices)
+INDUSTRY_FILTER = ChoiceFilter("industry", _("产业集群"), Industry.choices)
+# The column was 产业领域 before, with older cluster labels: such files still import.
+INDUSTRY_EXCEL = ExcelColumn(
+    _("产业集群"),
+    "industry",
+    required=True,
+    former_headers=("产业领域",),
+    former_labels=INDUSTRY_FORMER_LABELS,
+)
 DEPARTMENT_COLUMN = Column(_("负责部门"), "department")
 DEPARTMENT_EXCEL = ExcelColumn(_("负责部门"), "department", width=14)
 DEPARTMENT_API = ApiField("department", RegistryRef | None, unit_ref("department"), "负责部门")
@@ -157,7 +166,7 @@ PROJECTS = Registry(
         Column(_("项目名称"), "name", link=True),
         Column(_("牵头学校"), "school"),
         Column(_("合作企业"), "enterprises"),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("启动日期"), "started_on"),
         Column(
             _("状态"),
@@ -171,7 +180,7 @@ PROJECTS = Registry(
     detail=[
         Column(_("牵头学校"), "school"),
         Column(_("合作企业"), "enterprises"),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("合作内容"), "content"),
         Column(_("合作成果"), "outputs"),
         Column(_("启动日期"), "started_on"),
@@ -216,7 +225,7 @@ PROJECTS = Registry(
         ExcelColumn(_("项目名称"), "name", required=True, width=28),
         ExcelColumn(_("牵头学校"), "school", required=True, width=22),
         ExcelColumn(_("合作企业"), "enterprises", required=True, width=36),
-        ExcelColumn(_("产业领域"), "industry", required=True),
+        INDUSTRY_EXCEL,
         ExcelColumn(_("合作内容"), "content", required=True, width=40),
         ExcelColumn(_("合作成果"), "outputs", width=40),
         ExcelColumn(_("启动日期"), "started_on", required=True, width=12),
@@ -232,7 +241,7 @@ PROJECTS = Registry(
         ApiField("name", str, description="项目名称"),
         ApiField("school", RegistryRef, unit_ref("school"), "牵头学校"),
         ApiField("enterprises", list[RegistryRef], unit_refs("enterprises"), "合作企业"),
-        ApiField("industry", str, description="产业领域代码"),
+        ApiField("industry", str, description="产业集群代码"),
         ApiField("content", str),
         ApiField("outputs", str),
         ApiField("started_on", dt.date),
@@ -268,7 +277,7 @@ GROUPS = Registry(
         Column(_("集团名称"), "name", link=True),
         Column(_("牵头单位"), "lead"),
         Column(_("级别"), "get_level_display"),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("成立日期"), "founded_on"),
     ],
     detail=[
@@ -280,7 +289,7 @@ GROUPS = Registry(
                 + (gettext("（{day} 认定）").format(day=g.level_since) if g.level_since else "")
             ),
         ),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("成立日期"), "founded_on"),
         Column(_("集团简介"), "description"),
         DEPARTMENT_COLUMN,
@@ -309,7 +318,7 @@ GROUPS = Registry(
                 Column(_("加入日期"), "joined_on"),
                 Column(_("退出日期"), "left_on"),
             ],
-            empty=_("尚无成员单位。"),
+            empty=_("还没有成员单位。"),
             action="member-add",
         ),
         Section(
@@ -322,7 +331,7 @@ GROUPS = Registry(
                 Column(_("参与人数"), "participants", num=True),
                 Column(_("活动情况"), "summary"),
             ],
-            empty=_("尚无活动记录。"),
+            empty=_("还没有活动记录。"),
             action="activity",
         ),
         _level_section(VocationalGroup),
@@ -358,7 +367,7 @@ GROUPS = Registry(
     excel=[
         ExcelColumn(_("集团名称"), "name", required=True, width=30),
         ExcelColumn(_("牵头单位"), "lead", required=True, width=24),
-        ExcelColumn(_("产业领域"), "industry", required=True),
+        INDUSTRY_EXCEL,
         ExcelColumn(_("成立日期"), "founded_on", required=True, width=12),
         ExcelColumn(_("集团简介"), "description", width=40),
         DEPARTMENT_EXCEL,
@@ -420,7 +429,7 @@ ENTERPRISES = Registry(
         Column(_("企业"), "enterprise", link=True),
         Column(_("统一社会信用代码"), "enterprise.credit_code"),
         Column(_("级别"), "get_level_display"),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("合作院校"), "schools"),
         Column(_("负责部门"), "department"),
     ],
@@ -433,7 +442,7 @@ ENTERPRISES = Registry(
                 + (gettext("（{day} 认定）").format(day=r.level_since) if r.level_since else "")
             ),
         ),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("合作院校"), "schools"),
         Column(_("申报日期"), "applied_on"),
         Column(_("年度职业教育投入（万元）"), "vet_investment"),
@@ -493,7 +502,7 @@ ENTERPRISES = Registry(
             required=True,
             width=22,
         ),
-        ExcelColumn(_("产业领域"), "industry", required=True),
+        INDUSTRY_EXCEL,
         ExcelColumn(_("合作院校"), "schools", width=30),
         ExcelColumn(_("申报日期"), "applied_on", required=True, width=12),
         ExcelColumn(_("年度职业教育投入（万元）"), "vet_investment", width=14),
@@ -575,7 +584,7 @@ BASES = Registry(
     detail=[
         Column(_("承建学校"), "school"),
         Column(_("共建企业"), "enterprises"),
-        Column(_("产业领域"), "get_industry_display"),
+        Column(_("产业集群"), "get_industry_display"),
         Column(_("资源共享型"), "shared"),
         Column(_("功能"), "functions"),
         Column(
@@ -614,7 +623,7 @@ BASES = Registry(
         ExcelColumn(_("基地名称"), "name", required=True, width=28),
         ExcelColumn(_("承建学校"), "school", required=True, width=22),
         ExcelColumn(_("共建企业"), "enterprises", width=30),
-        ExcelColumn(_("产业领域"), "industry", required=True),
+        INDUSTRY_EXCEL,
         ExcelColumn(_("资源共享型"), "shared", width=10),
         ExcelColumn(_("基地功能"), "functions", export="functions", required=True, width=30),
         ExcelColumn(_("建成日期"), "opened_on", required=True, width=12),
@@ -662,7 +671,7 @@ APPRENTICESHIPS = Registry(
     key="cooperation-apprenticeships",
     path="cooperation/apprenticeships",
     title=_("现代学徒制项目"),
-    item=_("学徒制项目"),
+    item=_("现代学徒制项目"),
     counter=_("个"),
     model=Apprenticeship,
     view=VIEW,
@@ -801,7 +810,7 @@ APPRENTICESHIPS = Registry(
         ),
         DEPARTMENT_API,
     ],
-    empty=_("还没有登记现代学徒制项目。请点击“登记学徒制项目”，再聘任企业导师、登记学徒。"),
+    empty=_("还没有登记现代学徒制项目。请点击“登记现代学徒制项目”，再聘任企业导师、登记学徒。"),
     empty_readonly=_("您所在单位还没有参与的现代学徒制项目。"),
 )
 
@@ -880,8 +889,8 @@ APPRENTICES = Registry(
 PILOTS = Registry(
     key="cooperation-pilots",
     path="cooperation/pilots",
-    title=_("1+X证书试点项目"),
-    item=_("1+X证书试点"),
+    title=_("1+X 证书试点项目"),
+    item=_("1+X 证书试点"),
     counter=_("个"),
     model=XPilot,
     view=VIEW,
@@ -931,7 +940,7 @@ PILOTS = Registry(
     create=lambda *, user, data: services.pilot_create(user=user, **data),
     update=lambda *, user, obj, data: services.pilot_update(user=user, pilot=obj, **data),
     sections=[_level_section(XPilot, _("示范项目遴选记录"))],
-    actions=[_level_action(_("1+X证书试点"))],
+    actions=[_level_action(_("1+X 证书试点"))],
     excel=[
         ExcelColumn(_("试点学校"), "school", required=True, width=22),
         ExcelColumn(_("职业技能等级证书"), "certificate", required=True, width=30),
@@ -964,9 +973,9 @@ PILOTS = Registry(
         DEPARTMENT_API,
     ],
     empty=_(
-        "还没有登记1+X证书试点项目。请点击“登记1+X证书试点”，或下载模板后通过“Excel 导入”批量登记。"
+        "还没有登记 1+X 证书试点项目。请点击“登记1+X 证书试点”，或下载模板后通过“Excel 导入”批量登记。"
     ),
-    empty_readonly=_("您所在单位还没有1+X证书试点项目。"),
+    empty_readonly=_("您所在单位还没有 1+X 证书试点项目。"),
 )
 
 
@@ -1045,8 +1054,8 @@ GOVERNANCE = Registry(
 SANQUAN = Registry(
     key="governance-sanquan",
     path="governance/sanquan",
-    title=_("三全育人试点学校"),
-    item=_("三全育人试点"),
+    title=_("“三全育人”试点学校"),
+    item=_("“三全育人”试点"),
     counter=_("个"),
     model=SanquanPilot,
     view=VIEW,
@@ -1096,8 +1105,8 @@ SANQUAN = Registry(
         ApiField("authority", str),
         ApiField("ended_on", dt.date | None),
     ],
-    empty=_("还没有登记三全育人综合改革试点学校。获得认定后请点击“登记三全育人试点”。"),
-    empty_readonly=_("您所在单位还没有三全育人试点记录。"),
+    empty=_("还没有登记“三全育人”综合改革试点学校。获得认定后请点击“登记‘三全育人’试点”。"),
+    empty_readonly=_("您所在单位还没有“三全育人”试点记录。"),
 )
 
 CASES = Registry(

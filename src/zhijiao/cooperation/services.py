@@ -128,7 +128,9 @@ def _lock(user: User, model: type[models.Model], obj: Any, what: str) -> Any:
         if manager.visible_to(user).filter(pk=obj.pk).exists():
             raise _error(
                 Code.NOT_ALLOWED,
-                _("只有该{what}的牵头单位、主管部门、负责部门或工作专班可以修改").format(what=what),
+                _("只有该{what}的牵头单位及其主管部门、负责部门或工作专班可以修改").format(
+                    what=what
+                ),
                 403,
             )
         raise _error(Code.NOT_ALLOWED, _("未找到该{what}").format(what=what), 404)
@@ -142,7 +144,7 @@ def _ensure_owned(user: User, obj: Any, what: str) -> None:
         raise _error(
             Code.NOT_ALLOWED,
             _(
-                "只能登记本单位（或所辖学校）的{what}；由其他部门负责的，请将“负责部门”设为本部门"
+                "只能登记本单位（或所辖学校）的{what}；由其他部门负责的，请将“负责部门”设为本单位"
             ).format(what=what),
             403,
         )
@@ -1082,14 +1084,14 @@ def _pilot_duplicate(values: dict[str, Any]) -> str:
 def pilot_create(*, user: User, **data: Any) -> XPilot:
     """Registers a school's 1+X pilot; it counts toward the target once the office selects it
     as a 示范项目."""
-    _manage(user, _("1+X证书试点项目"))
+    _manage(user, _("1+X 证书试点项目"))
     values = _pilot_values(**data)
     pilot = XPilot(**values, created_by=user)
     return _create(
         user=user,
         obj=pilot,
         sets={},
-        what=_("1+X证书试点项目"),
+        what=_("1+X 证书试点项目"),
         unique=("school", "certificate", "certificate_level"),
         field="certificate",
         duplicate=_pilot_duplicate(values),
@@ -1099,8 +1101,8 @@ def pilot_create(*, user: User, **data: Any) -> XPilot:
 
 @transaction.atomic
 def pilot_update(*, user: User, pilot: XPilot, **data: Any) -> list[str]:
-    _manage(user, _("1+X证书试点项目"))
-    pilot = _lock(user, XPilot, pilot, _("1+X证书试点项目"))
+    _manage(user, _("1+X 证书试点项目"))
+    pilot = _lock(user, XPilot, pilot, _("1+X 证书试点项目"))
     values = _pilot_values(**data)
     if values["candidates"] < pilot.candidates or values["certified"] < pilot.certified:
         raise _invalid("candidates", _("参加考核人数和取证人数是累计数，不能比已登记的少"))
@@ -1112,7 +1114,7 @@ def pilot_update(*, user: User, pilot: XPilot, **data: Any) -> list[str]:
         obj=pilot,
         values=values,
         sets={},
-        what=_("1+X证书试点项目"),
+        what=_("1+X 证书试点项目"),
         unique=("school", "certificate", "certificate_level"),
         field="certificate",
         duplicate=_pilot_duplicate(values),
@@ -1146,7 +1148,7 @@ LEVELS: dict[
         PilotLevel,
         PILOT_STEPS,
         "started_on",
-        gettext_lazy("1+X证书试点"),
+        gettext_lazy("1+X 证书试点"),
     ),
 }
 
@@ -1371,17 +1373,17 @@ def _sanquan_values(
 @transaction.atomic
 def sanquan_create(*, user: User, **data: Any) -> SanquanPilot:
     """Records that a school became a 三全育人 comprehensive-reform pilot."""
-    _manage(user, _("三全育人试点学校"))
+    _manage(user, _("“三全育人”试点学校"))
     values = _sanquan_values(**data)
     pilot = SanquanPilot(**values, created_by=user)
     return _create(
         user=user,
         obj=pilot,
         sets={},
-        what=_("三全育人试点学校"),
+        what=_("“三全育人”试点学校"),
         unique=("school", "rank"),
         field="rank",
-        duplicate=_("{school}已登记为{label}三全育人试点").format(
+        duplicate=_("{school}已登记为{label}“三全育人”试点").format(
             school=values["school"], label=PilotRank(values["rank"]).label
         ),
         fields=SANQUAN_FIELDS,
@@ -1390,18 +1392,18 @@ def sanquan_create(*, user: User, **data: Any) -> SanquanPilot:
 
 @transaction.atomic
 def sanquan_update(*, user: User, pilot: SanquanPilot, **data: Any) -> list[str]:
-    _manage(user, _("三全育人试点学校"))
-    pilot = _lock(user, SanquanPilot, pilot, _("三全育人试点学校"))
+    _manage(user, _("“三全育人”试点学校"))
+    pilot = _lock(user, SanquanPilot, pilot, _("“三全育人”试点学校"))
     values = _sanquan_values(**data)
     return _update(
         user=user,
         obj=pilot,
         values=values,
         sets={},
-        what=_("三全育人试点学校"),
+        what=_("“三全育人”试点学校"),
         unique=("school", "rank"),
         field="rank",
-        duplicate=_("{school}已登记同一级别的三全育人试点").format(school=values["school"]),
+        duplicate=_("{school}已登记同一级别的“三全育人”试点").format(school=values["school"]),
     )
 
 

@@ -34,7 +34,7 @@ def famous_projects(years: Sequence[int]) -> Figures:
 
 @register(
     "x_pilot_demonstrations",
-    name="1+X证书试点示范项目数（试点项目库）",
+    name="1+X 证书试点示范项目数（试点项目库）",
     unit_of_measure="个",
     module=MODULE,
     description="按试点学校统计截至每年 12 月 31 日遴选为示范项目且未停止的 1+X 证书试点。",
@@ -144,10 +144,10 @@ def school_council(years: Sequence[int]) -> Figures:
 
 @register(
     "sanquan_pilot_schools",
-    name="三全育人综合改革试点学校（学校治理）",
+    name="“三全育人”综合改革试点学校（学校治理）",
     unit_of_measure="所",
     module="学校治理",
-    description="当年 12 月 31 日为三全育人综合改革试点（任一级别、未终止）的学校计 1，其余计 0。",
+    description="当年 12 月 31 日为“三全育人”综合改革试点（任一级别、未终止）的学校计 1，其余计 0。",
 )
 def sanquan_pilot_schools(years: Sequence[int]) -> Figures:
     return selectors.sanquan_by_year(years)

@@ -56,7 +56,7 @@ class AuditEventAdmin(ScopedModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
     actions = ["export_xlsx"]
 
-    @admin.action(description=gettext_lazy("导出所选审计记录（Excel）"))
+    @admin.action(description=gettext_lazy("导出 Excel（所选审计记录）"))
     def export_xlsx(self, request: HttpRequest, queryset: Any) -> HttpResponse:
         rows = [
             [

@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -397,9 +397,18 @@ def xlsx_rows(
     return rows
 
 
-def _find_header(rows: list[list[Any]], needed: list[str]) -> tuple[int, dict[str, int]] | None:
+def _find_header(
+    rows: list[list[Any]], needed: list[str], renamed: Mapping[str, str] | None = None
+) -> tuple[int, dict[str, int]] | None:
+    renamed = renamed or {}
     for index, row in enumerate(rows):
-        positions = {normalize_header(v): i for i, v in enumerate(row) if cell_text(v)}
+        positions: dict[str, int] = {}
+        for i, v in enumerate(row):
+            if cell_text(v):
+                name = normalize_header(v)
+                # A former header stands for its column unless the row also has the current one.
+                positions.setdefault(renamed.get(name, name), i)
+                positions[name] = i
         if all(n in positions for n in needed):
             return index, positions
     return None
@@ -414,19 +423,28 @@ def xlsx_table(
     name: str = "",
     max_rows: int = DEFAULT_MAX_ROWS,
     header_search_rows: int = 5,
+    former: Mapping[StrOrPromise, Sequence[str]] | None = None,
 ) -> list[SheetRow]:
     """The data rows of an upload, keyed by the headers in ``columns``.
 
     The header row is found among the first few rows (the first holding every ``required``
-    header, compared loosely — full-width brackets and spaces do not matter). Columns not asked
-    for are ignored; rows with every asked-for cell empty are skipped.
+    header, compared loosely — full-width brackets and spaces do not matter). ``former`` gives
+    a column's earlier headers, read as that column, so that templates downloaded before a
+    column was renamed still import. Columns not asked for are ignored; rows with every
+    asked-for cell empty are skipped.
     """
     rows = xlsx_rows(upload, max_bytes=max_bytes, name=name, max_rows=max_rows)
     wanted = {normalize_header(c): c for c in columns}
     needed = [normalize_header(c) for c in (required or columns)]
-    found = _find_header(rows[:header_search_rows], needed)
+    renamed = {
+        normalize_header(old): normalize_header(column)
+        for column, olds in (former or {}).items()
+        for old in olds
+    }
+    found = _find_header(rows[:header_search_rows], needed, renamed)
     if found is None:
         present = {normalize_header(v) for v in (rows[0] if rows else [])}
+        present |= {renamed[n] for n in present if n in renamed}
         missing = [c for c in (required or columns) if normalize_header(c) not in present]
         raise ExcelError(
             ExcelErrorCode.BAD_HEADER,

@@ -79,6 +79,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from enum import StrEnum
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -388,6 +389,9 @@ class ExcelColumn:
     of them separated by 、, a date, 是/否) unless ``parse`` says otherwise. A name that could mean
     several records is refused, naming each by a name that means it alone. ``export`` gives the
     exported value (default: the model attribute ``field``).
+
+    ``former_headers`` and ``former_labels`` (a choice's earlier label → its value) are read as
+    well, so that templates downloaded before a column or a choice was renamed still import.
     """
 
     header: StrOrPromise
@@ -396,6 +400,8 @@ class ExcelColumn:
     required: bool = False
     width: float = 16
     parse: Callable[[Any], Any] | None = None
+    former_headers: tuple[str, ...] = ()
+    former_labels: Mapping[str, str] | None = dataclass_field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -405,7 +411,7 @@ class Section:
     title: StrOrPromise
     rows: Callable[[Any, Any], Iterable[Any]]  # (record, user) → rows; scope them to the user
     columns: Sequence[Column]
-    empty: StrOrPromise = gettext_lazy("暂无记录。")
+    empty: StrOrPromise = gettext_lazy("还没有记录。")
     action: str = ""  # the name of an Action whose form is shown under the table
 
 
@@ -568,9 +574,15 @@ def _keys_of(obj: Any) -> tuple[list[str], list[str]]:
 class CellReader:
     """Turns a cell into a form value according to the form field it fills."""
 
-    def __init__(self, form_field: forms.Field, header: StrOrPromise) -> None:
+    def __init__(
+        self,
+        form_field: forms.Field,
+        header: StrOrPromise,
+        former_labels: Mapping[str, str] | None = None,
+    ) -> None:
         self.field = form_field
         self.header = header
+        self.former_labels = former_labels or {}
         self._objects: dict[str, set[Any]] | None = None
         self._names: dict[Any, list[str]] = {}
 
@@ -595,7 +607,8 @@ class CellReader:
     def _choice(self, text: str) -> str:
         assert isinstance(self.field, forms.ChoiceField)
         pairs = choice_pairs(self.field)
-        by_text = {normalize_header(label): v for v, label in pairs}
+        by_text = {normalize_header(label): str(v) for label, v in self.former_labels.items()}
+        by_text.update({normalize_header(label): v for v, label in pairs})
         by_text.update({normalize_header(v): v for v, _ in pairs})
         value = by_text.get(normalize_header(text))
         if value is None:
@@ -997,7 +1010,8 @@ class Registry:
         assert self.form is not None
         probe = self.form(user=user)
         return {
-            c.header: CellReader(probe.fields[c.field], c.header) for c in self._import_columns()
+            c.header: CellReader(probe.fields[c.field], c.header, c.former_labels)
+            for c in self._import_columns()
         }
 
     def template_bytes(self, user: Any) -> bytes:
@@ -1056,6 +1070,7 @@ class Registry:
             required=[c.header for c in columns if c.required],
             name=name,
             max_rows=self.import_max_rows,
+            former={c.header: c.former_headers for c in columns if c.former_headers},
         )
         if not rows:
             reject_if_errors(

@@ -105,7 +105,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("目标监测"),
             "items": [
                 {
-                    "title": _("目标总览"),
+                    "title": _("目标监测总览"),
                     "icon": "flag",
                     "link": reverse_lazy("admin:indicators-overview"),
                     "permission": _can(Capability.TARGETS_VIEW),
@@ -125,7 +125,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                     ),
                 },
                 {
-                    "title": _("报送及时性"),
+                    "title": _("报送完整性与及时性"),
                     "icon": "schedule",
                     "link": reverse_lazy("admin:indicators-timeliness"),
                     "permission": _can(Capability.TARGETS_VIEW),

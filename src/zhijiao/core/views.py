@@ -79,15 +79,15 @@ PERSONAL_DATA_INVENTORY = [
     (
         gettext_lazy("教师"),
         gettext_lazy(
-            "姓名、身份证号、手机号、性别、出生年份、职称、技能等级、任教类别、双师型认定及佐证、企业实践"
+            "姓名、身份证号、手机号、性别、出生年份、职称、技能等级、任教类别、“双师型”认定及佐证、企业实践"
         ),
-        gettext_lazy("教师队伍登记，双师型教师比例等目标监测"),
+        gettext_lazy("教师队伍登记，“双师型”教师比例等目标监测"),
         ["people.Teacher"],
     ),
     (
         gettext_lazy("学生"),
-        gettext_lazy("姓名、身份证号、学校、专业、年级，竞赛获奖和技能雏鹰推荐材料"),
-        gettext_lazy("竞赛获奖登记、技能雏鹰评选与公示"),
+        gettext_lazy("姓名、身份证号、学校、专业、年级，竞赛获奖和“技能雏鹰”推荐材料"),
+        gettext_lazy("竞赛获奖登记、“技能雏鹰”评选与公示"),
         ["people.Student"],
     ),
     (

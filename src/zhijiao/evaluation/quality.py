@@ -405,7 +405,7 @@ def city_summary_build(all_facts: list[SchoolFacts], year: int, stream: IO[bytes
         [
             _("学校"),
             _("在校生（人）"),
-            _("双师型比例（%）"),
+            _("“双师型”比例（%）"),
             _("培训人次/在校生"),
             _("名企名校项目"),
         ],

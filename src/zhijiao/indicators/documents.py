@@ -442,8 +442,8 @@ TIMELINESS_COLUMNS = [
     Column(gettext_lazy("已报"), 8),
     Column(gettext_lazy("按时"), 8),
     Column(gettext_lazy("导入"), 8),
-    Column(gettext_lazy("完整率(%)"), 10, number_format="0.0"),
-    Column(gettext_lazy("及时率(%)"), 10, number_format="0.0"),
+    Column(gettext_lazy("完整率（%）"), 10, number_format="0.0"),
+    Column(gettext_lazy("及时率（%）"), 10, number_format="0.0"),
     Column(gettext_lazy("逾期报送单位"), 30, wrap=True),
     Column(gettext_lazy("未报送单位"), 30, wrap=True),
 ]

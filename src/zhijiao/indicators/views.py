@@ -250,7 +250,7 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
         )
         return _download(
             documents.timeliness_xlsx(rows),
-            _("报送及时性-{day:%Y%m%d}.xlsx").format(day=today),
+            _("报送完整性与及时性-{day:%Y%m%d}.xlsx").format(day=today),
             XLSX_CONTENT_TYPE,
         )
     totals: Counter[str] = Counter()
@@ -392,7 +392,7 @@ def entry_form(request: AuthedRequest, code: str, period_code: str) -> HttpRespo
                 services.submission_complete(user=request.user, submission=submission)
                 messages.success(request, _("已报送，等待审核"))
                 return redirect(reverse("admin:indicators-submission", args=[submission.pk]))
-            messages.success(request, _("已保存"))
+            messages.success(request, _("草稿已保存"))
             return redirect(request.get_full_path())
         except services.ValuesRejected as exc:
             report_error(request, exc)

@@ -73,7 +73,7 @@ class SessionSecurityMiddleware:
             logout(request)
             messages.warning(
                 request,
-                _("{reason}，为保护账号安全已自动退出，请重新登录。").format(reason=reason),
+                _("{reason}，为保护账号安全已自动退出，请重新登录").format(reason=reason),
             )
             if request.path.startswith("/api/"):
                 return self.get_response(request)
@@ -90,7 +90,7 @@ class SessionSecurityMiddleware:
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 messages.warning(
                     request,
-                    _("密码已超过 {days} 天未修改，请先修改密码。").format(
+                    _("密码已超过 {days} 天未修改，请先修改密码").format(
                         days=settings.ZHIJIAO_PASSWORD_MAX_AGE_DAYS
                     ),
                 )

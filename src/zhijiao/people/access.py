@@ -12,8 +12,10 @@ PAGES: dict[str, Access] = {
     "people-teacher-edit": Access("修改教师", REPORTERS, scoped=True, methods="GET POST"),
     "people-teacher-unmask": Access("查看教师完整身份证号、手机号（审计）", OFFICE, methods="POST"),
     "people-teacher-leave": Access("登记离职", REPORTERS, scoped=True, methods="POST"),
-    "people-teacher-dual": Access("登记双师型认定", REPORTERS, scoped=True, methods="POST"),
-    "people-teacher-dual-revoke": Access("撤销双师型认定", REPORTERS, scoped=True, methods="POST"),
+    "people-teacher-dual": Access("登记“双师型”认定", REPORTERS, scoped=True, methods="POST"),
+    "people-teacher-dual-revoke": Access(
+        "撤销“双师型”认定", REPORTERS, scoped=True, methods="POST"
+    ),
     "people-teacher-practice": Access("登记企业实践", REPORTERS, scoped=True, methods="POST"),
     "people-teacher-evidence": Access("下载认定佐证", REPORTERS, scoped=True),
     "people-teachers-import": Access("导入教师", REPORTERS, scoped=True, methods="GET POST"),
@@ -88,13 +90,13 @@ PAGES: dict[str, Access] = {
     "people-through-import": Access("导入贯通年度招生", REPORTERS, scoped=True, methods="GET POST"),
     "people-through-export": Access("导出贯通年度招生", REPORTERS, scoped=True),
     # teams and bases
-    "people-teams": Access("教学创新团队", REPORTERS, scoped=True),
+    "people-teams": Access("教师教学创新团队", REPORTERS, scoped=True),
     "people-team": Access("团队详情", REPORTERS, scoped=True),
     "people-team-new": Access("登记教学创新团队", REPORTERS, scoped=True, methods="GET POST"),
     "people-team-edit": Access("修改教学创新团队", REPORTERS, scoped=True, methods="GET POST"),
     "people-teams-import": Access("导入教学创新团队", REPORTERS, scoped=True, methods="GET POST"),
     "people-teams-export": Access("导出教学创新团队", REPORTERS, scoped=True),
-    "people-bases": Access("双师型教师培养培训基地", REPORTERS, scoped=True),
+    "people-bases": Access("“双师型”教师培养培训基地", REPORTERS, scoped=True),
     "people-base": Access("基地详情", REPORTERS, scoped=True),
     "people-base-new": Access("登记基地", REPORTERS, scoped=True, methods="GET POST"),
     "people-base-edit": Access("修改基地", REPORTERS, scoped=True, methods="GET POST"),
@@ -128,7 +130,7 @@ API: dict[tuple[str, str], Access] = {
     ),
     ("GET", "/api/v1/people/teams"): Access("教学创新团队", REPORTERS, scoped=True),
     ("POST", "/api/v1/people/teams"): Access("登记教学创新团队", REPORTERS, scoped=True),
-    ("GET", "/api/v1/people/bases"): Access("双师型基地", REPORTERS, scoped=True),
+    ("GET", "/api/v1/people/bases"): Access("“双师型”教师培养培训基地", REPORTERS, scoped=True),
     ("POST", "/api/v1/people/bases"): Access("登记基地", REPORTERS, scoped=True),
 }
 
@@ -156,8 +158,13 @@ MENU = (
         MenuItem(gettext_lazy("专业建设"), "category", "people-majors", Capability.PEOPLE_VIEW),
         MenuItem(gettext_lazy("中高职贯通"), "alt_route", "people-through", Capability.PEOPLE_VIEW),
         MenuItem(
-            gettext_lazy("教学创新团队"), "diversity_3", "people-teams", Capability.PEOPLE_VIEW
+            gettext_lazy("教师教学创新团队"), "diversity_3", "people-teams", Capability.PEOPLE_VIEW
         ),
-        MenuItem(gettext_lazy("双师型基地"), "apartment", "people-bases", Capability.PEOPLE_VIEW),
+        MenuItem(
+            gettext_lazy("“双师型”教师培养培训基地"),
+            "apartment",
+            "people-bases",
+            Capability.PEOPLE_VIEW,
+        ),
     ],
 )

@@ -83,7 +83,7 @@ def nominations_export(
         stream,
         columns=EXPORT_COLUMNS,
         rows=_rows(selectors.nominations_visible(user, round_, filters)),
-        title=_("{year}年技能雏鹰推荐").format(year=round_.year),
+        title=_("{year}年“技能雏鹰”推荐").format(year=round_.year),
     )
     audit.record(
         AuditAction.EXPORT,

@@ -292,9 +292,9 @@ EXPORT_COLUMNS = [
     Column(gettext_lazy("所在企业"), 24),
     Column(gettext_lazy("入职日期"), 12, number_format="yyyy-mm-dd"),
     Column(gettext_lazy("离职日期"), 12, number_format="yyyy-mm-dd"),
-    Column(gettext_lazy("双师型"), 8),
-    Column(gettext_lazy("双师型认定日期"), 14, number_format="yyyy-mm-dd"),
-    Column(gettext_lazy("双师型等级"), 10),
+    Column(gettext_lazy("“双师型”"), 8),
+    Column(gettext_lazy("“双师型”认定日期"), 14, number_format="yyyy-mm-dd"),
+    Column(gettext_lazy("“双师型”等级"), 10),
 ]
 
 

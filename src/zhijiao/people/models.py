@@ -147,8 +147,8 @@ class DualQualification(models.Model):
     objects = DualQualificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("双师型认定")
-        verbose_name_plural = _("双师型认定")
+        verbose_name = _("“双师型”认定")
+        verbose_name_plural = _("“双师型”认定")
         ordering = ["teacher", "-granted_on", "-pk"]
         constraints = [
             # At most one standing grant per teacher, also under concurrent requests.
@@ -165,7 +165,7 @@ class DualQualification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("{teacher} 双师型（{granted_on:%Y-%m-%d}）").format(
+        return gettext("{teacher} “双师型”（{granted_on:%Y-%m-%d}）").format(
             teacher=self.teacher, granted_on=self.granted_on
         )
 
@@ -318,8 +318,8 @@ class EagletRound(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("技能雏鹰评选")
-        verbose_name_plural = _("技能雏鹰评选")
+        verbose_name = _("“技能雏鹰”评选")
+        verbose_name_plural = _("“技能雏鹰”评选")
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
@@ -434,8 +434,8 @@ class EagletNomination(models.Model):
     objects = EagletNominationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("技能雏鹰推荐")
-        verbose_name_plural = _("技能雏鹰推荐")
+        verbose_name = _("“技能雏鹰”推荐")
+        verbose_name_plural = _("“技能雏鹰”推荐")
         ordering = ["round", "school__name", "pk"]
         constraints = [
             # A student is nominated once a round (a withdrawn nomination may be made again).
@@ -940,8 +940,8 @@ class DualBase(models.Model):
     objects = DualBaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("双师型教师培养培训基地")
-        verbose_name_plural = _("双师型教师培养培训基地")
+        verbose_name = _("“双师型”教师培养培训基地")
+        verbose_name_plural = _("“双师型”教师培养培训基地")
         ordering = ["-recognised_year", "name"]
         constraints = [
             models.CheckConstraint(

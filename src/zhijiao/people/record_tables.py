@@ -1092,7 +1092,7 @@ def _base_conflicts(items: list[DualBase]) -> list[tuple[StrOrPromise, str] | No
 
 
 BASES = ImportSpec(
-    what=gettext_lazy("双师型教师培养培训基地"),
+    what=gettext_lazy("“双师型”教师培养培训基地"),
     model=DualBase,
     columns=_base_columns,
     required=[BS_NAME, BS_YEAR],
@@ -1133,7 +1133,11 @@ def bases_export(*, user: User, items: Iterable[DualBase]) -> bytes:
         for b in items
     )
     return run_export(
-        user=user, what=_("双师型教师培养培训基地"), model=DualBase, columns=BASE_EXPORT, rows=rows
+        user=user,
+        what=_("“双师型”教师培养培训基地"),
+        model=DualBase,
+        columns=BASE_EXPORT,
+        rows=rows,
     )
 
 

@@ -107,7 +107,7 @@ def _list_actions(request: AuthedRequest, plural: str, single: str, new: str) ->
     """登记 / Excel 导入 for those who may write, and the export of the filtered list for all
     (URL names as the teachers' pages have them: ``<single>-new``, ``<plural>-import``…)."""
     actions = [
-        Link(_("导出（Excel）"), reverse(f"admin:{plural}-export") + "?" + request.GET.urlencode())
+        Link(_("导出 Excel"), reverse(f"admin:{plural}-export") + "?" + request.GET.urlencode())
     ]
     if _can_manage(request):
         actions[:0] = [
@@ -231,7 +231,7 @@ def competition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     ]
                     for a in awards
                 ],
-                empty=_("尚无获奖记录。"),
+                empty=_("还没有获奖记录。"),
             )
         ],
     )
@@ -752,7 +752,7 @@ def major_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     ]
                     for r in history["recognitions"]
                 ],
-                empty=_("尚无认定。"),
+                empty=_("还没有认定记录。"),
                 form=RecognitionForm(initial={"granted_year": timezone.localdate().year})
                 if can_manage
                 else None,
@@ -1211,7 +1211,7 @@ def teams_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.teams_export,
         record_selectors.teams_visible(request.user, _filters(request)),
-        _("教学创新团队"),
+        _("教师教学创新团队"),
     )
 
 
@@ -1327,5 +1327,5 @@ def bases_export(request: AuthedRequest) -> HttpResponse:
         request,
         record_tables.bases_export,
         record_selectors.bases_visible(request.user, _filters(request)),
-        _("双师型基地"),
+        _("“双师型”教师培养培训基地"),
     )

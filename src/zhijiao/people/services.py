@@ -325,7 +325,7 @@ def dual_grant(
     """Records a 双师型 grant with its evidence (kept under MEDIA_ROOT, served by a scoped view)."""
     teacher = _locked(user, teacher)
     if level and level not in DualLevel.values:
-        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择双师型等级"))
+        raise _error(PeopleErrorCode.INVALID_INPUT, _("请选择“双师型”等级"))
     if granted_on > timezone.localdate():
         raise _error(PeopleErrorCode.INVALID_INPUT, _("认定日期不能晚于今天"))
     if teacher.left_on is not None and granted_on > teacher.left_on:
@@ -350,7 +350,7 @@ def dual_grant(
     except IntegrityError as exc:
         grant.evidence.delete(save=False)
         raise _error(
-            PeopleErrorCode.ALREADY_DUAL, _("该教师已有有效的双师型认定，如需更新请先撤销原认定")
+            PeopleErrorCode.ALREADY_DUAL, _("该教师已有有效的“双师型”认定，如需更新请先撤销原认定")
         ) from exc
     stored = grant.evidence.name
     audit.record(
@@ -382,7 +382,7 @@ def dual_revoke(
         .first()
     )
     if grant is None:
-        raise _error(PeopleErrorCode.NOT_DUAL, _("该教师当前没有有效的双师型认定"))
+        raise _error(PeopleErrorCode.NOT_DUAL, _("该教师当前没有有效的“双师型”认定"))
     if revoked_on < grant.granted_on:
         raise _error(PeopleErrorCode.INVALID_INPUT, _("撤销日期不能早于认定日期"))
     if revoked_on > timezone.localdate():

@@ -58,7 +58,7 @@ def student_list(request: AuthedRequest) -> HttpResponse:
     can_manage = request.user.can(Capability.PEOPLE_MANAGE)
     actions = [
         Link(
-            _("导出（已脱敏）"),
+            _("导出 Excel（已脱敏）"),
             reverse("admin:people-students-export") + "?" + request.GET.urlencode(),
         )
     ]
@@ -152,7 +152,7 @@ def _detail(request: AuthedRequest, student: Student, **extra: Any) -> HttpRespo
                     ]
                     for a in awards
                 ],
-                empty=_("尚无获奖记录。"),
+                empty=_("还没有获奖记录。"),
             ),
             Section(
                 _("“技能雏鹰”推荐"),

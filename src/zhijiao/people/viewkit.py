@@ -106,7 +106,7 @@ class Section:
     title: StrOrPromise
     headers: Sequence[StrOrPromise]
     rows: Sequence[Sequence[Cell]]
-    empty: StrOrPromise = _("暂无记录。")
+    empty: StrOrPromise = _("还没有记录。")
     form: forms.Form | None = None
     action: str = ""
     submit: StrOrPromise = _("保存")

@@ -255,7 +255,7 @@ def teacher_dual_grant(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         DualGrantForm,
         lambda t, d: services.dual_grant(user=request.user, teacher=t, **d),
-        _("已登记双师型认定"),
+        _("已登记“双师型”认定"),
     )
 
 
@@ -266,7 +266,7 @@ def teacher_dual_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         DualRevokeForm,
         lambda t, d: services.dual_revoke(user=request.user, teacher=t, **d),
-        _("已撤销双师型认定"),
+        _("已撤销“双师型”认定"),
     )
 
 

@@ -510,11 +510,13 @@ H_DEADLINE_TEXT = gettext_lazy("完成年限")
 H_LEAD = gettext_lazy("牵头单位")
 H_DEADLINE = gettext_lazy("截止日期")
 H_STATUS = gettext_lazy("状态")
-H_CURRENT = gettext_lazy("当前进度(%)")
+H_CURRENT = gettext_lazy("当前进度（%）")
 H_PERIOD = gettext_lazy("报送周期")
 H_NARRATIVE = gettext_lazy("进展情况")
-H_PERCENT = gettext_lazy("完成进度(%)")
-H_CLAIM = gettext_lazy("申报完成(是/否)")
+H_PERCENT = gettext_lazy("完成进度（%）")
+H_CLAIM = gettext_lazy("申报完成（是/否）")
+# Headers are compared loosely (core.excel.normalize_header): templates downloaded when these
+# were written with half-width brackets, 完成进度(%) and 申报完成(是/否), still import.
 IMPORT_HEADERS = [H_NUMBER, H_PERIOD, H_NARRATIVE, H_PERCENT, H_CLAIM]
 YES, NO = gettext_lazy("是"), gettext_lazy("否")
 

@@ -249,7 +249,7 @@ class ReportingPeriod(models.Model):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已报送")
-    APPROVED = "approved", _("已审核")
+    APPROVED = "approved", _("审核通过")
     RETURNED = "returned", _("已退回")
 
 

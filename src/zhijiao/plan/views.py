@@ -111,7 +111,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "plan/dashboard.html",
-        _("督查督办总览"),
+        _("督查总览"),
         plan=plan,
         today=today,
         rows=rows,
@@ -658,7 +658,9 @@ def bulletins(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("正在生成{period}督查通报，完成后可在下方下载").format(period=period.label),
+                    _("正在生成{period}督查通报，完成后可在“后台任务”中下载").format(
+                        period=period.label
+                    ),
                 )
                 return redirect(reverse("admin:jobs"))
     default = selectors.period_current(plan, today=today)

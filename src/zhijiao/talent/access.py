@@ -70,14 +70,17 @@ MENU = (
         MenuItem(
             gettext_lazy("需求调查"), "fact_check", "talent-surveys", Capability.TALENT_MANAGE
         ),
-        MenuItem(gettext_lazy("调查轮次"), "event", "talent-rounds", Capability.TALENT_MANAGE),
+        MenuItem(gettext_lazy("需求调查轮次"), "event", "talent-rounds", Capability.TALENT_MANAGE),
         # The planners' capability: enterprises (TALENT_VIEW too) do not see demand figures.
-        MenuItem(gettext_lazy("需求汇总"), "bar_chart", "talent-demand", Capability.PLAN_VIEW),
+        MenuItem(gettext_lazy("岗位需求汇总"), "bar_chart", "talent-demand", Capability.PLAN_VIEW),
         MenuItem(gettext_lazy("供需分析"), "monitoring", "talent-analysis", Capability.PLAN_VIEW),
         MenuItem(gettext_lazy("毕业生供给"), "school", "talent-supply", Capability.PLAN_VIEW),
         MenuItem(gettext_lazy("招聘信息"), "work", "talent-postings", Capability.TALENT_MANAGE),
         MenuItem(
-            gettext_lazy("需求报告"), "description", "talent-reports", Capability.TALENT_MANAGE
+            gettext_lazy("产业人才需求报告"),
+            "description",
+            "talent-reports",
+            Capability.TALENT_MANAGE,
         ),
     ],
 )

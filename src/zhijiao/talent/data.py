@@ -139,8 +139,15 @@ class Education(models.TextChoices):
     JUNIOR_HIGH = "junior_high", _("初中及以下")
     SECONDARY = "secondary", _("高中、中职（中专、技校）")
     COLLEGE = "college", _("大专（高职专科）")
-    BACHELOR = "bachelor", _("本科（含职业本科）")
+    BACHELOR = "bachelor", _("本科（含高职本科）")
     POSTGRADUATE = "postgraduate", _("研究生")
+
+
+# Labels changed since templates were first handed out (earlier label → value): templates filled
+# before the change still carry them, and still import.
+FORMER_LABELS = {
+    "本科（含职业本科）": Education.BACHELOR.value,
+}
 
 
 class SkillLevel(models.TextChoices):

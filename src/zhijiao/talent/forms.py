@@ -146,7 +146,7 @@ class RoundForm(forms.Form):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("审核结论"), choices=[("accept", _("采纳")), ("return", _("退回企业修改"))]
+        label=_("审核结论"), choices=[("accept", _("采纳")), ("return", _("退回修改"))]
     )
     comment = forms.CharField(label=_("审核意见"), max_length=500, required=False)
 

@@ -38,6 +38,7 @@ from zhijiao.orgs.roles import Capability, require_capability
 
 from . import selectors, services
 from .data import (
+    FORMER_LABELS,
     MAX_LINES,
     Education,
     SalaryBand,
@@ -195,6 +196,9 @@ def _by_label(choices: Any, header: StrOrPromise, text: str) -> str:
     for value, label in choices.choices:
         if wanted in (normalize_header(label), normalize_header(value)):
             return str(value)
+    for label, value in FORMER_LABELS.items():
+        if wanted == normalize_header(label) and value in choices.values:
+            return value
     raise ValueError(
         _("{header}“{text}”不正确，请从下拉列表选择：{choices}").format(
             header=header, text=text, choices="、".join(str(label) for label in choices.labels)

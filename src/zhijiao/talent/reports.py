@@ -56,7 +56,7 @@ from .models import TalentReport
 logger = logging.getLogger(__name__)
 
 REPORT_JOB_KIND = "talent.report"
-ISSUER = gettext_lazy("江阴市职业教育改革创新工作专班")
+ISSUER = gettext_lazy("江阴市推进职业教育改革创新工作专班")
 REPORTS_DIR = "talent/reports"
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -457,7 +457,7 @@ def report_build(
         widths_mm=[64, 22, 26, 22, 22],
         align=["left", "right", "right", "right", "right"],
         caption=_(
-            "表4 技能层次需求与供给（中职对应初中级，高职专科对应高技能，职业本科对应专业技术）"
+            "表4 技能层次需求与供给（中职对应初中级，高职专科对应高技能，高职本科对应专业技术）"
         ),
     )
     _picture(doc, pictures["bands"], str(CHARTS["bands"]))

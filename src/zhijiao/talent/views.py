@@ -304,7 +304,7 @@ def survey(request: AuthedRequest) -> HttpResponse:
                     request,
                     _("已报送{year}年岗位需求，感谢填报").format(year=year)
                     if action == "submit"
-                    else _("已保存草稿"),
+                    else _("草稿已保存"),
                 )
                 return redirect(done)
         else:
@@ -471,7 +471,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
     """Demand by occupation, cluster, skill level, education and year, with charts."""
     require(request, Capability.TALENT_VIEW)
     if not selectors.may_see_demand(request.user):
-        raise PermissionDenied(_("需求汇总仅向工作专班、责任单位和学校开放"))
+        raise PermissionDenied(_("岗位需求汇总仅向工作专班、责任单位和学校开放"))
     get = request.GET
     years = selectors.survey_years()
     year = int_param(get.get("year"))

@@ -84,7 +84,7 @@ def postings_page(request: AuthedRequest) -> HttpResponse:
                     request,
                     _(
                         "已导入 {imported} 条（重复跳过 {duplicates} 条），其中归类 "
-                        "{classified} 条，待人工校正 {to_review} 条。"
+                        "{classified} 条，待人工校正 {to_review} 条"
                     ).format(
                         imported=result.imported,
                         duplicates=result.duplicates,
@@ -107,7 +107,7 @@ def postings_page(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/postings.html",
-        _("招聘信息与归类校正"),
+        _("招聘信息"),
         form=form,
         row_errors=row_errors,
         filters=filters,
@@ -325,7 +325,7 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request,
         "talent/analysis.html",
-        _("供需分析与紧缺职业"),
+        _("供需分析"),
         a=a,
         year=year,
         years=years,
@@ -375,7 +375,7 @@ def reports_page(request: AuthedRequest) -> HttpResponse:
                     reports.report_generate(user=request.user, year=year)
                     messages.success(
                         request,
-                        _("已开始生成{title}，可在“后台任务”查看进度").format(
+                        _("{title}正在后台生成，完成后可在“后台任务”中下载").format(
                             title=reports.title_of(year)
                         ),
                     )
