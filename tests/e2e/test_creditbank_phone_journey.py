@@ -38,7 +38,7 @@ def staff_decides(page, base_url: str, username: str, application: Application) 
     login(page, base_url, username, PASSWORD)
     page.goto(f"{base_url}/credit/applications/{application.pk}/")
     page.select_option("select[name=decision]", "approve")
-    page.click("button:has-text('提交审核意见')")
+    page.click("button:has-text('提交审核结论')")
     page.wait_for_load_state("networkidle")
 
 

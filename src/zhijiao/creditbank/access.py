@@ -104,24 +104,30 @@ MENU = (
             Capability.CREDIT_LEARN,
         ),
         MenuItem(
-            gettext_lazy("认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_REVIEW
+            gettext_lazy("学分认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_REVIEW
         ),
         MenuItem(
-            gettext_lazy("认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_BANK
+            gettext_lazy("学分认定审核"), "fact_check", "creditbank-queue", Capability.CREDIT_BANK
         ),
         MenuItem(
             gettext_lazy("学习账户"), "badge", "creditbank-learners", Capability.CREDIT_SUBMIT
         ),
         MenuItem(gettext_lazy("学习账户"), "badge", "creditbank-learners", Capability.CREDIT_BANK),
-        MenuItem(gettext_lazy("转换规则"), "rule", "creditbank-rules", Capability.CREDIT_BANK),
-        MenuItem(gettext_lazy("转换规则"), "rule", "creditbank-rules", Capability.CREDIT_REVIEW),
+        MenuItem(gettext_lazy("学分转换规则"), "rule", "creditbank-rules", Capability.CREDIT_BANK),
+        MenuItem(
+            gettext_lazy("学分转换规则"), "rule", "creditbank-rules", Capability.CREDIT_REVIEW
+        ),
         MenuItem(
             gettext_lazy("学分互认"),
             "handshake",
             "creditbank-recognitions",
             Capability.CREDIT_REVIEW,
         ),
-        MenuItem(gettext_lazy("统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_BANK),
-        MenuItem(gettext_lazy("统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_REVIEW),
+        MenuItem(
+            gettext_lazy("学分银行统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_BANK
+        ),
+        MenuItem(
+            gettext_lazy("学分银行统计"), "bar_chart", "creditbank-stats", Capability.CREDIT_REVIEW
+        ),
     ],
 )

@@ -117,7 +117,7 @@ def levels_of(outcome_type: str) -> dict[int, str]:
 class EducationLevel(models.TextChoices):
     SECONDARY = "secondary", _("中职")
     HIGHER = "higher", _("高职专科")
-    UNDERGRADUATE = "undergraduate", _("职业本科")
+    UNDERGRADUATE = "undergraduate", _("高职本科")
     OPEN = "open", _("开放教育（专科）")
 
 
@@ -164,7 +164,7 @@ SUBMITTABLE = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
 
 
 class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", _("通过")
+    APPROVE = "approve", _("审核通过")
     RETURN = "return", _("退回修改")
     REJECT = "reject", _("不予通过")
 

@@ -137,7 +137,7 @@ def rule_new(request: AuthedRequest) -> HttpResponse:
             ),
         )
         if ok:
-            messages.success(request, _("已保存为草稿：%(r)s，试算无误后再发布") % {"r": rule})
+            messages.success(request, _("草稿已保存：%(r)s，试算无误后再发布") % {"r": rule})
             return redirect(reverse("admin:creditbank-rule", args=[rule.pk]))
     return render_page(
         request,

@@ -1397,7 +1397,7 @@ def _decision(value: str) -> ReviewDecision:
         return ReviewDecision(value)
     except ValueError as exc:
         raise _error(
-            CreditErrorCode.INVALID_INPUT, _("请选择审核意见（通过、退回或不予通过）")
+            CreditErrorCode.INVALID_INPUT, _("请选择审核结论（审核通过、退回修改或不予通过）")
         ) from exc
 
 

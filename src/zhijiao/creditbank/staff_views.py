@@ -359,7 +359,7 @@ def learners_import(request: AuthedRequest) -> HttpResponse:
     """集体开户: the template, then the filled file, all or nothing, every row's problem listed."""
     require(request, Capability.CREDIT_SUBMIT, Capability.CREDIT_BANK)
     if request.GET.get("template") == "xlsx":
-        return download(imports.template_bytes(request.user), _("集体开户模板.xlsx"))
+        return download(imports.template_bytes(request.user), _("集体开户导入模板.xlsx"))
     row_errors: list[RowError] = []
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

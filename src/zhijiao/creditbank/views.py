@@ -282,7 +282,7 @@ def share_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     content = transcripts.transcript_pdf(share, answer, verify_url(request, share.code))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, _("学分成绩单-{code}.pdf").format(code=share.code)
+        True, _("成绩单-{code}.pdf").format(code=share.code)
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -388,7 +388,7 @@ def application_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
                 decision=post.get("decision", ""),
                 comment=comment,
             ),
-            _("已记录学校审核意见"),
+            _("已提交学校审核结论"),
         ),
         "bank": (
             lambda: services.application_bank_review(
@@ -397,7 +397,7 @@ def application_action(request: AuthedRequest, pk: int, action: str) -> HttpResp
                 decision=post.get("decision", ""),
                 comment=comment,
             ),
-            _("已记录学分银行审核意见"),
+            _("已提交学分银行审核结论"),
         ),
         "notice": (
             lambda: services.application_notice_start(

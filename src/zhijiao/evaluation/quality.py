@@ -100,7 +100,9 @@ TABLES: list[tuple[StrOrPromise, list[Item]]] = [
         [
             Item(gettext_lazy("已依法制定学校章程"), "", "element", "HAS_CHARTER", boolean=True),
             Item(gettext_lazy("已建立理事会"), "", "element", "HAS_COUNCIL", boolean=True),
-            Item(gettext_lazy("已制定一校一案"), "", "element", "SCHOOL_PLAN_FILED", boolean=True),
+            Item(
+                gettext_lazy("已制定“一校一案”"), "", "element", "SCHOOL_PLAN_FILED", boolean=True
+            ),
             Item(
                 gettext_lazy("“三全育人”综合改革试点学校"),
                 "",

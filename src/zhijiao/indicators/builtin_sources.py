@@ -25,7 +25,7 @@ def school_count(years: Sequence[int]) -> Mapping[tuple[int | None, int], Decima
 
 @register(
     "school_plan_filed",
-    name="已制定一校一案的学校",
+    name="已制定“一校一案”的学校",
     unit_of_measure="所",
     module="督查督办",
     description="在“一校一案”中保存了实施方案的学校，自保存当年起每校计 1，未制定的学校计 0。",

@@ -186,7 +186,7 @@ TASKS = {
 ZHIJIAO_DEMO = env_bool("ZHIJIAO_DEMO", False)
 # Who answers for personal data (PIPL art. 17), shown on the public privacy notice (/privacy/).
 ZHIJIAO_PRIVACY_CONTROLLER = env_str(
-    "ZHIJIAO_PRIVACY_CONTROLLER", "江阴市职业教育改革创新工作专班（办公室设在江阴市教育局）"
+    "ZHIJIAO_PRIVACY_CONTROLLER", "江阴市推进职业教育改革创新工作专班（办公室设在江阴市教育局）"
 )
 ZHIJIAO_PRIVACY_CONTACT = env_str("ZHIJIAO_PRIVACY_CONTACT", "请向所在学校或工作专班办公室提出")
 
