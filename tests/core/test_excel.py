@@ -20,6 +20,8 @@ from zhijiao.core.excel import (
     cell_int,
     normalize_header,
     reject_if_errors,
+    xlsx_iter_rows,
+    xlsx_rows,
     xlsx_table,
     xlsx_write,
 )
@@ -169,6 +171,44 @@ def test_row_limit():
     content = _workbook([[i, "甲", None, None] for i in range(30)])
     with pytest.raises(ExcelError, match="一次最多导入 20 行"):
         xlsx_table(content, columns=["序号"], max_rows=20)
+
+
+def test_rows_are_read_one_at_a_time_in_excel_positions():
+    """A sheet whose first used cell is C3 reads from A1 as Excel numbers it: the columns and rows
+    before it come back empty, lazily, and the same as the whole-sheet read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"] = "序号"
+    ws["D3"] = "名称"
+    ws["C4"] = 7
+    ws["D5"] = "乙"
+    stream = io.BytesIO()
+    wb.save(stream)
+
+    rows = xlsx_iter_rows(stream.getvalue())
+
+    assert iter(rows) is rows  # an iterator, not a list of the sheet
+    read = list(rows)
+    assert read == [
+        ["", "", "", ""],
+        ["", "", "", ""],
+        ["", "", "序号", "名称"],
+        ["", "", 7.0, ""],
+        ["", "", "", "乙"],
+    ]
+    assert xlsx_rows(stream.getvalue()) == read
+    table = xlsx_table(stream.getvalue(), columns=["序号", "名称"])
+    assert [(r.number, r.values) for r in table] == [
+        (4, {"序号": 7.0, "名称": None}),
+        (5, {"序号": None, "名称": "乙"}),
+    ]
+
+
+def test_row_limit_is_checked_before_any_row_is_read():
+    content = _workbook([[i, "甲", None, None] for i in range(30)])
+    with pytest.raises(ExcelError, match="一次最多导入 20 行"):
+        xlsx_iter_rows(content, max_rows=20)  # raised by the call, not by the iteration
+    assert len(list(xlsx_iter_rows(content, max_rows=30))) == 31
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +30,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from .errors import ServiceError
 
@@ -364,14 +371,21 @@ def _too_large(size: int, limit: int) -> ExcelError:
     )
 
 
-def xlsx_rows(
+def xlsx_iter_rows(
     upload: IO[bytes] | bytes,
     *,
     max_bytes: int | None = None,
     name: str = "",
     max_rows: int = DEFAULT_MAX_ROWS,
-) -> list[list[Any]]:
-    """The cells of the first visible worksheet, from A1, as Python values (numbers as float)."""
+) -> Iterator[list[Any]]:
+    """The cells of the first visible worksheet, from A1, as Python values (numbers as float),
+    one row at a time.
+
+    The file is checked, opened and counted at once (every refusal is raised by this call, not
+    by the iteration); the rows become Python lists only as they are read, so an import that
+    checks a row and lets it go holds one row, not the sheet. python-calamine itself keeps the
+    parsed sheet until the iteration ends: it has no row-by-row reader for .xlsx.
+    """
     content = xlsx_content(upload, max_bytes=max_bytes, name=name)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -382,19 +396,39 @@ def xlsx_rows(
         ]
         if not sheets:
             raise ExcelError(ExcelErrorCode.FILE_EMPTY, _("工作簿中没有可读取的工作表"))
-        rows = workbook.get_sheet_by_name(sheets[0]).to_python(
-            skip_empty_area=False, nrows=max_rows + 2
-        )
+        sheet = workbook.get_sheet_by_name(sheets[0])
     except CalamineError as exc:
         raise ExcelError(
             ExcelErrorCode.FILE_TYPE, _("无法读取该文件，它可能已损坏或不是 Excel 工作簿（.xlsx）")
         ) from exc
-    if len(rows) > max_rows + 1:
+    if sheet.end is not None and sheet.end[0] + 1 > max_rows + 1:
         raise ExcelError(
             ExcelErrorCode.TOO_MANY_ROWS,
             _("数据行过多，一次最多导入 {max_rows} 行，请分批上传").format(max_rows=max_rows),
         )
-    return rows
+    return _sheet_rows(sheet)
+
+
+def _sheet_rows(sheet: CalamineSheet) -> Iterator[list[Any]]:
+    # iter_rows() starts at row 1 but at the first used column: put the columns before it back,
+    # so that a cell's index is its column as Excel numbers it, as to_python(skip_empty_area=
+    # False) gives it.
+    if sheet.start is None:
+        return
+    before = [""] * sheet.start[1]
+    for row in sheet.iter_rows():
+        yield before + row if before else row
+
+
+def xlsx_rows(
+    upload: IO[bytes] | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str = "",
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> list[list[Any]]:
+    """Every row of :func:`xlsx_iter_rows` at once, for files small enough to hold."""
+    return list(xlsx_iter_rows(upload, max_bytes=max_bytes, name=name, max_rows=max_rows))
 
 
 def _find_header(
@@ -433,7 +467,8 @@ def xlsx_table(
     column was renamed still import. Columns not asked for are ignored; rows with every
     asked-for cell empty are skipped.
     """
-    rows = xlsx_rows(upload, max_bytes=max_bytes, name=name, max_rows=max_rows)
+    rows = xlsx_iter_rows(upload, max_bytes=max_bytes, name=name, max_rows=max_rows)
+    head = list(itertools.islice(rows, header_search_rows))
     wanted = {normalize_header(c): c for c in columns}
     needed = [normalize_header(c) for c in (required or columns)]
     renamed = {
@@ -441,9 +476,9 @@ def xlsx_table(
         for column, olds in (former or {}).items()
         for old in olds
     }
-    found = _find_header(rows[:header_search_rows], needed, renamed)
+    found = _find_header(head, needed, renamed)
     if found is None:
-        present = {normalize_header(v) for v in (rows[0] if rows else [])}
+        present = {normalize_header(v) for v in (head[0] if head else [])}
         present |= {renamed[n] for n in present if n in renamed}
         missing = [c for c in (required or columns) if normalize_header(c) not in present]
         raise ExcelError(
@@ -455,7 +490,8 @@ def xlsx_table(
     header_index, positions = found
     index = {wanted[n]: i for n, i in positions.items() if n in wanted}
     result: list[SheetRow] = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    body = itertools.chain(head[header_index + 1 :], rows)
+    for offset, row in enumerate(body, start=header_index + 2):
         values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
         values = {
             c: (None if isinstance(v, str) and not v.strip() else v) for c, v in values.items()

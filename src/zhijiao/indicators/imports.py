@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +35,7 @@ from zhijiao.core.excel import (
     reject_if_errors,
     sheet_write,
     xlsx_content,
-    xlsx_rows,
+    xlsx_iter_rows,
 )
 from zhijiao.core.models import AuditAction
 from zhijiao.core.periods import Period, PeriodError
@@ -61,6 +62,7 @@ H_OPTION, H_OPTION_NAME, H_UOM, H_VALUE = "分类编码", "分类", "计量单�
 HEADERS = [H_UNIT, H_PERIOD, H_CODE, H_NAME, H_OPTION, H_OPTION_NAME, H_UOM, H_VALUE]
 REQUIRED = [H_UNIT, H_PERIOD, H_CODE, H_VALUE]
 MAX_ROWS = 200_000
+HEAD_ROWS = 6  # the template's first row, and the header row among the first six
 MAX_BYTES = 40 * 1024 * 1024
 BATCH = 5000
 
@@ -188,10 +190,12 @@ def values_import(
     ExcelError when the file itself is wrong; in both cases nothing is saved."""
     require_capability(user, Capability.DATA_ENTER, "您的角色不能导入数据")
     content = xlsx_content(upload, name=name, max_bytes=MAX_BYTES)
-    rows = xlsx_rows(content, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
-    _check_template(rows, data_set)
-    header_index, columns = _header(rows)
-    parsed, errors = _check_rows(user, data_set, rows, header_index, columns)
+    rows = xlsx_iter_rows(content, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    head = list(itertools.islice(rows, HEAD_ROWS))
+    _check_template(head, data_set)
+    header_index, columns = _header(head)
+    body = itertools.chain(head[header_index + 1 :], rows)
+    parsed, errors = _check_rows(user, data_set, body, header_index + 2, columns)
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         submissions = {
@@ -281,7 +285,7 @@ def _check_template(rows: list[list[Any]], data_set: DataSet) -> None:
 
 def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
     wanted = {normalize_header(h): h for h in HEADERS}
-    for index, row in enumerate(rows[:6]):
+    for index, row in enumerate(rows[:HEAD_ROWS]):
         positions = {normalize_header(v): i for i, v in enumerate(row) if cell_text(v)}
         if all(normalize_header(h) in positions for h in REQUIRED):
             return index, {wanted[n]: i for n, i in positions.items() if n in wanted}
@@ -294,10 +298,12 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
 def _check_rows(
     user: User,
     data_set: DataSet,
-    rows: list[list[Any]],
-    header_index: int,
+    rows: Iterable[list[Any]],
+    first: int,
     columns: dict[str, int],
 ) -> tuple[list[_Row], list[RowError]]:
+    """The rows that check out, and every problem; ``rows`` are the data rows, the first of them
+    row ``first`` of the sheet. Each row read is let go once checked."""
     units = _unit_lookup(data_set)
     members = {m.element.code: m.element for m in selectors.data_set_elements(data_set)}
     options = {code: e.option_codes() for code, e in members.items()}
@@ -318,7 +324,9 @@ def _check_rows(
         # cell_text, with the common case (a text cell) first: this runs four times a row.
         return value.strip() if type(value) is str else cell_text(value)
 
-    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    # One (unit, period) tuple for all the rows of a submission, not one a row.
+    keys: dict[tuple[int, str], tuple[int, str]] = {}
+    for number, row in enumerate(rows, start=first):
         cells = row[:width]
         if cells.count(None) + cells.count("") == len(cells):
             continue  # an empty row
@@ -376,7 +384,7 @@ def _check_rows(
                 errors.append(RowError(number, H_VALUE, str(exc)))
         if len(errors) > row_errors or unit is None or period is None or element is None:
             continue
-        key = (unit.pk, period.code)
+        key = keys.setdefault((unit.pk, period.code), (unit.pk, period.code))
         dup_key = (*key, element.pk, option)
         if dup_key in seen:
             errors.append(
