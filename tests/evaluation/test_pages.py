@@ -13,9 +13,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.evaluation.conftest import FIGURES, SCORING_DUE, scored_round
+from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.evaluation import services
-from zhijiao.evaluation.data import AppealStatus
-from zhijiao.evaluation.models import Appeal, Assignment, Criterion, Round
+from zhijiao.evaluation.data import AppealStatus, ConflictKind, SchemeKind
+from zhijiao.evaluation.models import Appeal, Assignment, Criterion, Round, Scheme
+from zhijiao.indicators.models import Indicator
 
 ROLES = ["office", "jyj", "rsj", "school", "school3", "expert", "expert2", "enterprise", "learner"]
 
@@ -23,6 +25,10 @@ ROLES = ["office", "jyj", "rsj", "school", "school3", "expert", "expert2", "ente
 @pytest.fixture
 def noticed(world):
     """A round through reconciliation into its public notice, open today."""
+    return _in_notice(world)
+
+
+def _in_notice(world):
     FIGURES[(world.units["甲职校"].pk, 2024)] = Decimal(85)
     round_ = scored_round(world)
     office = world.users["office"]
@@ -284,3 +290,178 @@ def test_main_pages_render(client, world, noticed):
         assert response.status_code == 200, name
     page = client.get(reverse("admin:evaluation-compare") + "?scheme=test-scheme").content
     assert "2024年" in page.decode()
+
+
+# ---------------------------------------------------------------- lists: filters, pages, export
+
+
+def sheet_rows(response):
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ), response.status_code
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+PAY_HEADERS = (
+    "考核轮次",
+    "学校",
+    "考核得分",
+    "等级",
+    "名次",
+    "年培训人次",
+    "全日制在校生",
+    "培训完成度",
+    "参考分",
+    "参考系数",
+    "缺失数据",
+)
+
+
+@pytest.fixture
+def service_round(world):
+    """A 社会服务能力绩效考核 round in its notice; 甲职校 and 乙职校 have a training ratio
+    (read by TRAINING_RATIO from the test figures), 丙职校 has none."""
+    Scheme.objects.filter(pk=world.scheme.pk).update(kind=SchemeKind.SOCIAL_SERVICE)
+    world.scheme.refresh_from_db()
+    Indicator.objects.create(
+        code="TRAINING_RATIO", name="培训人次与在校生之比", numerator="#{EVAL_TEST}"
+    )
+    FIGURES[(world.units["乙职校"].pk, 2024)] = Decimal(1)
+    return _in_notice(world)
+
+
+def pay_table_schools(html):
+    return [name for name in ("甲职校", "乙职校", "丙职校") if f"<tr><td>{name}</td>" in html]
+
+
+@pytest.mark.django_db
+def test_pay_basis_filters_pages_and_exports_what_it_shows(client, world, service_round):
+    url = reverse("admin:evaluation-pay")
+    office = world.users["office"]
+    client.force_login(office)
+    jia, bing = world.units["甲职校"], world.units["丙职校"]
+
+    everything = client.get(url).content.decode()
+    by_school = client.get(url, {"school": jia.pk}).content.decode()
+    by_grade = client.get(url, {"grade": "不合格"}).content.decode()
+    nothing = client.get(url, {"school": jia.pk, "grade": "不存在的等级"}).content.decode()
+    unknown_school = client.get(url, {"school": 987654}).content.decode()
+
+    assert pay_table_schools(everything) == ["甲职校", "乙职校", "丙职校"]
+    assert "共 3 所学校" in everything and "导出 Excel" in everything
+    # The round is always one round (the latest unless chosen): no 全部, and not a filter.
+    assert f'<select name="round"><option value="{service_round.pk}" selected>' in everything
+    assert "已筛选" not in everything and "清除筛选" not in everything
+    assert "已筛选" not in client.get(url, {"round": service_round.pk}).content.decode()
+    assert pay_table_schools(by_school) == ["甲职校"] and "共 1 所学校（已筛选）" in by_school
+    # 甲职校 scored 76 (良好), the others 46 (不合格); grades are offered best first.
+    assert pay_table_schools(by_grade) == ["乙职校", "丙职校"]
+    assert everything.index('<option value="良好">') < everything.index('<option value="不合格">')
+    # A grade not offered is dropped: the school filter alone applies.
+    assert pay_table_schools(nothing) == ["甲职校"]
+    assert "没有符合筛选条件的学校" in unknown_school and "清除筛选" in unknown_school
+
+    all_rows = sheet_rows(client.get(url, {"format": "xlsx"}))
+    one_rows = sheet_rows(client.get(url, {"school": jia.pk, "format": "xlsx"}))
+
+    assert all_rows[0] == PAY_HEADERS and one_rows[0] == PAY_HEADERS
+    assert sorted(r[1] for r in all_rows[1:]) == sorted(["甲职校", "乙职校", "丙职校"])
+    assert [r[1] for r in one_rows[1:]] == ["甲职校"]
+    # The coefficient stays relative to every school of the round, whatever the filter keeps.
+    jia_everywhere = next(r for r in all_rows[1:] if r[1] == "甲职校")
+    assert one_rows[1] == jia_everywhere
+    assert jia_everywhere[9] is not None and jia_everywhere[9] != 1.0
+    assert next(r for r in all_rows[1:] if r[1] == "丙职校")[10]  # its missing data is named
+    exports = AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, actor=office, object_type="evaluation.Entry"
+    ).order_by("pk")
+    assert [e.message for e in exports] == [
+        f"导出绩效工资核定依据 3 行（筛选：round={service_round.pk}）",
+        f"导出绩效工资核定依据 1 行（筛选：round={service_round.pk}；school={jia.pk}）",
+    ]
+
+    # A school sees its own row alone, in the page and the export, even asking for another's.
+    client.force_login(world.users["school"])
+    assert pay_table_schools(client.get(url).content.decode()) == ["甲职校"]
+    assert [r[1] for r in sheet_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["甲职校"]
+    asked = sheet_rows(client.get(url, {"school": bing.pk, "format": "xlsx"}))
+    assert asked == [PAY_HEADERS]
+    # 人社局 supervises 丙职校 alone.
+    client.force_login(world.users["rsj"])
+    assert pay_table_schools(client.get(url).content.decode()) == ["丙职校"]
+    assert [r[1] for r in sheet_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["丙职校"]
+
+
+@pytest.mark.django_db
+def test_pay_basis_without_a_round_shows_what_to_wait_for(client, world):
+    client.force_login(world.users["office"])
+    page = client.get(reverse("admin:evaluation-pay")).content.decode()
+    assert "还没有已公示或公布的社会服务能力绩效考核结果" in page and "导出 Excel" not in page
+
+
+LINK_HEADERS = ("专家", "学校", "关系", "说明", "登记人", "登记时间")
+
+
+@pytest.fixture
+def links(world):
+    office, units, users = world.users["office"], world.units, world.users
+    for expert, school, kind, note in (
+        ("expert", "甲职校", ConflictKind.EMPLOYED, "曾任教务处长"),
+        ("expert", "丙职校", ConflictKind.COOPERATION, "合作企业顾问"),
+        ("expert2", "乙职校", ConflictKind.RELATIVE, "配偶在该校任教"),
+    ):
+        services.expert_link_declare(
+            user=office, expert=users[expert], school=units[school], kind=kind, note=note
+        )
+
+
+@pytest.mark.django_db
+def test_conflicts_filter_page_and_export_what_they_show(client, world, links):
+    url = reverse("admin:evaluation-experts")
+    office = world.users["office"]
+    client.force_login(office)
+
+    everything = client.get(url).content.decode()
+    by_kind = client.get(url, {"kind": ConflictKind.RELATIVE}).content.decode()
+    by_school = client.get(url, {"school": world.units["丙职校"].pk}).content.decode()
+    by_word = client.get(url, {"q": "教务"}).content.decode()
+    nothing = client.get(url, {"q": "不存在的词"}).content.decode()
+
+    assert "共 3 条回避关系" in everything and "导出 Excel" in everything
+    assert "配偶在该校任教" in by_kind and "曾任教务处长" not in by_kind
+    assert "共 1 条回避关系（已筛选）" in by_kind
+    assert "合作企业顾问" in by_school and "配偶在该校任教" not in by_school
+    assert "曾任教务处长" in by_word and "合作企业顾问" not in by_word
+    assert "没有符合筛选条件的回避关系" in nothing and 'href="?">清除筛选' in nothing
+
+    rows = sheet_rows(client.get(url, {"kind": ConflictKind.RELATIVE, "format": "xlsx"}))
+    assert rows[0] == LINK_HEADERS
+    assert [r[:4] for r in rows[1:]] == [
+        (str(world.users["expert2"]), "乙职校", "近亲属在该校任职或就读", "配偶在该校任教")
+    ]
+    assert rows[1][4] == str(office)
+    exported = AuditEvent.objects.get(action=AuditAction.EXPORT, actor=office)
+    assert exported.object_type == "evaluation.ExpertLink"
+    assert exported.message == "导出专家回避关系 1 行（筛选：kind=relative）"
+
+
+@pytest.mark.django_db
+def test_an_expert_sees_and_exports_only_their_own_conflicts(client, world, links):
+    url = reverse("admin:evaluation-experts")
+    client.force_login(world.users["expert"])
+
+    page = client.get(url).content.decode()
+    rows = sheet_rows(client.get(url, {"format": "xlsx"}))
+    asked = sheet_rows(client.get(url, {"school": world.units["乙职校"].pk, "format": "xlsx"}))
+
+    assert "曾任教务处长" in page and "合作企业顾问" in page
+    assert "配偶在该校任教" not in page
+    assert sorted(r[3] for r in rows[1:]) == ["合作企业顾问", "曾任教务处长"]
+    assert asked == [LINK_HEADERS]
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world.users["expert"]).count()
+        == 2
+    )
+    # Schools and bureaus do not use the register at all.
+    client.force_login(world.users["school"])
+    assert client.get(url, {"format": "xlsx"}).status_code == 403

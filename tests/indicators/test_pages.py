@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhijiao.core.models import AuditAction, AuditEvent
+from zhijiao.indicators import services
 from zhijiao.indicators.models import (
     Comparator,
     DataElement,
+    DataSetExtension,
     Submission,
     SubmissionStatus,
     Target,
@@ -271,3 +274,79 @@ def test_the_approval_queue_and_a_target_export_as_xlsx(client, monitoring, targ
     detail = client.get(reverse("admin:indicators-target", args=["dual-share"]), {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(detail.content)).active.iter_rows(values_only=True))
     assert ("全市", int(monitoring.last_year), 80) in [r[:3] for r in rows]
+
+
+EXTENSION_HEADERS = ("数据集", "单位", "周期", "延期至", "状态", "理由", "批准人", "批准时间")
+
+
+@pytest.fixture
+def extensions(monitoring):
+    """Two extensions still open (甲职校 survey, 乙职校 basic data) and one already over (乙职校
+    survey, a year ago)."""
+    m = monitoring
+    for data_set, unit, reason in (
+        ("SCHOOL_SURVEY", "甲职校", "系统故障，补报"),
+        ("SCHOOL_BASIC", "乙职校", "财务数据未决算"),
+        ("SCHOOL_SURVEY", "乙职校", "人员调整"),
+    ):
+        services.extension_grant(
+            user=m.users["office"],
+            data_set=m.data_sets[data_set],
+            unit=m.units[unit],
+            period_code=m.closed_year,
+            until=m.today + dt.timedelta(days=10),
+            reason=reason,
+        )
+    DataSetExtension.objects.filter(reason="人员调整").update(
+        until=m.today - dt.timedelta(days=365)
+    )
+
+
+def test_extensions_filter_page_and_export_what_they_show(client, monitoring, extensions):
+    m = monitoring
+    office = m.users["office"]
+    client.force_login(office)
+    url = reverse("admin:indicators-extensions")
+
+    everything = client.get(url).content.decode()
+    by_unit = client.get(url, {"unit": m.units["乙职校"].pk}).content.decode()
+    by_set = client.get(url, {"data_set": m.data_sets["SCHOOL_BASIC"].pk}).content.decode()
+    still_open = client.get(url, {"open": "yes"}).content.decode()
+    by_word = client.get(url, {"q": "故障"}).content.decode()
+    nothing = client.get(url, {"q": "不存在的词"}).content.decode()
+
+    assert "延期记录（3）" in everything and "导出 Excel" in everything
+    assert "延期记录（2）" in by_unit and "（已筛选）" in by_unit and "系统故障" not in by_unit
+    assert "财务数据未决算" in by_set and "人员调整" not in by_set
+    assert "人员调整" not in still_open and "系统故障" in still_open
+    assert "系统故障" in by_word and "财务数据未决算" not in by_word
+    assert "没有符合筛选条件的延期记录" in nothing and 'href="?">清除筛选' in nothing
+
+    response = client.get(url, {"unit": m.units["乙职校"].pk, "open": "no", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == EXTENSION_HEADERS
+    assert [r[:6] for r in rows[1:]] == [
+        (
+            "毕业生调查",
+            "乙职校",
+            m.closed_year,
+            (m.today - dt.timedelta(days=365)).isoformat(),
+            "已过期",
+            "人员调整",
+        )
+    ]
+    assert rows[1][6] == str(office)
+    exported = AuditEvent.objects.get(action=AuditAction.EXPORT, actor=office)
+    assert exported.object_type == "indicators.DataSetExtension"
+    assert exported.message == (
+        f"导出延期填报记录 1 行（筛选：unit={m.units['乙职校'].pk}；open=no）"
+    )
+
+
+def test_extensions_are_the_offices_alone_page_and_export(client, monitoring, extensions):
+    url = reverse("admin:indicators-extensions")
+    for name in ("school", "jyj", "rsj"):
+        client.force_login(monitoring.users[name])
+        assert client.get(url).status_code == 403, name
+        assert client.get(url, {"format": "xlsx"}).status_code == 403, name
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.factories import UserFactory
 from zhijiao.core.models import AuditAction, AuditEvent
+from zhijiao.orgs.roles import Role
 from zhijiao.plan import services
 from zhijiao.plan.models import ProgressReport, ReportStatus
 
@@ -282,3 +284,105 @@ def test_review_queue_filters_pages_and_exports_what_it_shows(client, small_plan
 def test_review_queue_export_is_the_reviewers_alone(client, small_plan):
     client.force_login(small_plan.users["school"])
     assert client.get(reverse("admin:plan-review"), {"format": "xlsx"}).status_code == 403
+
+
+SCHOOL_PLAN_HEADERS = (
+    "学校",
+    "方案名称",
+    "主要内容",
+    "对应任务",
+    "方案文件",
+    "制定时间",
+    "更新时间",
+    "更新人",
+)
+
+
+def _xlsx_rows(response):
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ), response.status_code
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+@pytest.fixture
+def school_plans(small_plan):
+    """甲职校 serves tasks 1 and 4 with a file; 乙职校 serves task 4, no file yet."""
+    sp = small_plan
+    sp.users["school_b"] = UserFactory(
+        username="school_b", role=Role.SCHOOL_CLERK, unit=sp.units["乙职校"]
+    )
+    services.school_plan_save(
+        user=sp.users["school"],
+        plan=sp.plan,
+        title="甲职校产教融合实施方案",
+        summary="建设共享实训基地",
+        task_ids=[sp.tasks[1].pk, sp.tasks[4].pk],
+        document=SimpleUploadedFile("甲职校方案.pdf", b"%PDF-1.4 test", "application/pdf"),
+    )
+    services.school_plan_save(
+        user=sp.users["school_b"],
+        plan=sp.plan,
+        title="乙职校育训结合实施方案",
+        summary="扩大社会培训规模",
+        task_ids=[sp.tasks[4].pk],
+    )
+    return sp
+
+
+@pytest.mark.django_db
+def test_school_plans_filter_page_and_export_what_they_show(client, school_plans):
+    sp = school_plans
+    office = sp.users["office"]
+    client.force_login(office)
+    url = reverse("admin:plan-school-plan")
+
+    everything = client.get(url).content.decode()
+    by_school = client.get(url, {"school": sp.units["乙职校"].pk}).content.decode()
+    by_task = client.get(url, {"task": 1}).content.decode()
+    without_file = client.get(url, {"document": "no"}).content.decode()
+    by_word = client.get(url, {"q": "社会培训"}).content.decode()
+    nothing = client.get(url, {"q": "不存在的词"}).content.decode()
+
+    assert "各校一校一案（2）" in everything and "导出 Excel" in everything
+    assert "各校一校一案（1）" in by_school and "（已筛选）" in by_school
+    assert "乙职校育训结合实施方案" in by_school and "甲职校产教融合实施方案" not in by_school
+    assert "甲职校产教融合实施方案" in by_task and "乙职校育训结合实施方案" not in by_task
+    assert "乙职校育训结合实施方案" in without_file
+    assert "甲职校产教融合实施方案" not in without_file
+    assert "乙职校育训结合实施方案" in by_word and "甲职校产教融合实施方案" not in by_word
+    assert "没有符合筛选条件的一校一案" in nothing and 'href="?">清除筛选' in nothing
+
+    rows = _xlsx_rows(client.get(url, {"task": 4, "document": "yes", "format": "xlsx"}))
+    assert rows[0] == SCHOOL_PLAN_HEADERS
+    assert [r[:5] for r in rows[1:]] == [
+        ("甲职校", "甲职校产教融合实施方案", "建设共享实训基地", "1、4", "甲职校方案.pdf")
+    ]
+    assert rows[1][7] == str(sp.users["school"])
+    everything_rows = _xlsx_rows(client.get(url, {"format": "xlsx"}))
+    assert sorted(r[0] for r in everything_rows[1:]) == sorted(["甲职校", "乙职校"])
+    exports = AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, actor=office, object_type="plan.SchoolPlan"
+    ).order_by("pk")
+    assert [e.message for e in exports] == [
+        "导出一校一案 1 行（筛选：task=4；document=yes）",
+        "导出一校一案 2 行",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_school_exports_only_its_own_school_plan(client, school_plans):
+    sp = school_plans
+    client.force_login(sp.users["school"])
+    url = reverse("admin:plan-school-plan")
+
+    own = _xlsx_rows(client.get(url, {"format": "xlsx"}))
+    asked = _xlsx_rows(client.get(url, {"school": sp.units["乙职校"].pk, "format": "xlsx"}))
+    page = client.get(url).content.decode()
+
+    assert [r[0] for r in own[1:]] == ["甲职校"]
+    assert asked == [SCHOOL_PLAN_HEADERS]
+    assert "乙职校育训结合实施方案" not in page
+    # Bureaus neither keep nor read school plans.
+    client.force_login(sp.users["jyj"])
+    assert client.get(url, {"format": "xlsx"}).status_code == 403

@@ -5,6 +5,10 @@ A page declares its :class:`~zhijiao.core.registry.Filter` s and hands its scope
 :func:`filtered`; :func:`listing` adds the page of rows and what the shared templates
 ``core/_filter_bar.html`` and ``core/_pager.html`` show. ``?format=xlsx`` of the same URL is the
 export of the filtered list (:func:`export`): the same rows, every page, audited.
+
+A list whose rows are figures computed from the records (a school's reference score from its
+result) filters the records and passes ``rows``, which turns the records kept into the rows shown
+and exported.
 """
 
 from __future__ import annotations
@@ -70,9 +74,13 @@ def filter_bar(filters: Sequence[Filter], user: Any, values: Mapping[str, str]) 
                 "choices": options,
                 "current": values.get(f.name, ""),
                 "placeholder": f.placeholder,
+                "required": f.required,
             }
         )
     return bar
+
+
+Rows = Callable[[QuerySet[Any]], Sequence[Any]]
 
 
 def listing(
@@ -81,17 +89,20 @@ def listing(
     filters: Sequence[Filter],
     *,
     page_size: int = PAGE_SIZE,
+    rows: Rows | None = None,
 ) -> dict[str, Any]:
     """The context of a filtered list: ``page``, ``filters`` (the bar), ``query`` (the filters as a
-    query string, for the pager and the export link), ``filtered`` and ``export_url``."""
+    query string, for the pager and the export link), ``filtered`` (a filter set to other than
+    what the list shows unasked) and ``export_url``."""
     user: Any = request.user
     qs, values = filtered(qs, filters, user, request.GET)
+    unasked = filter_values([f for f in filters if f.required], user, {})
     query = urlencode(values)
     return {
-        "page": Paginator(qs, page_size).get_page(request.GET.get("page")),
+        "page": Paginator(rows(qs) if rows else qs, page_size).get_page(request.GET.get("page")),
         "filters": filter_bar(filters, user, values),
         "query": query,
-        "filtered": bool(values),
+        "filtered": any(unasked.get(name) != value for name, value in values.items()),
         "export_url": f"?{query}&format=xlsx" if query else "?format=xlsx",
     }
 
@@ -148,13 +159,14 @@ def export_filtered(
     columns: Sequence[ExportColumn],
     title: StrOrPromise,
     object_type: str,
+    rows: Rows | None = None,
 ) -> HttpResponse:
     """The ``?format=xlsx`` answer of a list: every row the filters keep, not one page."""
     user: Any = request.user
     shown, values = filtered(qs, filters, user, request.GET)
     return export(
         user=user,
-        rows=shown.iterator(1000),
+        rows=rows(shown) if rows else shown.iterator(1000),
         columns=columns,
         title=title,
         object_type=object_type,

@@ -263,6 +263,7 @@ class Filter(ABC):
     name: str
     label: StrOrPromise
     placeholder: StrOrPromise = ""
+    required: bool = False  # always in force: a value when none is asked for (see ChoiceFilter)
 
     def options(self, user: Any) -> list[tuple[str, str]] | None:
         """The choices offered (an empty list hides the filter); None: a free-text field."""
@@ -290,15 +291,26 @@ def _through(queryset: QuerySet[Any], q: Q) -> QuerySet[Any]:
 
 @dataclass(frozen=True)
 class ChoiceFilter(Filter):
-    """One of fixed choices; ``q`` turns a choice into a condition (default: ``name=value``)."""
+    """One of fixed choices; ``q`` turns a choice into a condition (default: ``name=value``).
+
+    ``required``: the list always shows one choice (a page of one round's figures) — the first
+    when none is asked for; the filter bar then offers no 全部."""
 
     name: str
     label: StrOrPromise
     choices: Sequence[tuple[Any, Any]]
     q: Callable[[str], Q] | None = None
+    required: bool = False
 
     def options(self, user: Any) -> list[tuple[str, str]] | None:
         return [(str(v), str(label)) for v, label in self.choices if v != ""]
+
+    def clean(self, raw: str, user: Any) -> str:
+        value = super().clean(raw, user)
+        if value or not self.required:
+            return value
+        options = self.options(user) or []
+        return options[0][0] if options else ""
 
     def apply(self, queryset: QuerySet[Any], value: str) -> QuerySet[Any]:
         return _through(queryset, self.q(value) if self.q else Q(**{self.name: value}))

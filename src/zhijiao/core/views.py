@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +17,11 @@ from django.views.decorators.http import require_POST
 
 from zhijiao.orgs.roles import Capability
 
+from . import listing
+from .listing import ExportColumn
 from .models import Job, JobStatus, Notification
 from .pages import AuthedRequest, render_page, require
+from .registry import ChoiceFilter, SearchFilter, YearFilter
 
 
 def job_list(request: AuthedRequest) -> HttpResponse:
@@ -39,8 +44,54 @@ def job_download(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 def notification_list(request: AuthedRequest) -> HttpResponse:
-    items = Notification.objects.filter(recipient=request.user)[:100]
-    return render_page(request, "core/notifications.html", _("站内通知"), items=items)
+    """The user's own notifications, newest first: filtered by read or unread, year and words of
+    the title or text, 50 a page; ``?format=xlsx`` exports the filtered list."""
+    items = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+    filters = [
+        ChoiceFilter(
+            "read",
+            gettext_lazy("状态"),
+            [("no", gettext_lazy("未读")), ("yes", gettext_lazy("已读"))],
+            q=lambda value: Q(read_at__isnull=value == "no"),
+        ),
+        YearFilter("year", gettext_lazy("年度"), lambda year: Q(created_at__year=year)),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("title__icontains", "body__icontains"),
+            placeholder=gettext_lazy("标题或内容中的词"),
+        ),
+    ]
+    if listing.wants_export(request):
+        return listing.export_filtered(
+            request,
+            items,
+            filters,
+            columns=NOTIFICATION_EXPORT,
+            title=_("站内通知"),
+            object_type="core.Notification",
+        )
+    return render_page(
+        request,
+        "core/notifications.html",
+        _("站内通知"),
+        **listing.listing(request, items, filters),
+    )
+
+
+def _at(moment: Any) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+NOTIFICATION_EXPORT = [
+    ExportColumn(gettext_lazy("时间"), 18, lambda n: _at(n.created_at)),
+    ExportColumn(gettext_lazy("标题"), 40, lambda n: n.title),
+    ExportColumn(gettext_lazy("内容"), 60, lambda n: n.body),
+    ExportColumn(
+        gettext_lazy("状态"), 8, lambda n: str(_("已读")) if n.read_at else str(_("未读"))
+    ),
+    ExportColumn(gettext_lazy("已读时间"), 18, lambda n: _at(n.read_at)),
+]
 
 
 @require_POST

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,7 +30,7 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE
 from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
-from zhijiao.core.registry import ChoiceFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Capability
@@ -391,6 +391,9 @@ def round_assign(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def expert_links(request: AuthedRequest) -> HttpResponse:
+    """The conflict-of-interest register (回避): the office records for any expert, an expert
+    declares for themself; the list (all for the office, an expert's own otherwise) is filtered by
+    relation, school and words, 50 a page, and ``?format=xlsx`` exports the filtered list."""
     require(request, Capability.EVALUATION_MANAGE, Capability.EVALUATION_SCORE)
     user = request.user
     is_office = user.can(Capability.EVALUATION_MANAGE)
@@ -413,15 +416,49 @@ def expert_links(request: AuthedRequest) -> HttpResponse:
     links = ExpertLink.objects.select_related("expert", "school", "recorded_by")
     if not is_office:
         links = links.filter(expert=user)
+    links = links.order_by("expert__username", "school__name", "kind")
+    filters = [
+        ChoiceFilter("kind", gettext_lazy("关系"), ConflictKind.choices),
+        UnitFilter(
+            "school",
+            gettext_lazy("学校"),
+            ("school",),
+            lambda _user: Unit.objects.filter(pk__in=links.values("school")).order_by("name"),
+        ),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("expert__full_name__icontains", "expert__username__icontains", "note__icontains"),
+            placeholder=gettext_lazy("专家姓名、账号或说明"),
+        ),
+    ]
+    if listing.wants_export(request):
+        return listing.export_filtered(
+            request,
+            links,
+            filters,
+            columns=LINK_EXPORT,
+            title=_("专家回避关系"),
+            object_type="evaluation.ExpertLink",
+        )
     return render_page(
         request,
         "evaluation/experts.html",
         _("专家回避关系"),
+        **listing.listing(request, links, filters),
         form=form,
-        links=links.order_by("expert__username", "school__name"),
         is_office=is_office,
-        kinds=ConflictKind,
     )
+
+
+LINK_EXPORT = [
+    ExportColumn(gettext_lazy("专家"), 16, lambda link: str(link.expert)),
+    ExportColumn(gettext_lazy("学校"), 26, lambda link: link.school.name),
+    ExportColumn(gettext_lazy("关系"), 24, lambda link: link.get_kind_display()),
+    ExportColumn(gettext_lazy("说明"), 40, lambda link: link.note),
+    ExportColumn(gettext_lazy("登记人"), 14, lambda link: str(link.recorded_by or "")),
+    ExportColumn(gettext_lazy("登记时间"), 18, lambda link: _when(link.recorded_at)),
+]
 
 
 # ---------------------------------------------------------------- self-assessment
@@ -941,29 +978,74 @@ def compare(request: AuthedRequest) -> HttpResponse:
 
 
 def pay_basis(request: AuthedRequest) -> HttpResponse:
+    """The performance-pay basis of one 社会服务能力绩效考核 round whose results the user may see
+    (the latest unless another is chosen), filtered by school and grade; ``?format=xlsx`` exports
+    the filtered rows. Coefficients stay relative to every school of the round."""
     require(request, Capability.EVALUATION_VIEW)
+    user = request.user
     rounds = [
         r
-        for r in selectors.rounds_for(request.user).filter(scheme__kind=SchemeKind.SOCIAL_SERVICE)
+        for r in selectors.rounds_for(user).filter(scheme__kind=SchemeKind.SOCIAL_SERVICE)
         if _results_shown(request, r)
     ]
-    chosen = next((r for r in rounds if r.pk == int_param(request.GET.get("round"))), None)
-    chosen = chosen or (rounds[0] if rounds else None)
-    rows = (
-        selectors.pay_basis(chosen, Entry.objects.visible_to(request.user).filter(round=chosen))
-        if chosen
-        else []
+    by_round = ChoiceFilter(
+        "round",
+        gettext_lazy("考核轮次"),
+        [(r.pk, r.title) for r in rounds],
+        q=lambda value: Q(round_id=value),
+        required=True,
     )
+    picked = by_round.clean(str(request.GET.get("round") or ""), user)
+    chosen = next((r for r in rounds if str(r.pk) == picked), None)
+    entries = Entry.objects.visible_to(user).filter(round=chosen)
+    grades = entries.exclude(grade="").values("grade").annotate(best=Min("rank")).order_by("best")
+    filters = [
+        by_round,
+        UnitFilter(
+            "school",
+            gettext_lazy("学校"),
+            ("school",),
+            lambda _user: Unit.objects.filter(pk__in=entries.values("school")).order_by("name"),
+        ),
+        ChoiceFilter("grade", gettext_lazy("等级"), [(g["grade"], g["grade"]) for g in grades]),
+    ]
+
+    def rows(kept: Any) -> list[selectors.PayBasis]:
+        return selectors.pay_basis(chosen, kept) if chosen else []
+
+    if listing.wants_export(request):
+        return listing.export_filtered(
+            request,
+            entries,
+            filters,
+            columns=PAY_EXPORT,
+            title=_("绩效工资核定依据"),
+            object_type="evaluation.Entry",
+            rows=rows,
+        )
     conf = selectors.pay_settings(chosen.scheme) if chosen else selectors.PAY_DEFAULTS
     return render_page(
         request,
         "evaluation/pay.html",
         _("绩效工资核定依据"),
-        rounds=rounds,
-        chosen=chosen,
-        rows=rows,
+        **listing.listing(request, entries, filters, rows=rows),
         conf=conf,
     )
+
+
+PAY_EXPORT = [
+    ExportColumn(gettext_lazy("考核轮次"), 30, lambda p: p.entry.round.title),
+    ExportColumn(gettext_lazy("学校"), 26, lambda p: p.entry.school.name),
+    ExportColumn(gettext_lazy("考核得分"), 10, lambda p: _f(p.score)),
+    ExportColumn(gettext_lazy("等级"), 8, lambda p: p.entry.grade),
+    ExportColumn(gettext_lazy("名次"), 8, lambda p: p.entry.rank),
+    ExportColumn(gettext_lazy("年培训人次"), 12, lambda p: _f(p.training)),
+    ExportColumn(gettext_lazy("全日制在校生"), 12, lambda p: _f(p.enrolment)),
+    ExportColumn(gettext_lazy("培训完成度"), 12, lambda p: _f(p.completion)),
+    ExportColumn(gettext_lazy("参考分"), 10, lambda p: _f(p.basis)),
+    ExportColumn(gettext_lazy("参考系数"), 10, lambda p: _f(p.coefficient)),
+    ExportColumn(gettext_lazy("缺失数据"), 30, lambda p: "、".join(str(m) for m in p.missing)),
+]
 
 
 # ---------------------------------------------------------------- 质量年度报告

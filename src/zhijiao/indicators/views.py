@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -10,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhijiao.core import audit
+from zhijiao.core import audit, listing
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE, Column, ExcelError, ImportRejected, xlsx_write
+from zhijiao.core.listing import ExportColumn
 from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.core.periods import Period
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
 from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit
@@ -655,7 +659,51 @@ class ExtensionForm(forms.Form):
 
 
 def extensions(request: AuthedRequest) -> HttpResponse:
+    """Grant a unit more time for a closed period; the extensions granted, filtered by data set,
+    unit, whether still open and words of the period or reason, 50 a page; ``?format=xlsx``
+    exports the filtered list."""
     require(request, Capability.INDICATORS_MANAGE)
+    today = timezone.localdate()
+    granted = DataSetExtension.objects.select_related("data_set", "unit", "granted_by").order_by(
+        "-granted_at", "-pk"
+    )
+    filters = [
+        ChoiceFilter(
+            "data_set",
+            gettext_lazy("数据集"),
+            [
+                (d.pk, d.name)
+                for d in DataSet.objects.filter(pk__in=granted.values("data_set")).order_by("name")
+            ],
+        ),
+        UnitFilter(
+            "unit",
+            gettext_lazy("单位"),
+            ("unit",),
+            lambda _user: Unit.objects.filter(pk__in=granted.values("unit")).order_by("name"),
+        ),
+        ChoiceFilter(
+            "open",
+            gettext_lazy("状态"),
+            [("yes", gettext_lazy("有效")), ("no", gettext_lazy("已过期"))],
+            q=lambda value: Q(until__gte=today) if value == "yes" else Q(until__lt=today),
+        ),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("period_code__icontains", "reason__icontains"),
+            placeholder=gettext_lazy("周期或理由"),
+        ),
+    ]
+    if request.method == "GET" and listing.wants_export(request):
+        return listing.export_filtered(
+            request,
+            granted,
+            filters,
+            columns=_extension_export(today),
+            title=_("延期填报记录"),
+            object_type="indicators.DataSetExtension",
+        )
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -669,6 +717,27 @@ def extensions(request: AuthedRequest) -> HttpResponse:
         "indicators/extensions.html",
         _("延期填报"),
         form=form,
-        extensions=DataSetExtension.objects.select_related("data_set", "unit", "granted_by")[:100],
-        today=timezone.localdate(),
+        **listing.listing(request, granted, filters),
+        today=today,
     )
+
+
+def _extension_export(today: dt.date) -> list[ExportColumn]:
+    return [
+        ExportColumn(gettext_lazy("数据集"), 30, lambda e: e.data_set.name),
+        ExportColumn(gettext_lazy("单位"), 24, lambda e: e.unit.name),
+        ExportColumn(gettext_lazy("周期"), 10, lambda e: e.period_code),
+        ExportColumn(gettext_lazy("延期至"), 12, lambda e: e.until.isoformat()),
+        ExportColumn(
+            gettext_lazy("状态"),
+            8,
+            lambda e: str(_("有效")) if e.until >= today else str(_("已过期")),
+        ),
+        ExportColumn(gettext_lazy("理由"), 40, lambda e: e.reason),
+        ExportColumn(gettext_lazy("批准人"), 12, lambda e: str(e.granted_by)),
+        ExportColumn(
+            gettext_lazy("批准时间"),
+            18,
+            lambda e: f"{timezone.localtime(e.granted_at):%Y-%m-%d %H:%M}",
+        ),
+    ]

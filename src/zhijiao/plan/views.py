@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,7 +23,7 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
 from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
-from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, Filter, SearchFilter, UnitFilter
 from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.indicators import selectors as indicator_selectors
@@ -561,19 +562,34 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def school_plan(request: AuthedRequest) -> HttpResponse:
-    """一校一案: a school keeps its own plan; the office sees every school's."""
+    """一校一案: a school keeps its own plan; the office sees every school's, filtered by school,
+    task, uploaded file and words of the plan, 50 a page. ``?format=xlsx`` exports the filtered
+    plans the user may see (a school: its own)."""
     require(request, Capability.SCHOOL_PLAN, Capability.PLAN_VIEW_ALL)
     plan = _plan_or_404()
     user = request.user
+    school_plans = (
+        SchoolPlan.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("school", "updated_by")
+        .prefetch_related("tasks")
+        .order_by("school__name")
+    )
+    if request.method == "GET" and listing.wants_export(request):
+        return listing.export_filtered(
+            request,
+            school_plans,
+            _school_plan_filters(plan, school_plans),
+            columns=SCHOOL_PLAN_EXPORT,
+            title=_("一校一案"),
+            object_type="plan.SchoolPlan",
+        )
     if not user.can(Capability.SCHOOL_PLAN):
         return render_page(
             request,
             "plan/school_plans.html",
             _("一校一案"),
-            school_plans=SchoolPlan.objects.visible_to(user)
-            .filter(plan=plan)
-            .select_related("school", "updated_by")
-            .prefetch_related("tasks"),
+            **listing.listing(request, school_plans, _school_plan_filters(plan, school_plans)),
         )
     current = (
         SchoolPlan.objects.filter(plan=plan, school_id=user.unit_id)
@@ -612,6 +628,63 @@ def school_plan(request: AuthedRequest) -> HttpResponse:
     return render_page(
         request, "plan/school_plan_form.html", _("本校一校一案"), form=form, current=current
     )
+
+
+def _school_plan_filters(plan: Plan, school_plans: QuerySet[SchoolPlan]) -> list[Filter]:
+    """The office's filters of the 一校一案 list: choices among the plans the user may see."""
+    return [
+        UnitFilter(
+            "school",
+            gettext_lazy("学校"),
+            ("school",),
+            lambda _u: Unit.objects.filter(pk__in=school_plans.values("school")).order_by("name"),
+        ),
+        ChoiceFilter(
+            "task",
+            gettext_lazy("对应任务"),
+            [
+                (t.number, f"{t.number}．{t.text[:30]}")
+                for t in plan.tasks.filter(school_plans__in=school_plans)
+                .distinct()
+                .order_by("number")
+            ],
+            q=lambda value: Q(tasks__number=value),
+        ),
+        ChoiceFilter(
+            "document",
+            gettext_lazy("方案文件"),
+            [("yes", gettext_lazy("已上传")), ("no", gettext_lazy("未上传"))],
+            q=lambda value: ~Q(document="") if value == "yes" else Q(document=""),
+        ),
+        SearchFilter(
+            "q",
+            gettext_lazy("关键词"),
+            ("title__icontains", "summary__icontains"),
+            placeholder=gettext_lazy("方案名称或主要内容中的词"),
+        ),
+    ]
+
+
+SCHOOL_PLAN_EXPORT = [
+    ExportColumn(gettext_lazy("学校"), 24, lambda sp: sp.school.name),
+    ExportColumn(gettext_lazy("方案名称"), 36, lambda sp: sp.title),
+    ExportColumn(gettext_lazy("主要内容"), 60, lambda sp: sp.summary),
+    ExportColumn(
+        gettext_lazy("对应任务"),
+        16,
+        lambda sp: "、".join(str(t.number) for t in sorted(sp.tasks.all(), key=lambda t: t.number)),
+    ),
+    ExportColumn(gettext_lazy("方案文件"), 30, lambda sp: sp.document_name if sp.document else ""),
+    ExportColumn(
+        gettext_lazy("制定时间"), 12, lambda sp: f"{timezone.localtime(sp.created_at):%Y-%m-%d}"
+    ),
+    ExportColumn(
+        gettext_lazy("更新时间"),
+        18,
+        lambda sp: f"{timezone.localtime(sp.updated_at):%Y-%m-%d %H:%M}",
+    ),
+    ExportColumn(gettext_lazy("更新人"), 12, lambda sp: str(sp.updated_by)),
+]
 
 
 def school_plan_document(request: AuthedRequest, pk: int) -> FileResponse:
