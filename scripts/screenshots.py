@@ -35,6 +35,7 @@ SHOTS = [
     ("jyzy", "/credit/applications/", "credit-queue"),
     ("xueyuan", "/credit/me/", "credit-portal"),
     ("office", "/evaluation/compare/", "evaluation-compare"),
+    ("office", "/evaluation/pay/", "pay-basis"),
     ("zhuanjia", "/evaluation/scoring/", "expert-scoring"),
     (None, "/verify/", "verify"),
     (None, "/api/v1/talent/report?year=2025&format=html", "talent-report"),
