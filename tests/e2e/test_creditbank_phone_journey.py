@@ -169,3 +169,21 @@ def test_a_learner_on_a_phone_has_a_certificate_credited_and_verifies_the_transc
     assert "陈小红" not in phone.content() and learner.id_number not in phone.content()
     assert fits_the_screen(phone)
     shots("13-verified")
+
+    # Withdraws the code: the phone asks first. Cancelling changes nothing; confirming revokes it,
+    # and the public check then says so.
+    phone.goto(f"{base}/credit/me/transcript/")
+    revoke = phone.locator("form[action$='/revoke/'] button", has_text="撤销").first
+    asked = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    revoke.click()
+    phone.wait_for_load_state("networkidle")
+    assert asked and "该核验码不再有效" in asked[0]
+    share.refresh_from_db()
+    assert share.revoked_at is None
+    phone.once("dialog", lambda dialog: dialog.accept())
+    revoke.click()
+    phone.wait_for_load_state("networkidle")
+    share.refresh_from_db()
+    assert share.revoked_at is not None
+    shots("14-revoked")
