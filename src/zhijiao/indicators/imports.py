@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -188,7 +189,7 @@ def values_import(
 ) -> ImportResult:
     """Imports a filled template. Raises ImportRejected listing every row problem, or
     ExcelError when the file itself is wrong; in both cases nothing is saved."""
-    require_capability(user, Capability.DATA_ENTER, "您的角色不能导入数据")
+    require_capability(user, Capability.DATA_ENTER, _("您的角色不能导入数据"))
     content = xlsx_content(upload, name=name, max_bytes=MAX_BYTES)
     rows = xlsx_iter_rows(content, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
     head = list(itertools.islice(rows, HEAD_ROWS))
@@ -260,10 +261,18 @@ def _check_windows(
                 window = selectors.entry_window(data_set, r.period, r.unit.pk)
                 states[key] = window.state(today)
         if states[key] == "not_open":
-            errors.append(RowError(r.number, H_PERIOD, f"{r.period.label}尚未开放填报"))
+            errors.append(
+                RowError(
+                    r.number, H_PERIOD, _("{period}尚未开放填报").format(period=r.period.label)
+                )
+            )
         elif states[key] == "closed":
             errors.append(
-                RowError(r.number, H_PERIOD, f"{r.period.label}已关闭填报，如需补报请申请延期")
+                RowError(
+                    r.number,
+                    H_PERIOD,
+                    _("{period}已关闭填报，如需补报请申请延期").format(period=r.period.label),
+                )
             )
     return errors
 
@@ -273,13 +282,17 @@ def _check_template(rows: list[list[Any]], data_set: DataSet) -> None:
     if len(first) < 2 or first[0] != CODE_LABEL:
         raise ServiceError(
             IndicatorErrorCode.WRONG_TEMPLATE,
-            f"这不是“{data_set.name}”的导入模板（第 1 行应为“{CODE_LABEL}”），请先下载模板再填写",
+            _("这不是“{data_set}”的导入模板（第 1 行应为“{label}”），请先下载模板再填写").format(
+                data_set=data_set.name, label=CODE_LABEL
+            ),
         )
     if first[1] != data_set.code:
         other = DataSet.objects.filter(code=first[1]).values_list("name", flat=True).first()
         raise ServiceError(
             IndicatorErrorCode.WRONG_TEMPLATE,
-            f"这是“{other or first[1]}”的模板，不能导入“{data_set.name}”，请下载本数据集的模板",
+            _("这是“{other}”的模板，不能导入“{data_set}”，请下载本数据集的模板").format(
+                other=other or first[1], data_set=data_set.name
+            ),
         )
 
 
@@ -291,7 +304,7 @@ def _header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
             return index, {wanted[n]: i for n, i in positions.items() if n in wanted}
     raise ExcelError(
         ExcelErrorCode.BAD_HEADER,
-        f"表头应包含“{'”“'.join(REQUIRED)}”列，请使用系统导出的模板填写",
+        _("表头应包含“{columns}”列，请使用系统导出的模板填写").format(columns="”“".join(REQUIRED)),
     )
 
 
@@ -342,17 +355,27 @@ def _check_rows(
             unit_texts[unit_text] = (found, found is not None and unit_in_scope(user, found))
         unit, in_scope = unit_texts[unit_text]
         if not unit_text:
-            errors.append(RowError(number, H_UNIT, "单位不能为空"))
+            errors.append(RowError(number, H_UNIT, _("单位不能为空")))
         elif unit is None:
-            errors.append(RowError(number, H_UNIT, f"“{unit_text}”不是“{data_set.name}”的填报单位"))
+            errors.append(
+                RowError(
+                    number,
+                    H_UNIT,
+                    _("“{unit}”不是“{data_set}”的填报单位").format(
+                        unit=unit_text, data_set=data_set.name
+                    ),
+                )
+            )
         elif not in_scope:
-            errors.append(RowError(number, H_UNIT, f"您不能填报{unit.name}的数据"))
+            errors.append(
+                RowError(number, H_UNIT, _("您不能填报{unit}的数据").format(unit=unit.name))
+            )
             unit = None
         period = periods.get(period_text)
         if period is None:
             try:
                 period = (
-                    selectors.period_of(data_set, period_text) if period_text else "周期不能为空"
+                    selectors.period_of(data_set, period_text) if period_text else _("周期不能为空")
                 )
             except PeriodError as exc:
                 period = str(exc)
@@ -362,19 +385,43 @@ def _check_rows(
             period = None
         element = members.get(code)
         if not code:
-            errors.append(RowError(number, H_CODE, "数据项编码不能为空"))
+            errors.append(RowError(number, H_CODE, _("数据项编码不能为空")))
         elif element is None:
-            errors.append(RowError(number, H_CODE, f"“{code}”不是“{data_set.name}”的数据项"))
+            errors.append(
+                RowError(
+                    number,
+                    H_CODE,
+                    _("“{code}”不是“{data_set}”的数据项").format(code=code, data_set=data_set.name),
+                )
+            )
         elif element.source:
-            errors.append(RowError(number, H_CODE, f"“{element.name}”由系统自动计算，不需填报"))
+            errors.append(
+                RowError(
+                    number,
+                    H_CODE,
+                    _("“{element}”由系统自动计算，不需填报").format(element=element.name),
+                )
+            )
             element = None
         elif options[code] and option not in options[code]:
             errors.append(
-                RowError(number, H_OPTION, f"“{option or '（空）'}”不是“{element.name}”的分类编码")
+                RowError(
+                    number,
+                    H_OPTION,
+                    _("“{option}”不是“{element}”的分类编码").format(
+                        option=option or _("（空）"), element=element.name
+                    ),
+                )
             )
             element = None
         elif not options[code] and option:
-            errors.append(RowError(number, H_OPTION, f"“{element.name}”没有分类，分类编码应留空"))
+            errors.append(
+                RowError(
+                    number,
+                    H_OPTION,
+                    _("“{element}”没有分类，分类编码应留空").format(element=element.name),
+                )
+            )
             element = None
         value: tuple[Decimal | None, str] = (None, "")
         if element is not None:
@@ -388,7 +435,13 @@ def _check_rows(
         dup_key = (*key, element.pk, option)
         if dup_key in seen:
             errors.append(
-                RowError(number, "", f"与第 {seen[dup_key]} 行重复（同一单位、周期、数据项和分类）")
+                RowError(
+                    number,
+                    "",
+                    _("与第 {row} 行重复（同一单位、周期、数据项和分类）").format(
+                        row=seen[dup_key]
+                    ),
+                )
             )
             continue
         seen[dup_key] = number
@@ -411,7 +464,9 @@ def _check_locks(
                 RowError(
                     r.number,
                     H_PERIOD,
-                    f"{r.unit.name}{r.period.label}的数据{s.get_status_display()}，已锁定，不能导入",
+                    _("{unit}{period}的数据{status}，已锁定，不能导入").format(
+                        unit=r.unit.name, period=r.period.label, status=s.get_status_display()
+                    ),
                 )
             )
     return errors
