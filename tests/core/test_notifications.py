@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
+from tests.sheets import response_rows
 from zhijiao.core.models import AuditAction, AuditEvent, Notification
 from zhijiao.core.notify import notify
 
 pytestmark = pytest.mark.django_db
 
 HEADERS = ("时间", "标题", "内容", "状态", "已读时间")
-
-
-def xlsx_rows(response):
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    ), response.status_code
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
 
 
 @pytest.fixture
@@ -62,13 +54,13 @@ def test_notifications_filter_page_and_export_what_they_show(client, notes):
     assert "进展报告被退回" in by_word and "延期填报已批准" not in by_word
     assert "没有符合筛选条件的通知" in nothing and 'href="?">清除筛选' in nothing
 
-    rows = xlsx_rows(client.get(url, {"read": "no", "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"read": "no", "format": "xlsx"}))
     assert rows[0] == HEADERS
     assert sorted((r[1], r[2], r[3], r[4]) for r in rows[1:]) == [
         ("延期填报已批准", "毕业生调查 2022 年可补报", "未读", None),
         ("进展报告被退回：任务 4", "请补充培训人次佐证", "未读", None),
     ]
-    read = xlsx_rows(client.get(url, {"read": "yes", "format": "xlsx"}))
+    read = response_rows(client.get(url, {"read": "yes", "format": "xlsx"}))
     assert [(r[1], r[3]) for r in read[1:]] == [("数据已审定：职业院校年度基本数据", "已读")]
     assert read[1][4]  # when it was read
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=school).order_by("pk")
@@ -83,15 +75,15 @@ def test_no_one_sees_or_exports_another_users_notifications(client, notes):
     client.force_login(notes.users["jyj"])
 
     page = client.get(url).content.decode()
-    rows = xlsx_rows(client.get(url, {"format": "xlsx"}))
-    searched = xlsx_rows(client.get(url, {"q": "培训人次", "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"format": "xlsx"}))
+    searched = response_rows(client.get(url, {"q": "培训人次", "format": "xlsx"}))
 
     assert "待审核：甲职校年度数据" in page and "进展报告被退回" not in page
     assert [r[1] for r in rows[1:]] == ["待审核：甲职校年度数据"]
     assert searched == [HEADERS]
     # The office sees everyone's units, not everyone's notifications.
     client.force_login(notes.users["office"])
-    assert xlsx_rows(client.get(url, {"format": "xlsx"})) == [HEADERS]
+    assert response_rows(client.get(url, {"format": "xlsx"})) == [HEADERS]
     assert "没有通知。" in client.get(url).content.decode()
 
 
@@ -104,7 +96,7 @@ def test_the_list_pages_fifty_at_a_time(client, notes):
 
     first = client.get(url, {"q": "批量"}).content.decode()
     second = client.get(url, {"q": "批量", "page": 2}).content.decode()
-    rows = xlsx_rows(client.get(url, {"q": "批量", "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"q": "批量", "format": "xlsx"}))
 
     assert "第 1 / 2 页" in first and "?q=%E6%89%B9%E9%87%8F&page=2" in first
     assert first.count("批量通知") == 50 and second.count("批量通知") == 2

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.evaluation.conftest import FIGURES, SCORING_DUE, scored_round
+from tests.sheets import response_rows
 from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.evaluation import services
 from zhijiao.evaluation.data import AppealStatus, ConflictKind, SchemeKind
@@ -295,13 +296,6 @@ def test_main_pages_render(client, world, noticed):
 # ---------------------------------------------------------------- lists: filters, pages, export
 
 
-def sheet_rows(response):
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    ), response.status_code
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-
-
 PAY_HEADERS = (
     "考核轮次",
     "学校",
@@ -361,8 +355,8 @@ def test_pay_basis_filters_pages_and_exports_what_it_shows(client, world, servic
     assert pay_table_schools(nothing) == ["甲职校"]
     assert "没有符合筛选条件的学校" in unknown_school and "清除筛选" in unknown_school
 
-    all_rows = sheet_rows(client.get(url, {"format": "xlsx"}))
-    one_rows = sheet_rows(client.get(url, {"school": jia.pk, "format": "xlsx"}))
+    all_rows = response_rows(client.get(url, {"format": "xlsx"}))
+    one_rows = response_rows(client.get(url, {"school": jia.pk, "format": "xlsx"}))
 
     assert all_rows[0] == PAY_HEADERS and one_rows[0] == PAY_HEADERS
     assert sorted(r[1] for r in all_rows[1:]) == sorted(["甲职校", "乙职校", "丙职校"])
@@ -383,13 +377,13 @@ def test_pay_basis_filters_pages_and_exports_what_it_shows(client, world, servic
     # A school sees its own row alone, in the page and the export, even asking for another's.
     client.force_login(world.users["school"])
     assert pay_table_schools(client.get(url).content.decode()) == ["甲职校"]
-    assert [r[1] for r in sheet_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["甲职校"]
-    asked = sheet_rows(client.get(url, {"school": bing.pk, "format": "xlsx"}))
+    assert [r[1] for r in response_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["甲职校"]
+    asked = response_rows(client.get(url, {"school": bing.pk, "format": "xlsx"}))
     assert asked == [PAY_HEADERS]
     # 人社局 supervises 丙职校 alone.
     client.force_login(world.users["rsj"])
     assert pay_table_schools(client.get(url).content.decode()) == ["丙职校"]
-    assert [r[1] for r in sheet_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["丙职校"]
+    assert [r[1] for r in response_rows(client.get(url, {"format": "xlsx"}))[1:]] == ["丙职校"]
 
 
 @pytest.mark.django_db
@@ -434,7 +428,7 @@ def test_conflicts_filter_page_and_export_what_they_show(client, world, links):
     assert "曾任教务处长" in by_word and "合作企业顾问" not in by_word
     assert "没有符合筛选条件的回避关系" in nothing and 'href="?">清除筛选' in nothing
 
-    rows = sheet_rows(client.get(url, {"kind": ConflictKind.RELATIVE, "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"kind": ConflictKind.RELATIVE, "format": "xlsx"}))
     assert rows[0] == LINK_HEADERS
     assert [r[:4] for r in rows[1:]] == [
         (str(world.users["expert2"]), "乙职校", "近亲属在该校任职或就读", "配偶在该校任教")
@@ -451,8 +445,8 @@ def test_an_expert_sees_and_exports_only_their_own_conflicts(client, world, link
     client.force_login(world.users["expert"])
 
     page = client.get(url).content.decode()
-    rows = sheet_rows(client.get(url, {"format": "xlsx"}))
-    asked = sheet_rows(client.get(url, {"school": world.units["乙职校"].pk, "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"format": "xlsx"}))
+    asked = response_rows(client.get(url, {"school": world.units["乙职校"].pk, "format": "xlsx"}))
 
     assert "曾任教务处长" in page and "合作企业顾问" in page
     assert "配偶在该校任教" not in page

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import UserFactory
+from tests.sheets import response_rows
 from zhijiao.core.models import AuditAction, AuditEvent
 from zhijiao.orgs.roles import Role
 from zhijiao.plan import services
@@ -298,13 +299,6 @@ SCHOOL_PLAN_HEADERS = (
 )
 
 
-def _xlsx_rows(response):
-    assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    ), response.status_code
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-
-
 @pytest.fixture
 def school_plans(small_plan):
     """甲职校 serves tasks 1 and 4 with a file; 乙职校 serves task 4, no file yet."""
@@ -353,13 +347,13 @@ def test_school_plans_filter_page_and_export_what_they_show(client, school_plans
     assert "乙职校育训结合实施方案" in by_word and "甲职校产教融合实施方案" not in by_word
     assert "没有符合筛选条件的一校一案" in nothing and 'href="?">清除筛选' in nothing
 
-    rows = _xlsx_rows(client.get(url, {"task": 4, "document": "yes", "format": "xlsx"}))
+    rows = response_rows(client.get(url, {"task": 4, "document": "yes", "format": "xlsx"}))
     assert rows[0] == SCHOOL_PLAN_HEADERS
     assert [r[:5] for r in rows[1:]] == [
         ("甲职校", "甲职校产教融合实施方案", "建设共享实训基地", "1、4", "甲职校方案.pdf")
     ]
     assert rows[1][7] == str(sp.users["school"])
-    everything_rows = _xlsx_rows(client.get(url, {"format": "xlsx"}))
+    everything_rows = response_rows(client.get(url, {"format": "xlsx"}))
     assert sorted(r[0] for r in everything_rows[1:]) == sorted(["甲职校", "乙职校"])
     exports = AuditEvent.objects.filter(
         action=AuditAction.EXPORT, actor=office, object_type="plan.SchoolPlan"
@@ -376,8 +370,8 @@ def test_a_school_exports_only_its_own_school_plan(client, school_plans):
     client.force_login(sp.users["school"])
     url = reverse("admin:plan-school-plan")
 
-    own = _xlsx_rows(client.get(url, {"format": "xlsx"}))
-    asked = _xlsx_rows(client.get(url, {"school": sp.units["乙职校"].pk, "format": "xlsx"}))
+    own = response_rows(client.get(url, {"format": "xlsx"}))
+    asked = response_rows(client.get(url, {"school": sp.units["乙职校"].pk, "format": "xlsx"}))
     page = client.get(url).content.decode()
 
     assert [r[0] for r in own[1:]] == ["甲职校"]
