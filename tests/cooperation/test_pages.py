@@ -11,11 +11,13 @@ import pytest
 from django.urls import reverse
 
 from tests.cooperation.conftest import D
+from tests.factories import UnitFactory
 from zhijiao.cooperation import services
 from zhijiao.cooperation.data import EnterpriseLevel, GroupLevel, MemberRole
 from zhijiao.cooperation.models import FamousProject, GroupMember, VocationalGroup
 from zhijiao.cooperation.registries import REGISTRIES
 from zhijiao.core.models import AuditAction
+from zhijiao.orgs.models import UnitKind
 
 ROLES = ["office", "jyj", "rsj", "school", "enterprise", "expert", "auditor"]
 NO_VIEW = {"expert": 403, "auditor": 403}
@@ -173,6 +175,21 @@ def test_the_list_filters(client, coop, make):
     assert names(enterprise=str(coop.units["另一企业"].pk)) == set()
     assert names(industry="nonsense") == {"特钢项目", "已终止项目", "芯片项目"}  # ignored
     assert "没有符合筛选条件" in client.get(url, {"q": "不存在"}).content.decode()
+
+
+def test_the_enterprise_filter_offers_the_partners_named_in_the_registry_only(client, coop, make):
+    """Not every enterprise of the city (200,000 in a province) as options of one select."""
+    unnamed = UnitFactory(name="未合作企业", kind=UnitKind.ENTERPRISE)
+    make.project(name="特钢项目")  # with 某企业
+    make.project(name="芯片项目", enterprises=[coop.units["另一企业"]])
+    client.force_login(coop.users["office"])
+    page = client.get(reverse("admin:cooperation-projects")).content.decode()
+    select = page[page.index('name="enterprise"') :]
+    select = select[: select.index("</select>")]
+
+    assert f'value="{coop.units["某企业"].pk}"' in select
+    assert f'value="{coop.units["另一企业"].pk}"' in select
+    assert f'value="{unnamed.pk}"' not in select
 
 
 def test_the_group_member_filter_does_not_repeat_groups(client, coop, make):

@@ -430,6 +430,7 @@ def test_statistics_page_and_xlsx_export(client, bank):
     export = client.get(url("creditbank-stats"), {"format": "xlsx"})
 
     assert "1+X 职业技能等级证书" in page and "甲职校" in page
+    assert "统计时间：" in page
     wb = load_workbook(io.BytesIO(export.content))
     assert wb.sheetnames == [
         "学习成果（按类型、年度）",

@@ -194,7 +194,10 @@ PROJECTS = Registry(
     filters=[
         SCHOOL_FILTER,
         UnitFilter(
-            "enterprise", _("合作企业"), ("enterprises",), lambda user: selectors.enterprises_all()
+            "enterprise",
+            _("合作企业"),
+            ("enterprises",),
+            lambda user: selectors.units_named_in(FamousProject, "enterprises"),
         ),
         INDUSTRY_FILTER,
         YearFilter("year", _("在建年度"), _standing("started_on", "terminated_on")),
@@ -298,7 +301,10 @@ GROUPS = Registry(
         ChoiceFilter("level", _("级别"), GroupLevel.choices),
         INDUSTRY_FILTER,
         UnitFilter(
-            "member", _("成员单位"), ("members__unit",), lambda user: selectors.member_candidates()
+            "member",
+            _("成员单位"),
+            ("members__unit",),
+            lambda user: selectors.units_named_in(VocationalGroup, "members__unit"),
         ),
         YearFilter("year", _("成立年度（截至）"), _standing("founded_on")),
         SearchFilter("q", _("名称"), ("name__icontains",)),
@@ -708,7 +714,10 @@ APPRENTICESHIPS = Registry(
     filters=[
         SCHOOL_FILTER,
         UnitFilter(
-            "enterprise", _("合作企业"), ("enterprise",), lambda user: selectors.enterprises_all()
+            "enterprise",
+            _("合作企业"),
+            ("enterprise",),
+            lambda user: selectors.units_named_in(Apprenticeship, "enterprise"),
         ),
         YearFilter("year", _("在办年度"), _standing("started_on", "ended_on", end_inclusive=True)),
         SearchFilter("q", _("名称或专业"), ("name__icontains", "major__icontains")),

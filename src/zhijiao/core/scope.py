@@ -36,6 +36,14 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(self.scope_q(user))
 
 
+def scope_key(user: Any) -> str:
+    """A name for what ``visible_to(user)`` shows, for figures kept per scope (core.cache): the
+    same for every user who sees all units, else the role and the unit."""
+    if user.sees_all_units:
+        return "all"
+    return f"{user.role}:{user.unit_id}"
+
+
 def get_visible_or_404(queryset: ScopedQuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one object the user may see; missing and forbidden answer the same way."""
     try:

@@ -149,6 +149,14 @@ class ApplicationStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+# What waits for the credit bank: approved by the school, approved by the bank (to notice), in
+# notice (to credit). Its queue has an index of its own (Application.Meta).
+BANK_QUEUE = (
+    ApplicationStatus.SCHOOL_APPROVED,
+    ApplicationStatus.BANK_APPROVED,
+    ApplicationStatus.IN_NOTICE,
+)
+
 # States from which the learner may still withdraw (anything before crediting that is not final).
 WITHDRAWABLE = frozenset(
     {

@@ -18,16 +18,19 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhijiao.core.cache import Snapshot, snapshot
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.personal import mask_id_number, mask_name, mask_phone, normalise
-from zhijiao.core.scope import get_visible_or_404
+from zhijiao.core.scope import get_visible_or_404, scope_key
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability, Role, require_capability
 
 from . import engine, ledger
 from .data import (
+    BANK_QUEUE,
     VERIFY_MESSAGES,
     ApplicationStatus,
     CreditErrorCode,
@@ -97,13 +100,7 @@ def review_queue(user: Any) -> QuerySet[Application]:
     school-approved ones, bank-approved ones to notice and noticed ones to credit."""
     qs = applications_visible(user)
     if user.can(Capability.CREDIT_BANK):
-        return qs.filter(
-            status__in=[
-                ApplicationStatus.SCHOOL_APPROVED,
-                ApplicationStatus.BANK_APPROVED,
-                ApplicationStatus.IN_NOTICE,
-            ]
-        ).order_by("submitted_at", "pk")
+        return qs.filter(status__in=BANK_QUEUE).order_by("submitted_at", "pk")
     if user.can(Capability.CREDIT_REVIEW):
         return qs.filter(school_id=user.unit_id, status=ApplicationStatus.SUBMITTED).order_by(
             "submitted_at", "pk"
@@ -728,6 +725,15 @@ class Statistics:
     outcomes: tuple[StatRow, ...]  # (type, year): outcomes recorded
     credits: tuple[StatRow, ...]  # (school, year): standing credits banked
     applications: tuple[StatRow, ...]  # (school, status): applications
+
+
+def statistics_kept(user: Any, *, year: int | None = None) -> Snapshot[Statistics]:
+    """:func:`statistics` kept between requests (core.cache), per scope, year and language:
+    over tens of millions of records it takes seconds. The page says when it was computed."""
+    return snapshot(
+        f"credit-stats:{scope_key(user)}:{year or 'all'}:{get_language()}",
+        lambda: statistics(user, year=year),
+    )
 
 
 def statistics(user: Any, *, year: int | None = None) -> Statistics:

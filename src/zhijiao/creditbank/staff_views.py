@@ -622,17 +622,18 @@ def stats(request: AuthedRequest) -> HttpResponse:
     """Outcomes by type and year, credits by school and year, applications by state; .xlsx."""
     require(request, Capability.CREDIT_REVIEW, Capability.CREDIT_BANK)
     year = int_param(request.GET.get("year"))
-    figures = selectors.statistics(request.user, year=year)
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") == "xlsx":  # an export is computed afresh
         return download(
-            _stats_xlsx(figures),
+            _stats_xlsx(selectors.statistics(request.user, year=year)),
             _("学分银行统计-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}"),
         )
+    kept = selectors.statistics_kept(request.user, year=year)
     return render_page(
         request,
         "creditbank/stats.html",
         _("学分银行统计"),
-        figures=figures,
+        figures=kept.value,
+        computed_at=kept.computed_at,
         year=year,
         years=range(timezone.localdate().year, timezone.localdate().year - 6, -1),
     )

@@ -6,6 +6,7 @@ a draft is not an answer yet and a returned survey is being corrected.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,8 +14,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
+from zhijiao.core.cache import Snapshot, snapshot
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.roles import Capability
 
@@ -318,6 +320,34 @@ def demand_totals(filters: DemandFilters | None = None) -> DemandTotals:
         lines=int(row["lines"]),
         high_skill=int(row["high_skill"]),
     )
+
+
+@dataclass(frozen=True)
+class DemandSummary:
+    totals: DemandTotals
+    by_occupation: list[DemandRow]
+    by_cluster: list[DemandRow]
+    by_skill: list[DemandRow]
+    by_education: list[DemandRow]
+    by_year: list[DemandRow]  # every year, whatever the filters' year
+
+
+def demand_summary(filters: DemandFilters) -> Snapshot[DemandSummary]:
+    """The demand page's figures, kept between requests (core.cache) per filters and language:
+    at province scale each groups millions of demand lines."""
+
+    def compute() -> DemandSummary:
+        return DemandSummary(
+            totals=demand_totals(filters),
+            by_occupation=demand_by("occupation", filters),
+            by_cluster=demand_by("cluster", filters),
+            by_skill=demand_by("skill_level", filters),
+            by_education=demand_by("education", filters),
+            by_year=demand_by("year", dataclasses.replace(filters, year=None)),
+        )
+
+    key = ":".join(str(v) for v in dataclasses.astuple(filters))
+    return snapshot(f"talent-demand:{key}:{get_language()}", compute)
 
 
 def survey_years() -> list[int]:

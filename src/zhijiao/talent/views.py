@@ -483,8 +483,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
         else "",
         education=get.get("education", "") if get.get("education") in Education.values else "",
     )
-    by_occupation = selectors.demand_by("occupation", filters)
-    if listing.wants_export(request):
+    if listing.wants_export(request):  # an export is computed afresh, not from the page's figures
         chosen = {
             name: str(value)
             for name, value in dataclasses.asdict(filters).items()
@@ -492,20 +491,15 @@ def demand(request: AuthedRequest) -> HttpResponse:
         }
         return listing.export(
             user=request.user,
-            rows=by_occupation,
+            rows=selectors.demand_by("occupation", filters),
             columns=DEMAND_EXPORT,
             title=_("岗位需求汇总（按职业）"),
             object_type="talent.DemandLine",
             filters=chosen,
         )
-    by_year = selectors.demand_by(
-        "year",
-        selectors.DemandFilters(
-            cluster=filters.cluster,
-            skill_level=filters.skill_level,
-            education=filters.education,
-        ),
-    )
+    kept = selectors.demand_summary(filters)
+    summary = kept.value
+    by_occupation, by_year = summary.by_occupation, summary.by_year
     top = by_occupation[:15]
     headcount = _("需求人数")
     occupation_chart = {
@@ -514,7 +508,7 @@ def demand(request: AuthedRequest) -> HttpResponse:
             {"label": headcount, "data": [r.headcount for r in top], "backgroundColor": "#2563eb"}
         ],
     }
-    by_cluster = selectors.demand_by("cluster", filters)
+    by_cluster = summary.by_cluster
     cluster_chart = {
         "labels": [r.label for r in by_cluster],
         "datasets": [
@@ -557,12 +551,13 @@ def demand(request: AuthedRequest) -> HttpResponse:
         clusters=Cluster.choices,
         skill_levels=SkillLevel.choices,
         educations=Education.choices,
-        totals=selectors.demand_totals(filters),
+        computed_at=kept.computed_at,
+        totals=summary.totals,
         by_occupation=by_occupation[:50],
         more_occupations=max(0, len(by_occupation) - 50),
         by_cluster=by_cluster,
-        by_skill=selectors.demand_by("skill_level", filters),
-        by_education=selectors.demand_by("education", filters),
+        by_skill=summary.by_skill,
+        by_education=summary.by_education,
         by_year=by_year,
         occupation_json=json.dumps(occupation_chart, ensure_ascii=False),
         cluster_json=json.dumps(cluster_chart, ensure_ascii=False),

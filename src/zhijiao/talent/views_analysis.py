@@ -15,11 +15,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhijiao.core import listing
+from zhijiao.core.cache import snapshot
 from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ExcelError, ImportRejected
 from zhijiao.core.listing import ExportColumn
@@ -314,7 +315,10 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
     cluster = request.GET.get("cluster", "")
     if cluster not in Cluster.values:
         cluster = ""
-    a = analyse(year)
+    # The analysis reads every posting of the year (millions at province scale) and is the same
+    # for every viewer: kept between requests (core.cache); the page says when it was computed.
+    kept = snapshot(f"talent-analysis:{year}:{get_language()}", lambda: analyse(year))
+    a = kept.value
     occupations = [o for o in a.occupations if not cluster or cluster in o.clusters]
     top = sorted(occupations, key=lambda o: -o.demand)[:15]
     cluster_label = str(dict(Cluster.choices).get(cluster, ""))
@@ -327,6 +331,7 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
         "talent/analysis.html",
         _("供需分析"),
         a=a,
+        computed_at=kept.computed_at,
         year=year,
         years=years,
         cluster=cluster,
