@@ -78,20 +78,38 @@ lint: install
 
 # Benchmarks on fresh databases (bench/README.md): SQLite, then PostgreSQL when the server in
 # BENCH_PG_URL answers (a database zhijiao_bench is created there and dropped afterwards).
+# BENCH_SCALE=city (Jiangyin: a ledger of 1 M entries, pages on `gendata --scale city`) or
+# province (Jiangsu: 10 M entries, pages on `gendata --scale province`, BENCH_FRACTION of it).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_SCALE ?= city
+BENCH_FRACTION ?=
+ifeq ($(BENCH_SCALE),province)
+LEDGER_ENTRIES := 10000000
+else ifeq ($(BENCH_SCALE),city)
+LEDGER_ENTRIES := 1000000
+else
+$(error BENCH_SCALE is city or province, not "$(BENCH_SCALE)")
+endif
+PAGES_ARGS := --scale $(BENCH_SCALE) $(if $(BENCH_FRACTION),--fraction $(BENCH_FRACTION))
 
-BENCHES := bench/indicators_import.py bench/indicators_overview.py
+BENCHES := bench/indicators_import.py bench/indicators_overview.py \
+	"bench/creditbank_ledger.py --entries $(LEDGER_ENTRIES)" \
+	"bench/talent_report.py --sizes 250000,1000000"
 # The load test (PostgreSQL only): 50 users for 5 minutes; e.g. LOAD_ARGS="--duration 60" for less.
 LOAD_ARGS ?=
 
 bench: install
-	@status=0; for b in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$b || status=1; done; \
+	@status=0; for b in $(BENCHES); do echo "== $$b (SQLite)"; \
+	  env -u DATABASE_URL $(BIN)/python $$b || status=1; done; \
 	if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \
 	    '$(BENCH_PG_URL)' 2>/dev/null; then \
-	  for b in $(BENCHES); do DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python $$b || status=1; done; \
-	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/pages.py || status=1; \
+	  for b in $(BENCHES); do echo "== $$b (PostgreSQL)"; \
+	    DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python $$b || status=1; done; \
+	  echo "== bench/pages.py $(PAGES_ARGS)"; \
+	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/pages.py $(PAGES_ARGS) || status=1; \
+	  echo "== bench/loadtest.py $(LOAD_ARGS)"; \
 	  DATABASE_URL='$(BENCH_PG_URL)' $(BIN)/python bench/loadtest.py $(LOAD_ARGS) || status=1; \
-	  $(BIN)/python bench/replica.py || status=1; \
+	  echo "== bench/replica.py"; $(BIN)/python bench/replica.py || status=1; \
 	else echo "PostgreSQL at $(BENCH_PG_URL) does not answer: its benchmarks are skipped"; fi; \
 	exit $$status
 

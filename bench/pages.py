@@ -2,11 +2,15 @@
 against the stack's floor — a trivial view on the same server, under the same load, in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        .venv/bin/python bench/pages.py [--clients 50] [--seconds 20] [--workers 5]
+        .venv/bin/python bench/pages.py [--scale demo|city|province] [--fraction F]
+                                        [--clients 50] [--seconds 20] [--workers 5]
 
-The server and its data are those of bench/loadtest.py: gunicorn with the production settings on a
-fresh PostgreSQL database filled as ``make demo`` fills it (``--keep`` keeps it). For each page in
-turn, ``--clients`` signed-in clients (the role the page is for) request it back to back for
+The server is that of bench/loadtest.py: gunicorn with the production settings on a fresh
+PostgreSQL database (``--keep`` keeps it), filled as ``make demo`` fills it (``--scale demo``) or
+by ``zhijiao gendata`` at the scale of Jiangyin (``city``, the default) or of Jiangsu
+(``province``, ``--fraction`` of it); the pages are requested as the generated accounts that
+stand for the demo's (the plan office, the education bureau's liaison, two schools' clerks).
+For each page in turn, ``--clients`` signed-in clients (the role the page is for) request it back to back for
 ``--seconds``; then the same for ``/healthz`` (the floor: one view, one ``SELECT 1``, no template).
 Printed per page: requests per second, p50/p95/p99, errors, and p95 as a multiple of the floor's.
 Goals (issue 9): p95 under 150 ms, zero errors, p95 within 3× of the floor. On a 2-core machine
@@ -18,15 +22,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import statistics
+import subprocess
 import sys
 import time
 
 import httpx
 from loadtest import (
+    BIN,
     PASSWORD,
+    PLAN,
     api_token,
     database_create,
     demo_load,
@@ -38,6 +46,7 @@ from loadtest import (
 
 GOAL_P95_MS = 150.0
 GOAL_RATIO = 3.0
+TIMEOUT = 120  # seconds: a slow page at province scale, queued behind 50 clients, is measured
 
 # (label, account, url, by token): one main page per module, and the main API lists.
 PAGES = [
@@ -52,6 +61,8 @@ PAGES = [
     ("产业人才需求汇总", "office", "/talent/demand/", False),
     ("产业人才供需分析", "office", "/talent/analysis/", False),
     ("学校评价轮次", "office", "/evaluation/rounds/", False),
+    ("学分认定审核", "office", "/credit/applications/", False),
+    ("学分银行统计", "office", "/credit/stats/", False),
     ("API 任务清单", "office", "/api/v1/plan/tasks", True),
     ("API 目标", "office", "/api/v1/targets", True),
     ("API 数据值", "office", "/api/v1/data/values?period=2025", True),
@@ -59,7 +70,44 @@ PAGES = [
 FLOOR = ("平凡视图 /healthz（基线）", None, "/healthz", False)
 
 
-async def session_cookies(base: str, account: str) -> httpx.Cookies:
+GENERATED_PASSWORD = "Zhijiao#2026gen"  # noqa: S105 — gendata's published password (bench/README)
+# The generated account standing for each demo account the pages are requested as: the plan
+# office keeps its name; the others are found by their unit (gendata numbers its accounts).
+GENERATED_ACCOUNTS = """
+import json
+from zhijiao.orgs.models import Role, User
+def by_unit(name, role):
+    return User.objects.filter(unit__name=name, role=role, is_active=True).order_by("pk")[0].username
+print(json.dumps({
+    "office": "office",
+    "jyj": by_unit("教育局", Role.UNIT_LIAISON),
+    "jyzz": by_unit("江阴中等专业学校", Role.SCHOOL_CLERK),
+    "jyzy": by_unit("江阴职业技术学院", Role.SCHOOL_CLERK),
+}))
+"""
+
+
+def generated_load(env: dict[str, str], scale: str, fraction: float | None) -> dict[str, str]:
+    """A database of ``scale`` made by ``zhijiao gendata``; the accounts to use, by demo name."""
+    zj = str(BIN / "zhijiao")
+    extra = ["--fraction", str(fraction)] if fraction else []
+    for step in (
+        [zj, "migrate", "--noinput", "-v0"],
+        [zj, "loadplan", str(PLAN)],
+        [zj, "gendata", "--scale", scale, *extra],
+    ):
+        subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    out = subprocess.run(  # noqa: S603 — our own console script, fixed arguments
+        [zj, "shell", "-c", GENERATED_ACCOUNTS],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+async def session_cookies(base: str, account: str, password: str) -> httpx.Cookies:
     """Signs in once; the clients of a page share the session, as tabs of one browser would."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await client.get("/login/")
@@ -67,7 +115,7 @@ async def session_cookies(base: str, account: str) -> httpx.Cookies:
             "/login/",
             data={
                 "username": account,
-                "password": PASSWORD,
+                "password": password,
                 "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
             },
         )
@@ -76,22 +124,30 @@ async def session_cookies(base: str, account: str) -> httpx.Cookies:
         return client.cookies
 
 
-async def client_for(base: str, account: str | None, token: str | None) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+async def client_for(
+    base: str, account: str | None, password: str, token: str | None
+) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT, follow_redirects=False)
     if token:
         client.headers["Authorization"] = f"Bearer {token}"
     elif account:
-        client.cookies = await session_cookies(base, account)
+        client.cookies = await session_cookies(base, account, password)
     return client
 
 
 async def hammer(
-    base: str, url: str, account: str | None, token: str | None, clients: int, seconds: float
+    base: str,
+    url: str,
+    account: str | None,
+    password: str,
+    token: str | None,
+    clients: int,
+    seconds: float,
 ) -> tuple[list[float], int, float]:
-    first = await client_for(base, account, token)
+    first = await client_for(base, account, password, token)
     pool = [first]
     for _ in range(clients - 1):
-        client = httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
+        client = httpx.AsyncClient(base_url=base, timeout=TIMEOUT, follow_redirects=False)
         client.headers.update(first.headers)
         client.cookies = first.cookies
         pool.append(client)
@@ -122,6 +178,8 @@ async def hammer(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", choices=["demo", "city", "province"], default="city")
+    parser.add_argument("--fraction", type=float, help="of the province (gendata --fraction)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
@@ -132,7 +190,15 @@ def main() -> int:
     )
     env = environment(url)
     try:
-        demo_load(env)
+        started = time.monotonic()
+        if args.scale == "demo":
+            demo_load(env)
+            accounts, password = {}, PASSWORD
+        else:
+            accounts = generated_load(env, args.scale, args.fraction)
+            password = GENERATED_PASSWORD
+        data = f"{args.scale} data" + (f" × {args.fraction}" if args.fraction else "")
+        print(f"{data} loaded in {time.monotonic() - started:.0f} s", flush=True)
         token = api_token(env, "office")
         port = free_port()
         server = server_start(env, port, args.workers)
@@ -144,7 +210,8 @@ def main() -> int:
                     hammer(
                         base,
                         path,
-                        account,
+                        accounts.get(account, account) if account else None,
+                        password,
                         token if by_token else None,
                         args.clients,
                         args.seconds,
@@ -161,7 +228,7 @@ def main() -> int:
     floor_p95 = percentile(results[0][1], 0.95)
     print(
         f"gunicorn {args.workers} sync workers, {args.clients} clients, "
-        f"{args.seconds:.0f} s per page, PostgreSQL, demo data"
+        f"{args.seconds:.0f} s per page, PostgreSQL, {data}"
     )
     print(f"{'page':<28}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'p95/floor':>11}")
     failed = False
