@@ -98,7 +98,7 @@ BENCHES := bench/indicators_import.py bench/indicators_overview.py \
 # The load test (PostgreSQL only): 50 users for 5 minutes; e.g. LOAD_ARGS="--duration 60" for less.
 LOAD_ARGS ?=
 
-bench: install
+bench: install fonts
 	@status=0; for b in $(BENCHES); do echo "== $$b (SQLite)"; \
 	  env -u DATABASE_URL $(BIN)/python $$b || status=1; done; \
 	if $(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()' \

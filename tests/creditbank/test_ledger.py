@@ -48,8 +48,17 @@ def sql(statement: str, params: list[object] | None = None) -> None:
         cursor.execute(statement, params or [])
 
 
+def verify(**options: object) -> ledger.VerifyReport:
+    """``ledger.verify`` walking the chain in one piece — and the same report when it walks it in
+    stretches checked apart and joined afterwards, whatever the cut."""
+    report = ledger.verify(**options)  # type: ignore[arg-type]
+    for parts in (2, 3, 7):
+        assert ledger.verify(parts=parts, **options) == report, parts  # type: ignore[arg-type]
+    return report
+
+
 def first_bad() -> int | None:
-    return ledger.verify().first_bad_seq
+    return verify().first_bad_seq
 
 
 # ---------------------------------------------------------------- the chain
@@ -76,7 +85,7 @@ def test_entries_form_a_chain_of_sm3_over_the_previous_hash_and_the_canonical_en
         assert entry.hash == expected
     head = LedgerHead.objects.get()
     assert (head.seq, head.hash) == (3, entries[-1].hash)
-    report = ledger.verify()
+    report = verify()
     assert report.intact and report.entries == 3
 
 
@@ -102,7 +111,7 @@ def test_a_rolled_back_append_leaves_neither_an_entry_nor_a_moved_head():
     assert LedgerEntry.objects.count() == 1
     assert LedgerHead.objects.get().seq == 1
     append_many(1)
-    assert ledger.verify().intact
+    assert verify().intact
 
 
 def test_a_missing_head_row_restarts_where_the_chain_ends():
@@ -111,7 +120,7 @@ def test_a_missing_head_row_restarts_where_the_chain_ends():
 
     append_many(1)
 
-    assert ledger.verify().intact
+    assert verify().intact
     assert LedgerHead.objects.get().seq == 3
 
 
@@ -133,7 +142,7 @@ def test_the_database_refuses_update_and_delete(table):
 
     assert LedgerEntry.objects.count() == 2
     assert LedgerCheckpoint.objects.count() == 1
-    assert ledger.verify().intact
+    assert verify().intact
 
 
 def test_the_orm_refuses_too():
@@ -161,7 +170,7 @@ def test_an_edited_entry_is_named():
             ['{"n":3,"text":"伪造课程"}'],
         )
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 3
     assert report.problem is not None and report.problem.kind == ledger.ProblemKind.WRONG_HASH
 
@@ -192,7 +201,7 @@ def test_a_deleted_entry_is_named():
     with triggers_removed():
         sql("DELETE FROM creditbank_ledgerentry WHERE seq = 2")
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 2
     assert report.problem is not None and report.problem.kind == ledger.ProblemKind.GAP
 
@@ -202,7 +211,7 @@ def test_a_deleted_last_entry_is_caught_by_the_head():
     with triggers_removed():
         sql("DELETE FROM creditbank_ledgerentry WHERE seq = 4")
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 4
     assert report.problem is not None and report.problem.kind == ledger.ProblemKind.HEAD_MISMATCH
 
@@ -225,7 +234,7 @@ def test_a_relinked_entry_is_named():
             [entries[0].hash],
         )
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 3
     assert report.problem is not None and report.problem.kind == ledger.ProblemKind.BROKEN_LINK
 
@@ -256,7 +265,7 @@ def test_a_rewritten_chain_is_caught_by_the_signed_checkpoint():
     append_many(2)
     rewrite_chain_from(2, '{"n":2,"text":"伪造课程"}')
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 3
     assert report.problem is not None
     assert report.problem.kind == ledger.ProblemKind.CHECKPOINT_MISMATCH
@@ -266,7 +275,7 @@ def test_without_a_checkpoint_a_perfect_rewrite_goes_unnoticed_which_is_why_they
     append_many(3)
     rewrite_chain_from(2, '{"n":2,"text":"伪造课程"}')
 
-    assert ledger.verify().intact
+    assert verify().intact
 
 
 def test_a_truncated_ledger_is_caught_by_head_and_checkpoint():
@@ -276,7 +285,7 @@ def test_a_truncated_ledger_is_caught_by_head_and_checkpoint():
         sql("DELETE FROM creditbank_ledgerentry WHERE seq >= 3")
         sql("DELETE FROM creditbank_ledgerhead")
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == 3
     assert report.problem is not None
     assert report.problem.kind == ledger.ProblemKind.CHECKPOINT_MISMATCH
@@ -291,7 +300,7 @@ def test_a_forged_checkpoint_is_caught_by_its_signature():
             ["f" * 64],
         )
 
-    report = ledger.verify()
+    report = verify()
     assert report.first_bad_seq == checkpoint.seq
     assert report.problem is not None
     assert report.problem.kind == ledger.ProblemKind.CHECKPOINT_SIGNATURE
@@ -303,7 +312,7 @@ def test_a_checkpoint_signed_with_another_key_is_not_trusted(settings):
     ledger.checkpoint_create()
     settings.ZHIJIAO_SIGNING_KEY = "7a" * 32
 
-    report = ledger.verify()
+    report = verify()
     assert report.problem is not None
     assert report.problem.kind == ledger.ProblemKind.CHECKPOINT_KEY
 
@@ -327,6 +336,8 @@ def test_verify_command_exits_non_zero_naming_the_first_bad_seq(capsys):
 
     with pytest.raises(CommandError, match="第 2 号"):
         call_command("ledger", "verify")
+    with pytest.raises(CommandError, match="第 2 号"):
+        call_command("ledger", "verify", "--parts", "3")
     with pytest.raises(SystemExit) as exited:
         LedgerCommand().run_from_argv(["zhijiao", "ledger", "verify"])
     assert exited.value.code != 0
@@ -365,3 +376,30 @@ def test_checkpoint_file_survives_a_rewrite_that_also_removed_the_checkpoint_row
 def test_timestamps_are_utc_to_the_microsecond():
     at = dt.datetime(2026, 1, 2, 11, 4, 5, 6, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     assert ledger.timestamp(at) == "2026-01-02T03:04:05.000006Z"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_stretches_are_walked_by_processes_of_their_own(monkeypatch):
+    """Outside a transaction each stretch gets a process and a connection: committed rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite walks the stretches one after the other")
+    import multiprocessing
+
+    forked = []
+    real = multiprocessing.get_context
+
+    def get_context(method=None):
+        forked.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    append_many(40)
+    ledger.checkpoint_create()
+    intact, walked_once = ledger.verify(parts=4), ledger.verify()
+    with triggers_removed():
+        sql("UPDATE creditbank_ledgerentry SET payload = %s WHERE seq = 23", ['{"n":0}'])
+    damaged = ledger.verify(parts=4)
+
+    assert forked == ["fork", "fork"]
+    assert intact.intact and intact.entries == 40 and intact == walked_once
+    assert damaged.first_bad_seq == 23 and damaged == ledger.verify()

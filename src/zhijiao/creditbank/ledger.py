@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -278,24 +280,143 @@ class VerifyReport:
         return self.problem.seq if self.problem is not None else None
 
 
-def _rows(chunk_size: int) -> Iterator[tuple[int, str, str, str, str, str, str]]:
-    """Every entry in order, fetched in chunks through a server-side cursor on PostgreSQL and
-    without the ORM's per-row work: verifying is a walk over millions of rows."""
+def _rows(
+    chunk_size: int, between: tuple[int, int] | None = None
+) -> Iterator[tuple[int, str, str, str, str, str, str]]:
+    """Every entry in order (or those with ``seq`` in ``between``), fetched in chunks through a
+    server-side cursor on PostgreSQL and without the ORM's per-row work: verifying is a walk over
+    millions of rows."""
     table = connection.ops.quote_name(LedgerEntry._meta.db_table)
     column_of = {f.name: f.column or f.name for f in LedgerEntry._meta.concrete_fields}
-    columns = ", ".join(
+    names = [
         connection.ops.quote_name(column_of[name])
         for name in ("seq", "kind", "account", "payload", "prev_hash", "hash", "at")
-    )
+    ]
+    where, params = "", []
+    if between is not None:
+        where, params = f"WHERE {names[0]} BETWEEN %s AND %s ", list(between)
     with connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {columns.split(', ')[0]}")  # noqa: S608
+        cursor.execute(
+            f"SELECT {', '.join(names)} FROM {table} {where}ORDER BY {names[0]}",  # noqa: S608
+            params,
+        )
         while rows := cursor.fetchmany(chunk_size):
             yield from rows
 
 
-def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 5000) -> VerifyReport:
+@dataclass
+class _Walk:
+    """What walking a stretch of the chain found: its first row (seq and stored link), its last
+    row, how many rows, and the problems — the walk stops at the first break in the chain."""
+
+    first_seq: int | None = None
+    first_prev: str = ""
+    last_seq: int = 0
+    last_hash: str = GENESIS
+    count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    broken: bool = False
+
+
+def _walk(
+    rows: Iterable[tuple[int, str, str, str, str, str, str]],
+    by_seq: Mapping[int, list[Checkpoint]],
+    *,
+    expected: int | None,
+    prev: str | None,
+) -> _Walk:
+    """Checks each row's place (``expected``), link (``prev``) and hash, and the checkpoints
+    that name it. ``None``: the first row's place and link are the caller's to check (a stretch
+    after another)."""
+    walk = _Walk()
+    want, link = expected or 0, prev or ""
+    for seq, kind, account, payload, prev_hash, stored_hash, at in rows:
+        if walk.first_seq is None:
+            walk.first_seq, walk.first_prev = seq, prev_hash
+            want = seq if expected is None else want
+            link = prev_hash if prev is None else link
+        if seq != want:
+            walk.problems.append(_gap(want, seq))
+            walk.broken = True
+            break
+        if prev_hash != link:
+            walk.problems.append(_broken_link(seq))
+            walk.broken = True
+            break
+        data = entry_bytes(seq, kind, account, at, payload)
+        if chain_hash(prev_hash, data) != stored_hash:
+            walk.problems.append(
+                Problem(seq, ProblemKind.WRONG_HASH, _("记录内容与其哈希不符（记录被修改）"))
+            )
+            walk.broken = True
+            break
+        for cp in by_seq.get(seq, ()):
+            if cp.hash != stored_hash:
+                walk.problems.append(
+                    Problem(
+                        seq,
+                        ProblemKind.CHECKPOINT_MISMATCH,
+                        _(
+                            "{source}（{at}）签署的哈希与账本不符：第 {seq} 号及之前的记录被改写"
+                        ).format(source=cp.source, at=cp.at, seq=seq),
+                    )
+                )
+        link, want = stored_hash, seq + 1
+        walk.count += 1
+        walk.last_seq, walk.last_hash = seq, stored_hash
+    return walk
+
+
+def _gap(expected: int, seq: int) -> Problem:
+    return Problem(
+        expected,
+        ProblemKind.GAP,
+        _("记录缺失或顺序被打乱：应为第 {expected} 号，实际是第 {seq} 号").format(
+            expected=expected, seq=seq
+        ),
+    )
+
+
+def _broken_link(seq: int) -> Problem:
+    return Problem(
+        seq,
+        ProblemKind.BROKEN_LINK,
+        _("与第 {seq} 号记录的哈希链接断开（其前记录被删除、插入、调换或改写）").format(
+            seq=seq - 1
+        ),
+    )
+
+
+def _walk_part(
+    between: tuple[int, int], by_seq: Mapping[int, list[Checkpoint]], chunk_size: int
+) -> _Walk:
+    return _walk(_rows(chunk_size, between), by_seq, expected=None, prev=None)
+
+
+def _walk_parts(parts: int, by_seq: Mapping[int, list[Checkpoint]], chunk_size: int) -> list[_Walk]:
+    """The chain cut into ``parts`` stretches of sequence numbers, each walked on its own —
+    every row's hash depends only on its own stored link, so the stretches can be checked at
+    once, and the links between them afterwards. On PostgreSQL, outside a transaction, each
+    stretch is walked by a process of its own with its own connection; otherwise (SQLite, or
+    inside a transaction whose rows another connection could not see) one after the other."""
+    low, high = LedgerEntry.objects.aggregate(low=Min("seq"), high=Max("seq")).values()
+    if low is None:
+        return []
+    size = -(-(high - low + 1) // parts)
+    stretches = [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(stretches) < 2:
+        return [_walk_part(between, by_seq, chunk_size) for between in stretches]
+    connections.close_all()  # the processes must not share this one's sockets
+    with multiprocessing.get_context("fork").Pool(len(stretches)) as pool:
+        return pool.starmap(_walk_part, [(between, by_seq, chunk_size) for between in stretches])
+
+
+def verify(
+    *, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 5000, parts: int = 1
+) -> VerifyReport:
     """Walks the whole chain and every checkpoint; the report names the first bad sequence
-    number, or none when the ledger is intact. Reads only."""
+    number, or none when the ledger is intact. Reads only. ``parts`` > 1 walks that many
+    stretches of the chain at once (:func:`_walk_parts`), with the same report."""
     trusted = signing.public_key_hex()
     checkpoints = [Checkpoint.from_row(r) for r in LedgerCheckpoint.objects.order_by("seq", "pk")]
     checkpoints += list(extra_checkpoints)
@@ -323,54 +444,26 @@ def verify(*, extra_checkpoints: Iterable[Checkpoint] = (), chunk_size: int = 50
         else:
             by_seq.setdefault(cp.seq, []).append(cp)
 
-    prev = GENESIS
-    expected = 1
+    if parts > 1:
+        walks = _walk_parts(parts, by_seq, chunk_size)
+    else:
+        walks = [_walk(_rows(chunk_size), by_seq, expected=1, prev=GENESIS)]
     count = 0
     last_seq, last_hash = 0, GENESIS
-    for seq, kind, account, payload, prev_hash, stored_hash, at in _rows(chunk_size):
-        if seq != expected:
-            problems.append(
-                Problem(
-                    expected,
-                    ProblemKind.GAP,
-                    _("记录缺失或顺序被打乱：应为第 {expected} 号，实际是第 {seq} 号").format(
-                        expected=expected, seq=seq
-                    ),
-                )
-            )
+    for walk in walks:
+        if walk.first_seq is None:
+            continue  # a stretch without rows: the next one's first row shows the gap
+        if walk.first_seq != last_seq + 1:
+            problems.append(_gap(last_seq + 1, walk.first_seq))
             break
-        if prev_hash != prev:
-            problems.append(
-                Problem(
-                    seq,
-                    ProblemKind.BROKEN_LINK,
-                    _("与第 {seq} 号记录的哈希链接断开（其前记录被删除、插入、调换或改写）").format(
-                        seq=seq - 1
-                    ),
-                )
-            )
+        if walk.first_prev != last_hash:
+            problems.append(_broken_link(walk.first_seq))
             break
-        data = entry_bytes(seq, kind, account, at, payload)
-        if chain_hash(prev_hash, data) != stored_hash:
-            problems.append(
-                Problem(seq, ProblemKind.WRONG_HASH, _("记录内容与其哈希不符（记录被修改）"))
-            )
+        problems += walk.problems
+        count += walk.count
+        last_seq, last_hash = walk.last_seq, walk.last_hash
+        if walk.broken:
             break
-        for cp in by_seq.get(seq, ()):
-            if cp.hash != stored_hash:
-                problems.append(
-                    Problem(
-                        seq,
-                        ProblemKind.CHECKPOINT_MISMATCH,
-                        _(
-                            "{source}（{at}）签署的哈希与账本不符：第 {seq} 号及之前的记录被改写"
-                        ).format(source=cp.source, at=cp.at, seq=seq),
-                    )
-                )
-        prev = stored_hash
-        expected += 1
-        count += 1
-        last_seq, last_hash = seq, stored_hash
     else:
         head = LedgerHead.objects.filter(pk=HEAD_PK).values_list("seq", "hash").first()
         if head is not None and head != (last_seq, last_hash):
