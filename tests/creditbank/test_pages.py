@@ -164,6 +164,27 @@ def test_the_learner_cannot_review_their_own_application(client, bank, applied):
     assert mine.status == "submitted"
 
 
+def test_the_bank_chooses_a_school_before_its_programmes(client, bank, applied):
+    """The bank sees every school: their programmes (thousands in a province) are offered for
+    the school chosen; a school always sees its own."""
+    jia, yi = (f'value="{bank.programmes[name].pk}"' for name in ("甲机电", "乙机电"))
+
+    def programme_select(**params) -> str:
+        page = client.get(url("creditbank-queue"), params).content.decode()
+        select = page[page.index('name="programme"') :]
+        return select[: select.index("</select>")]
+
+    client.force_login(bank.office)
+    every = programme_select(status="")
+    one = programme_select(status="", school=bank.units["甲职校"].pk)
+    client.force_login(bank.users["school"])
+    own = programme_select()
+
+    assert "请先选择审核学校" in every and jia not in every and yi not in every
+    assert jia in one and yi not in one
+    assert jia in own and yi not in own
+
+
 def test_the_queue_filters_and_approves_in_bulk(client, bank, applied):
     _learner, mine, _other, theirs = applied
     second = bank.open(name="钱五")

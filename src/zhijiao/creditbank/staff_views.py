@@ -119,9 +119,15 @@ def queue(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A school's programmes: its own, or — for the bank, which sees every school — those of the
+    # school chosen (a province has thousands of programmes, too many for one list).
     programmes = Programme.objects.select_related("school").order_by("school__name", "major_code")
     if not user.can(Capability.CREDIT_BANK):
         programmes = programmes.filter(school_id=user.unit_id)
+    elif filters.school is not None:
+        programmes = programmes.filter(school_id=filters.school)
+    else:
+        programmes = programmes.none()
     return render_page(
         request,
         "creditbank/queue.html",
