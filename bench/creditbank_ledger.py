@@ -70,24 +70,42 @@ def per_minute(count: int, seconds: float) -> str:
     return f"{count / seconds * 60:,.0f} entries/min"
 
 
+def programme_with_courses(
+    school: Any, major: tuple[str, str], courses: int, credits: int, prefix: str
+) -> tuple[Any, list[Any]]:
+    """A higher-vocational programme of the school with ``courses`` courses."""
+    from zhijiao.creditbank.data import EducationLevel
+    from zhijiao.creditbank.models import Course, Programme
+
+    programme = Programme.objects.create(
+        school=school,
+        major_code=major[0],
+        major_name=major[1],
+        education_level=EducationLevel.HIGHER,
+        total_credits=Decimal(courses * credits),
+    )
+    made = Course.objects.bulk_create(
+        Course(
+            programme=programme,
+            code=f"{prefix}{i:04d}",
+            name=f"课程{prefix}{i:04d}",
+            credits=Decimal(credits),
+        )
+        for i in range(courses)
+    )
+    return programme, made
+
+
 def neighbours_prepare(count: int) -> tuple[Any, list[Any]]:
     """A school's programme of ten courses and ``count`` learners, each with an application
     (ids 1…count): the owners of the credit records the build writes besides the ledger."""
-    from zhijiao.creditbank.data import ApplicationStatus, EducationLevel
-    from zhijiao.creditbank.models import Application, Course, Learner, Programme
+    from zhijiao.creditbank.data import ApplicationStatus
+    from zhijiao.creditbank.models import Application, Learner
     from zhijiao.orgs.models import Unit, UnitKind
 
     school = Unit.objects.create(name="基准邻近学校", kind=UnitKind.SCHOOL)
-    programme = Programme.objects.create(
-        school=school,
-        major_code="460301",
-        major_name="机械制造及自动化",
-        education_level=EducationLevel.HIGHER,
-        total_credits=Decimal(120),
-    )
-    courses = Course.objects.bulk_create(
-        Course(programme=programme, code=f"N{i:02d}", name=f"课程N{i:02d}", credits=Decimal(4))
-        for i in range(RECORDS_PER_LEARNER)
+    programme, courses = programme_with_courses(
+        school, ("460301", "机械制造及自动化"), RECORDS_PER_LEARNER, 4, "N"
     )
     for start in range(0, count, BATCH):
         ids = range(start + 1, min(start + BATCH, count) + 1)
@@ -241,8 +259,8 @@ def transcript_setup(records: int) -> Any:
     from django.db import transaction
 
     from zhijiao.creditbank import ledger, services
-    from zhijiao.creditbank.data import EducationLevel, LearnerData, LedgerKind
-    from zhijiao.creditbank.models import Application, Course, CreditRecord, Programme
+    from zhijiao.creditbank.data import LearnerData, LedgerKind
+    from zhijiao.creditbank.models import Application, CreditRecord
     from zhijiao.orgs.models import Unit, UnitKind, User
     from zhijiao.orgs.roles import Role
 
@@ -254,20 +272,8 @@ def transcript_setup(records: int) -> Any:
         data=LearnerData(name="基准学员", id_number="320281199503151017"),
     )
     with transaction.atomic():
-        programme = Programme.objects.create(
-            school=school,
-            major_code="460305",
-            major_name="工业机器人技术",
-            education_level=EducationLevel.HIGHER,
-            total_credits=Decimal(5000),
-        )
-        courses = Course.objects.bulk_create(
-            [
-                Course(
-                    programme=programme, code=f"C{i:04d}", name=f"课程{i:04d}", credits=Decimal(2)
-                )
-                for i in range(records)
-            ]
+        programme, courses = programme_with_courses(
+            school, ("460305", "工业机器人技术"), records, 2, "C"
         )
         application = Application.objects.create(
             learner=learner, programme=programme, school=school, number="XFBENCH000001"
