@@ -148,6 +148,52 @@ def test_while_one_request_computes_a_snapshot_again_the_others_show_the_one_kep
 
 
 @pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_the_first_figures_are_computed_once_while_the_other_requests_wait(monkeypatch):
+    cache.clear()
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        if len(waits) == 3:  # the request computing them stores its figures and lets go
+            cache.delete("zhijiao:test-first:computing")
+            snapshot("test-first", lambda: "它算出的")
+
+    monkeypatch.setattr(kept_figures.time, "sleep", sleep)
+    assert cache.add("zhijiao:test-first:computing", 1, 30)  # another request is computing
+    got = snapshot("test-first", lambda: pytest.fail("computed a second time"))
+
+    assert got is not None and got.value == "它算出的" and len(waits) == 3
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_when_the_first_figures_take_too_long_the_page_is_told_they_are_being_computed(
+    monkeypatch,
+):
+    cache.clear()
+    monkeypatch.setattr(kept_figures, "WAIT_SECONDS", 0.01)
+    monkeypatch.setattr(kept_figures.time, "sleep", lambda s: None)
+    assert cache.add("zhijiao:test-slow:computing", 1, 30)
+
+    assert snapshot("test-slow", lambda: pytest.fail("computed alongside")) is None
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_a_failed_computation_lets_the_next_request_try():
+    cache.clear()
+
+    def fail():
+        raise RuntimeError("数据库连接中断")
+
+    with pytest.raises(RuntimeError):
+        snapshot("test-fail", fail)
+    assert cache.get("zhijiao:test-fail:computing") is None
+    assert snapshot("test-fail", lambda: 7).value == 7
+
+
+@pytest.mark.django_db
 def test_figures_go_through_the_database_cache_of_the_production_settings():
     from zhijiao.creditbank.selectors import Statistics, StatRow
 

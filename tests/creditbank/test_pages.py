@@ -464,6 +464,30 @@ def test_statistics_page_and_xlsx_export(client, bank):
     assert "甲职校" not in client.get(url("creditbank-stats")).content.decode()
 
 
+def test_statistics_being_computed_elsewhere_are_announced_not_computed_again(
+    client, bank, settings, monkeypatch
+):
+    """At province scale the first figures take seconds: one request computes them, the others
+    say so and refresh, instead of each taking the machine's whole time."""
+    from django.core.cache import cache
+
+    from zhijiao.core import cache as kept_figures
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    monkeypatch.setattr(kept_figures, "WAIT_SECONDS", 0.01)
+    client.force_login(bank.office)
+    assert cache.add("zhijiao:credit-stats:all:all:zh-hans:computing", 1, 30)
+
+    page = client.get(url("creditbank-stats")).content.decode()
+    cache.clear()
+    done = client.get(url("creditbank-stats")).content.decode()
+
+    assert "统计数据正在生成" in page and 'http-equiv="refresh"' in page
+    assert "暂无数据" not in page and "统计时间：" not in page
+    assert "统计时间：" in done and "统计数据正在生成" not in done
+
+
 def _queries(client, address: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -11,8 +11,10 @@ take seconds) would be computed again after every change, and on a busy platform
 changes every second. :func:`snapshot` therefore also serves a kept figure after a change while it
 is younger than :data:`COST_FACTOR` times what computing it cost, up to :data:`MOST_SECONDS`: a
 figure of 20 ms is computed again one second after a change, one of 20 s ten minutes after —
-recomputing never takes more than about one part in fifty of the time; while one request computes
-them again, the others show the figures kept. Pages that use it say when
+recomputing never takes more than about one part in fifty of the time. One request computes them
+while the others show the figures kept — or, when there are none yet, wait up to
+:data:`WAIT_SECONDS` for the first ones and else say they are being computed. Pages that use it
+say when
 their figures were computed (:attr:`Snapshot.computed_at`, ``core/_computed_at.html``).
 
 The cache is the one in ``CACHES`` (a database table in production, so that every process and
@@ -25,7 +27,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -37,6 +39,9 @@ T = TypeVar("T")
 UNTIL_CHANGE_SECONDS = 300
 COST_FACTOR = 50
 MOST_SECONDS = 600
+KEEP_SECONDS = 86400  # a snapshot stays at hand, to be shown while the next one is computed
+LOCK_SECONDS = 90  # one request computes; longer than a web worker may run (gunicorn's 60 s)
+WAIT_SECONDS = 20  # how long the others wait for the first figures
 
 
 @dataclass(frozen=True)
@@ -53,34 +58,51 @@ class Snapshot(Generic[T]):
         return throttled and age < min(self.cost * COST_FACTOR, MOST_SECONDS)
 
 
-def _kept(name: str, compute: Callable[[], T], *, throttled: bool) -> Snapshot[T]:
+def _kept(name: str, compute: Callable[[], T], *, throttled: bool) -> Snapshot[T] | None:
     latest = AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0
     key = f"zhijiao:{name}"
+    lock = f"{key}:computing"
     kept = cache.get(key)
+    kept = kept if isinstance(kept, Snapshot) else None
     now = timezone.now()
-    if not isinstance(kept, Snapshot):
-        kept = None
-    elif kept.serves(latest, now, throttled=throttled):
+    if kept is not None and kept.serves(latest, now, throttled=throttled):
         return kept
-    elif throttled and not cache.add(f"{key}:computing", 1, int(kept.cost * 2) + 30):
-        return kept  # another request is computing it: this one shows the figures kept
+    if throttled and not cache.add(lock, 1, LOCK_SECONDS):
+        # Another request is computing them: show the figures kept, or wait a little for the
+        # first ones rather than compute them again alongside (a dozen requests at once would
+        # each take the machine's whole time).
+        return kept if kept is not None else _awaited(key)
     started = time.perf_counter()
     try:
         value = compute()
+        fresh = Snapshot(value, now, latest, time.perf_counter() - started)
+        cache.set(key, fresh, KEEP_SECONDS if throttled else UNTIL_CHANGE_SECONDS)
     finally:
-        if throttled and kept is not None:
-            cache.delete(f"{key}:computing")
-    fresh = Snapshot(value, now, latest, time.perf_counter() - started)
-    cache.set(key, fresh, MOST_SECONDS)
+        if throttled:
+            cache.delete(lock)
     return fresh
+
+
+def _awaited(key: str) -> Snapshot[Any] | None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        kept = cache.get(key)
+        if isinstance(kept, Snapshot):
+            return kept
+    return None
 
 
 def until_change(name: str, compute: Callable[[], T]) -> T:
     """``compute()``'s result, kept under ``name`` until the next audit row or five minutes."""
-    return _kept(name, compute, throttled=False).value
+    kept = _kept(name, compute, throttled=False)
+    assert kept is not None  # noqa: S101 - only a throttled figure can be left to another request
+    return kept.value
 
 
-def snapshot(name: str, compute: Callable[[], T]) -> Snapshot[T]:
+def snapshot(name: str, compute: Callable[[], T]) -> Snapshot[T] | None:
     """``compute()``'s result kept under ``name``, with when it was computed: computed again
-    after the next audit row once its cost allows (see above), or after five minutes."""
+    after the next audit row once its cost allows (see above), or after five minutes. ``None``
+    when another request is computing the first figures and they are not ready within
+    :data:`WAIT_SECONDS`: the page then says so and looks again shortly."""
     return _kept(name, compute, throttled=True)

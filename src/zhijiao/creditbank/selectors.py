@@ -739,7 +739,7 @@ class Statistics:
     applications: tuple[StatRow, ...]  # (school, status): applications
 
 
-def statistics_kept(user: Any, *, year: int | None = None) -> Snapshot[Statistics]:
+def statistics_kept(user: Any, *, year: int | None = None) -> Snapshot[Statistics] | None:
     """:func:`statistics` kept between requests (core.cache), per scope, year and language:
     over tens of millions of records it takes seconds. The page says when it was computed."""
     return snapshot(

@@ -638,8 +638,8 @@ def stats(request: AuthedRequest) -> HttpResponse:
         request,
         "creditbank/stats.html",
         _("学分银行统计"),
-        figures=kept.value,
-        computed_at=kept.computed_at,
+        figures=kept.value if kept else None,
+        computed_at=kept.computed_at if kept else None,
         year=year,
         years=range(timezone.localdate().year, timezone.localdate().year - 6, -1),
     )

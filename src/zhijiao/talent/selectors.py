@@ -332,7 +332,7 @@ class DemandSummary:
     by_year: list[DemandRow]  # every year, whatever the filters' year
 
 
-def demand_summary(filters: DemandFilters) -> Snapshot[DemandSummary]:
+def demand_summary(filters: DemandFilters) -> Snapshot[DemandSummary] | None:
     """The demand page's figures, kept between requests (core.cache) per filters and language:
     at province scale each groups millions of demand lines."""
 

@@ -498,6 +498,10 @@ def demand(request: AuthedRequest) -> HttpResponse:
             filters=chosen,
         )
     kept = selectors.demand_summary(filters)
+    if kept is None:  # being computed by another request
+        return render_page(
+            request, "talent/demand.html", _("岗位需求汇总"), filters=filters, years=years
+        )
     summary = kept.value
     by_occupation, by_year = summary.by_occupation, summary.by_year
     top = by_occupation[:15]

@@ -318,6 +318,16 @@ def analysis_page(request: AuthedRequest) -> HttpResponse:
     # The analysis reads every posting of the year (millions at province scale) and is the same
     # for every viewer: kept between requests (core.cache); the page says when it was computed.
     kept = snapshot(f"talent-analysis:{year}:{get_language()}", lambda: analyse(year))
+    if kept is None:  # being computed by another request
+        return render_page(
+            request,
+            "talent/analysis.html",
+            _("供需分析"),
+            year=year,
+            years=years,
+            cluster=cluster,
+            clusters=Cluster.choices,
+        )
     a = kept.value
     occupations = [o for o in a.occupations if not cluster or cluster in o.clusters]
     top = sorted(occupations, key=lambda o: -o.demand)[:15]
