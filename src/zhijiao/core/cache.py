@@ -41,7 +41,7 @@ COST_FACTOR = 50
 MOST_SECONDS = 600
 KEEP_SECONDS = 86400  # a snapshot stays at hand, to be shown while the next one is computed
 LOCK_SECONDS = 90  # one request computes; longer than a web worker may run (gunicorn's 60 s)
-WAIT_SECONDS = 20  # how long the others wait for the first figures
+WAIT_SECONDS = 3  # how long the others wait for the first figures (each holds a web worker)
 
 
 @dataclass(frozen=True)
