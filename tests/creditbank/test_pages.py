@@ -185,6 +185,20 @@ def test_the_bank_chooses_a_school_before_its_programmes(client, bank, applied):
     assert jia in own and yi not in own
 
 
+def test_the_queue_counts_no_further_than_its_cap(client, bank, applied, monkeypatch):
+    """A province's queue holds hundreds of thousands: the pager stops counting at the cap."""
+    from zhijiao.creditbank import staff_views
+
+    client.force_login(bank.office)
+    whole = client.get(url("creditbank-queue"), {"status": ""}).content.decode()
+    monkeypatch.setattr(staff_views, "COUNT_CAP", 1)
+    capped = client.get(url("creditbank-queue"), {"status": ""}).content.decode()
+
+    assert "共 2 份" in whole and "超过" not in whole
+    assert "超过 10,000 份" in capped and "共 2 份" not in capped
+    assert "XF" in capped  # the rows are listed all the same
+
+
 def test_the_queue_filters_and_approves_in_bulk(client, bank, applied):
     _learner, mine, _other, theirs = applied
     second = bank.open(name="钱五")
