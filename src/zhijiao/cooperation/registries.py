@@ -28,6 +28,7 @@ from zhijiao.core.registry import (
     YearFilter,
     unit_ref,
     unit_refs,
+    units_named_in,
 )
 from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
@@ -197,7 +198,7 @@ PROJECTS = Registry(
             "enterprise",
             _("合作企业"),
             ("enterprises",),
-            lambda user: selectors.units_named_in(FamousProject, "enterprises"),
+            lambda user: units_named_in(FamousProject.objects.all(), "enterprises"),
         ),
         INDUSTRY_FILTER,
         YearFilter("year", _("在建年度"), _standing("started_on", "terminated_on")),
@@ -304,7 +305,7 @@ GROUPS = Registry(
             "member",
             _("成员单位"),
             ("members__unit",),
-            lambda user: selectors.units_named_in(VocationalGroup, "members__unit"),
+            lambda user: units_named_in(VocationalGroup.objects.all(), "members__unit"),
         ),
         YearFilter("year", _("成立年度（截至）"), _standing("founded_on")),
         SearchFilter("q", _("名称"), ("name__icontains",)),
@@ -717,7 +718,7 @@ APPRENTICESHIPS = Registry(
             "enterprise",
             _("合作企业"),
             ("enterprise",),
-            lambda user: selectors.units_named_in(Apprenticeship, "enterprise"),
+            lambda user: units_named_in(Apprenticeship.objects.all(), "enterprise"),
         ),
         YearFilter("year", _("在办年度"), _standing("started_on", "ended_on", end_inclusive=True)),
         SearchFilter("q", _("名称或专业"), ("name__icontains", "major__icontains")),

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -109,14 +108,6 @@ def member_candidates() -> QuerySet[Unit]:
         is_active=True,
         kind__in=[UnitKind.SCHOOL, UnitKind.ENTERPRISE, UnitKind.ASSOCIATION, UnitKind.OTHER],
     ).order_by("kind", "name")
-
-
-def units_named_in(model: type[models.Model], lookup: str) -> QuerySet[Unit]:
-    """The units a registry's rows name through ``lookup`` (its partner enterprises, members):
-    what its filter offers — not every enterprise of the city, 200,000 in a province."""
-    return Unit.objects.filter(
-        pk__in=model._default_manager.filter(**{f"{lookup}__isnull": False}).values(lookup)
-    ).order_by("name")
 
 
 def programmes_for_apprentices(user: Any) -> QuerySet[Apprenticeship]:

@@ -375,6 +375,14 @@ class UnitFilter(Filter):
         return f"{self.label}（单位编号）"
 
 
+def units_named_in(rows: QuerySet[Any], lookup: str) -> QuerySet[Any]:
+    """The units that ``rows`` name through ``lookup``, by name: what a list's unit filter
+    offers — the schools or enterprises of its rows, not every unit of a city or a province."""
+    from zhijiao.orgs.models import Unit
+
+    return Unit.objects.filter(pk__in=rows.values(lookup)).order_by("name")
+
+
 @dataclass(frozen=True)
 class SearchFilter(Filter):
     """Free text matched against any of ``lookups`` (e.g. ``name__icontains``)."""

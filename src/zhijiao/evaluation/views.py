@@ -30,7 +30,7 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import XLSX_CONTENT_TYPE
 from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
-from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter, units_named_in
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit, User
 from zhijiao.orgs.roles import Capability
@@ -423,7 +423,7 @@ def expert_links(request: AuthedRequest) -> HttpResponse:
             "school",
             gettext_lazy("学校"),
             ("school",),
-            lambda _user: Unit.objects.filter(pk__in=links.values("school")).order_by("name"),
+            lambda _user: units_named_in(links, "school"),
         ),
         SearchFilter(
             "q",
@@ -844,9 +844,7 @@ def appeal_list(request: AuthedRequest) -> HttpResponse:
             "school",
             gettext_lazy("学校"),
             ("entry__school",),
-            lambda _user: Unit.objects.filter(pk__in=appeals.values("entry__school")).order_by(
-                "name"
-            ),
+            lambda _user: units_named_in(appeals, "entry__school"),
         ),
     ]
     if listing.wants_export(request):
@@ -1005,7 +1003,7 @@ def pay_basis(request: AuthedRequest) -> HttpResponse:
             "school",
             gettext_lazy("学校"),
             ("school",),
-            lambda _user: Unit.objects.filter(pk__in=entries.values("school")).order_by("name"),
+            lambda _user: units_named_in(entries, "school"),
         ),
         ChoiceFilter("grade", gettext_lazy("等级"), [(g["grade"], g["grade"]) for g in grades]),
     ]

@@ -28,7 +28,7 @@ from zhijiao.core.listing import ExportColumn
 from zhijiao.core.models import AuditAction
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require
 from zhijiao.core.periods import Period
-from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter, units_named_in
 from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.orgs.models import Unit
@@ -680,7 +680,7 @@ def extensions(request: AuthedRequest) -> HttpResponse:
             "unit",
             gettext_lazy("单位"),
             ("unit",),
-            lambda _user: Unit.objects.filter(pk__in=granted.values("unit")).order_by("name"),
+            lambda _user: units_named_in(granted, "unit"),
         ),
         ChoiceFilter(
             "open",

@@ -23,11 +23,10 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ImportRejected
 from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, render_page, report_error, require, require_unit
-from zhijiao.core.registry import ChoiceFilter, Filter, SearchFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, Filter, SearchFilter, UnitFilter, units_named_in
 from zhijiao.core.routing import replica_reads
 from zhijiao.core.scope import get_visible_or_404
 from zhijiao.indicators import selectors as indicator_selectors
-from zhijiao.orgs.models import Unit
 from zhijiao.orgs.roles import Capability
 
 from . import documents, selectors, services
@@ -455,7 +454,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
             "unit",
             gettext_lazy("报送单位"),
             ("unit",),
-            lambda _u: Unit.objects.filter(pk__in=reports.values("unit")).order_by("name"),
+            lambda _u: units_named_in(reports, "unit"),
         ),
         ChoiceFilter(
             "period",
@@ -637,7 +636,7 @@ def _school_plan_filters(plan: Plan, school_plans: QuerySet[SchoolPlan]) -> list
             "school",
             gettext_lazy("学校"),
             ("school",),
-            lambda _u: Unit.objects.filter(pk__in=school_plans.values("school")).order_by("name"),
+            lambda _u: units_named_in(school_plans, "school"),
         ),
         ChoiceFilter(
             "task",

@@ -25,7 +25,7 @@ from zhijiao.core.errors import ServiceError
 from zhijiao.core.excel import ExcelError, ImportRejected
 from zhijiao.core.listing import ExportColumn
 from zhijiao.core.pages import AuthedRequest, int_param, render_page, report_error, require
-from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter
+from zhijiao.core.registry import ChoiceFilter, SearchFilter, UnitFilter, units_named_in
 from zhijiao.orgs.models import Unit, UnitKind
 from zhijiao.orgs.roles import Capability
 
@@ -238,7 +238,7 @@ def supply_page(request: AuthedRequest) -> HttpResponse:
             "school",
             _("学校"),
             ("school",),
-            lambda _user: Unit.objects.filter(pk__in=rows.values("school")).order_by("name"),
+            lambda _user: units_named_in(rows, "school"),
         ),
         SearchFilter(
             "q",
