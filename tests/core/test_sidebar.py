@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -40,3 +42,40 @@ def test_pages_that_differ_by_an_id_share_one_sidebar(client, small_plan):
         assert client.get(reverse("admin:plan-task", args=[number])).status_code == 200
 
     assert len(sidebars) == 1
+
+
+def test_the_kept_sidebar_marks_the_page_it_is_on(client, small_plan):
+    """Each page shape keeps its own rendering: the link marked active follows the page."""
+    client.force_login(small_plan.users["office"])
+
+    def active_links(name: str) -> list[str]:
+        html = client.get(reverse(name)).content.decode()
+        nav = html[html.index('id="nav-sidebar-apps"') :]
+        return re.findall(r'href="([^"]+)"[^>]*\bactive\b', nav)
+
+    for _ in range(2):  # the second time from the kept rendering
+        assert active_links("admin:plan-tasks") == [reverse("admin:plan-tasks")]
+        assert active_links("admin:plan-dashboard") == [reverse("admin:plan-dashboard")]
+
+
+def test_the_unread_count_is_rendered_afresh_when_it_changes(client, small_plan):
+    office = small_plan.users["office"]
+    client.force_login(office)
+    page = reverse("admin:plan-tasks")
+    assert "条未读" not in client.get(page).content.decode()
+
+    Notification.objects.create(recipient=office, title="进展报告被退回")
+    assert "站内通知（1 条未读）" in client.get(page).content.decode()
+    Notification.objects.create(recipient=office, title="任务即将到期")
+    assert "站内通知（2 条未读）" in client.get(page).content.decode()
+
+
+def test_the_admin_index_of_an_app_still_lists_its_models(client, small_plan):
+    """The shell no longer builds Django's list of every model on each page; the admin's own
+    index pages, which show it, still get it."""
+    client.force_login(small_plan.users["sysadmin"])
+
+    answer = client.get(reverse("admin:app_list", args=["orgs"]))
+
+    assert answer.status_code == 200
+    assert reverse("admin:orgs_unit_changelist") in answer.content.decode()

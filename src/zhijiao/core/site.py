@@ -9,16 +9,37 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
+from django.template import Context
 from django.urls import URLPattern
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from unfold.sites import UnfoldAdminSite
 
 SIDEBARS_KEPT = 512
+# Rendered sidebars kept per role and page shape: one for each unread count seen lately.
+RENDERINGS_KEPT = 8
 DIGITS = re.compile(r"\d+")
+# Unfold's template for the sidebar's links, which core/overrides replaces with one that renders
+# the original through ZhijiaoAdminSite.sidebar_html.
+SIDEBAR_TEMPLATE = "unfold/helpers/app_list.html"
+# Where get_sidebar_list leaves, on the request, what the rendered sidebar depends on.
+SIDEBAR_STAMP = "_zhijiao_sidebar"
+
+
+@dataclass
+class _Sidebar:
+    """One role's sidebar on one page shape: its groups, and the HTML rendered from them, by the
+    titles that are the user's own (the unread-notification count)."""
+
+    groups: list[dict[str, Any]]
+    html: OrderedDict[tuple[str, ...], SafeString] = field(default_factory=OrderedDict)
 
 
 class ZhijiaoAdminSite(UnfoldAdminSite):
@@ -28,8 +49,16 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sidebars: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._sidebars: OrderedDict[tuple[Any, ...], _Sidebar] = OrderedDict()
         self._sidebars_lock = threading.Lock()
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> Any:
+        """Django's shell context lists every registered model the user may change, on every
+        page: a walk over all models and two permission queries. The sidebar here is by role
+        and never shows that list (``show_all_applications`` is off); the admin index pages that
+        read it get it built when they do."""
+        build = partial(super().get_app_list, request, app_label)
+        return build() if app_label else SimpleLazyObject(build)
 
     def get_sidebar_list(self, request: HttpRequest) -> list[dict[str, Any]]:
         """Unfold builds the sidebar anew on every page: some sixty links resolved, checked against
@@ -48,10 +77,10 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
             DIGITS.sub("0", request.path),
         )
         with self._sidebars_lock:
-            groups = self._sidebars.get(key)
-            if groups is not None:
+            sidebar = self._sidebars.get(key)
+            if sidebar is not None:
                 self._sidebars.move_to_end(key)
-        if groups is None:
+        if sidebar is None:
             # Kept: the items the role may use, their links resolved once.
             groups = [
                 {**group, "items": items}
@@ -64,16 +93,42 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
                     ]
                 )
             ]
+            sidebar = _Sidebar(groups)
             with self._sidebars_lock:
-                self._sidebars[key] = groups
+                self._sidebars[key] = sidebar
                 while len(self._sidebars) > SIDEBARS_KEPT:
                     self._sidebars.popitem(last=False)
-        return [
+        navigation = [
             {**group, "items": [_personal(item, request, PERSONAL) for item in group["items"]]}
             if any(PERSONAL in item for item in group["items"])
             else group
-            for group in groups
+            for group in sidebar.groups
         ]
+        personal = tuple(
+            item["title"] for group in navigation for item in group["items"] if PERSONAL in item
+        )
+        setattr(request, SIDEBAR_STAMP, (sidebar, personal))
+        return navigation
+
+    def sidebar_html(self, context: Context) -> SafeString:
+        """The sidebar's links as Unfold's template renders them from ``get_sidebar_list``: some
+        sixty links, a tenth of a small page's time, so each rendering is kept with the sidebar
+        it came from, by the user's own titles. A request whose sidebar was not built here (no
+        stamp) has it rendered afresh."""
+        request = context.get("request")
+        stamp = getattr(request, SIDEBAR_STAMP, None)
+        if stamp is None:
+            return _render_unfold_sidebar(context)
+        sidebar, personal = stamp
+        with self._sidebars_lock:
+            html = sidebar.html.get(personal)
+        if html is None:
+            html = _render_unfold_sidebar(context)
+            with self._sidebars_lock:
+                sidebar.html[personal] = html
+                while len(sidebar.html) > RENDERINGS_KEPT:
+                    sidebar.html.popitem(last=False)
+        return html
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
@@ -107,6 +162,14 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
         from zhijiao.core.shell import home
 
         return home(request, self)
+
+
+def _render_unfold_sidebar(context: Context) -> SafeString:
+    """Unfold's own sidebar template, found past the override that calls this."""
+    engine = context.template.engine  # type: ignore[union-attr]
+    override = engine.get_template(SIDEBAR_TEMPLATE)
+    original, _origin = engine.find_template(SIDEBAR_TEMPLATE, skip=[override.origin])
+    return mark_safe(original.render(context))  # noqa: S308 — a template's own output
 
 
 def _personal(item: dict[str, Any], request: HttpRequest, key: str) -> dict[str, Any]:

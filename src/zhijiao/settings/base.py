@@ -86,7 +86,9 @@ WSGI_APPLICATION = "zhijiao.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Ahead of every app's templates: the one Unfold template zhijiao replaces (the sidebar's
+        # links, kept rendered; zhijiao.core.site).
+        "DIRS": [PACKAGE_DIR / "core" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
