@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -71,6 +71,47 @@ def test_a_figure_is_computed_once_until_an_audit_row_is_written():
     after = until_change("test-figure", compute)
 
     assert (first, again, after) == (1, 1, 2)
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_the_process_reads_only_the_stamp_of_figures_it_holds(monkeypatch):
+    """Large figures are not read back and unpickled on every request: the process keeps its own
+    copy while the stamp stored beside them is unchanged."""
+    cache.clear()
+    until_change("test-held", lambda: list(range(10_000)))
+    read = []
+    backend = caches["default"]
+    real_get = backend.get
+    monkeypatch.setattr(backend, "get", lambda key, *a: read.append(key) or real_get(key, *a))
+
+    assert until_change("test-held", lambda: pytest.fail("computed again")) == list(range(10_000))
+    assert read == ["zhijiao:test-held:stamp"]
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_figures_another_process_stored_replace_the_ones_held():
+    cache.clear()
+    assert until_change("test-shared", lambda: "本进程算出的") == "本进程算出的"
+    # Another process (another server) computes them again and stores them with a new stamp.
+    held = cache.get("zhijiao:test-shared")
+    theirs = kept_figures.Snapshot("另一进程算出的", held.computed_at, held.audit, held.cost)
+    cache.set("zhijiao:test-shared", theirs)
+    cache.set("zhijiao:test-shared:stamp", theirs.stamp)
+
+    assert until_change("test-shared", lambda: pytest.fail("computed again")) == "另一进程算出的"
+
+
+@pytest.mark.django_db
+@override_settings(CACHES=LOCMEM)
+def test_figures_dropped_from_the_cache_are_not_served_from_the_process():
+    cache.clear()
+    compute = counter()
+    assert until_change("test-dropped", compute) == 1
+    cache.clear()  # e.g. `zhijiao clearcache`, or the table culled
+
+    assert until_change("test-dropped", compute) == 2
 
 
 @pytest.mark.django_db

@@ -18,15 +18,22 @@ say when
 their figures were computed (:attr:`Snapshot.computed_at`, ``core/_computed_at.html``).
 
 The cache is the one in ``CACHES`` (a database table in production, so that every process and
-every app server shares the figures and computes each once).
+every app server shares the figures and computes each once). Each process also keeps, unpickled,
+the figures it last read, with the stamp they were stored under: a request reads the small stamp
+and, while it is unchanged, uses the figures at hand. The targets of a province's thousands of
+schools fill megabytes, and reading and unpickling them on every request cost more than the
+page around them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
@@ -42,6 +49,7 @@ MOST_SECONDS = 600
 KEEP_SECONDS = 86400  # a snapshot stays at hand, to be shown while the next one is computed
 LOCK_SECONDS = 90  # one request computes; longer than a web worker may run (gunicorn's 60 s)
 WAIT_SECONDS = 3  # how long the others wait for the first figures (each holds a web worker)
+HELD_IN_PROCESS = 64  # figures each process keeps unpickled, the most recently used
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Snapshot(Generic[T]):
     computed_at: dt.datetime
     audit: int  # the newest audit row when it was computed
     cost: float  # seconds it took
+    stamp: str = field(default_factory=lambda: uuid.uuid4().hex)  # stored beside it, to compare
 
     def serves(self, latest: int, now: dt.datetime, *, throttled: bool) -> bool:
         age = (now - self.computed_at).total_seconds()
@@ -58,12 +67,41 @@ class Snapshot(Generic[T]):
         return throttled and age < min(self.cost * COST_FACTOR, MOST_SECONDS)
 
 
+_held: OrderedDict[str, Snapshot[Any]] = OrderedDict()
+_held_lock = threading.Lock()
+
+
+def _read(key: str) -> Snapshot[Any] | None:
+    """The figures stored under ``key``: the process's own copy while the stored stamp is its
+    stamp, else read from the cache (and held)."""
+    stamp = cache.get(f"{key}:stamp")
+    if stamp is None:
+        return None
+    with _held_lock:
+        held = _held.get(key)
+        if held is not None and held.stamp == stamp:
+            _held.move_to_end(key)
+            return held
+    kept = cache.get(key)
+    if not isinstance(kept, Snapshot):
+        return None
+    _hold(key, kept)
+    return kept
+
+
+def _hold(key: str, kept: Snapshot[Any]) -> None:
+    with _held_lock:
+        _held[key] = kept
+        _held.move_to_end(key)
+        while len(_held) > HELD_IN_PROCESS:
+            _held.popitem(last=False)
+
+
 def _kept(name: str, compute: Callable[[], T], *, throttled: bool) -> Snapshot[T] | None:
     latest = AuditEvent.objects.aggregate(latest=Max("pk"))["latest"] or 0
     key = f"zhijiao:{name}"
     lock = f"{key}:computing"
-    kept = cache.get(key)
-    kept = kept if isinstance(kept, Snapshot) else None
+    kept = _read(key)
     now = timezone.now()
     if kept is not None and kept.serves(latest, now, throttled=throttled):
         return kept
@@ -76,7 +114,10 @@ def _kept(name: str, compute: Callable[[], T], *, throttled: bool) -> Snapshot[T
     try:
         value = compute()
         fresh = Snapshot(value, now, latest, time.perf_counter() - started)
-        cache.set(key, fresh, KEEP_SECONDS if throttled else UNTIL_CHANGE_SECONDS)
+        timeout = KEEP_SECONDS if throttled else UNTIL_CHANGE_SECONDS
+        cache.set(key, fresh, timeout)
+        cache.set(f"{key}:stamp", fresh.stamp, timeout)
+        _hold(key, fresh)
     finally:
         if throttled:
             cache.delete(lock)
@@ -87,8 +128,8 @@ def _awaited(key: str) -> Snapshot[Any] | None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.25)
-        kept = cache.get(key)
-        if isinstance(kept, Snapshot):
+        kept = _read(key)
+        if kept is not None:
             return kept
     return None
 
