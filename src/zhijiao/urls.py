@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from zhijiao.api.api import api
 from zhijiao.cooperation.urls import urlpatterns as cooperation_urlpatterns
+from zhijiao.core import unitsearch
 from zhijiao.core import views as core_views
 from zhijiao.creditbank.urls import public_urlpatterns as creditbank_public_urlpatterns
 from zhijiao.creditbank.urls import urlpatterns as creditbank_urlpatterns
@@ -66,6 +67,7 @@ shell_urlpatterns = [
     path("jobs/", core_views.job_list, name="jobs"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job-download"),
     path("notifications/", core_views.notification_list, name="notifications"),
+    path("units/search/", unitsearch.search, name="unit-search"),
     path("notifications/<int:pk>/read/", core_views.notification_read, name="notification-read"),
     path("notifications/read-all/", core_views.notification_read_all, name="notification-read-all"),
     *people_urlpatterns,

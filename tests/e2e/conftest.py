@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 # The modules' own worlds, reused by the journeys (pytest finds fixtures by name).
+from tests.cooperation.conftest import coop  # noqa: F401
 from tests.creditbank.conftest import bank, learner_account  # noqa: F401
 from tests.evaluation.conftest import world  # noqa: F401
 from tests.talent.conftest import catalogues, talent  # noqa: F401

@@ -56,7 +56,9 @@ class _RecordForm(RegistryForm):
                 "department", selectors.bureaus_for_records(user, current), fix_single=False
             )
         if "enterprises" in self.fields:
-            self.limit_units("enterprises", selectors.enterprises_all())
+            self.limit_units(
+                "enterprises", selectors.enterprises_all(), search=selectors.ENTERPRISE_SEARCH
+            )
 
     def unit_choices(self, user: Any) -> Any:
         return selectors.schools_for_records(user)
@@ -340,7 +342,10 @@ class MemberAddForm(ActionForm):
     def limit_choices(self, user: Any, obj: Any) -> None:
         current = GroupMember.objects.filter(group=obj, left_on__isnull=True).values("unit_id")
         self.limit_units(
-            "unit", selectors.member_candidates().exclude(pk__in=current), fix_single=False
+            "unit",
+            selectors.member_candidates().exclude(pk__in=current),
+            fix_single=False,
+            search=selectors.MEMBER_SEARCH,
         )
 
 

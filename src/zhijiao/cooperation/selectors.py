@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from zhijiao.core import unitsearch
 from zhijiao.orgs.models import Unit, UnitKind
+from zhijiao.orgs.roles import Capability
 from zhijiao.plan import selectors as plan_selectors
 
 from .data import BaseLevel, EnterpriseLevel, GroupLevel, PilotLevel
@@ -108,6 +110,14 @@ def member_candidates() -> QuerySet[Unit]:
         is_active=True,
         kind__in=[UnitKind.SCHOOL, UnitKind.ENTERPRISE, UnitKind.ASSOCIATION, UnitKind.OTHER],
     ).order_by("kind", "name")
+
+
+# What the forms' unit searches offer (zhijiao.core.unitsearch): every active enterprise, and
+# every unit that can join a 职教集团; the form's own choices decide what may be saved.
+ENTERPRISE_SEARCH = "cooperation-enterprises"
+MEMBER_SEARCH = "cooperation-members"
+unitsearch.register(ENTERPRISE_SEARCH, enterprises_all, Capability.COOPERATION_MANAGE)
+unitsearch.register(MEMBER_SEARCH, member_candidates, Capability.COOPERATION_MANAGE)
 
 
 def programmes_for_apprentices(user: Any) -> QuerySet[Apprenticeship]:

@@ -127,6 +127,7 @@ from zhijiao.core.pages import (
     require,
     window,
 )
+from zhijiao.core.unitsearch import UnitSearch
 from zhijiao.orgs.roles import (
     ROLE_CAPABILITIES,
     AccessErrorCode,
@@ -493,10 +494,23 @@ class _ScopedFormMixin:
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", "4")
 
-    def limit_units(self, name: str, units: QuerySet[Any], *, fix_single: bool = True) -> None:
-        """Limits a unit field to the units given; a user with only one is fixed to it."""
+    def limit_units(
+        self,
+        name: str,
+        units: QuerySet[Any],
+        *,
+        fix_single: bool = True,
+        search: str | None = None,
+    ) -> None:
+        """Limits a unit field to the units given; a user with only one is fixed to it. With
+        ``search`` (a source registered in :mod:`zhijiao.core.unitsearch`), the field lists only
+        the units chosen and finds others as the user types: for registries too large to list."""
         form_field = self.fields[name]
         assert isinstance(form_field, forms.ModelChoiceField)
+        if search is not None:
+            form_field.widget = UnitSearch(
+                search, multiple=isinstance(form_field, forms.ModelMultipleChoiceField)
+            )
         form_field.queryset = units
         if (
             fix_single

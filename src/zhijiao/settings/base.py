@@ -215,6 +215,7 @@ UNFOLD = {
     "SITE_URL": "/",
     "SITE_SYMBOL": "school",
     "STYLES": [lambda request: static("zhijiao/zhijiao.css")],
+    "SCRIPTS": [lambda request: static("zhijiao/unit-search.js")],
     "SHOW_HISTORY": False,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": False,
