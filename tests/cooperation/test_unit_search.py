@@ -48,7 +48,8 @@ def test_the_project_form_lists_only_the_chosen_enterprises(client, coop, make, 
     assert f'hx-get="{SEARCH}?source={ENTERPRISE_SEARCH}"' in new
     # The enterprise already chosen is shown, to keep or remove.
     assert re.search(
-        rf'name="enterprises" value="{coop.units["某企业"].pk}">\s*<span data-unit-label>某企业<', edit
+        rf'name="enterprises" value="{coop.units["某企业"].pk}">\s*<span data-unit-label>某企业<',
+        edit,
     )
 
 
