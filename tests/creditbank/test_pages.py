@@ -5,6 +5,7 @@ submission with per-row Chinese errors, the rule editor and its dry run, statist
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -476,6 +477,43 @@ def test_statistics_page_and_xlsx_export(client, bank):
     assert rows[1][:4] == ("甲职校", "2025", 2, 8)
     client.force_login(bank.users["school_b"])
     assert "甲职校" not in client.get(url("creditbank-stats")).content.decode()
+
+
+def test_statistics_by_school_show_a_page_of_schools_at_a_time(client, bank, monkeypatch):
+    """A province's bank serves over a thousand schools: the tables by school show twenty at a
+    time, searchable by name, while the export keeps them all."""
+    from decimal import Decimal
+
+    from zhijiao.creditbank import selectors
+
+    figures = selectors.Statistics(
+        outcomes=(),
+        credits=tuple(
+            selectors.StatRow((f"第{n:02d}职业学校", year), n, Decimal(n))
+            for year in ("2025", "2024")
+            for n in range(45)
+        ),
+        applications=tuple(
+            selectors.StatRow((f"第{n:02d}职业学校", "已认定"), 1, Decimal(1)) for n in range(45)
+        ),
+    )
+    monkeypatch.setattr(selectors, "statistics", lambda user, year=None: figures)
+    client.force_login(bank.office)
+
+    first = client.get(url("creditbank-stats")).content.decode()
+    last = client.get(url("creditbank-stats"), {"page": "3"}).content.decode()
+    found = client.get(url("creditbank-stats"), {"school": "第1"}).content.decode()
+    export = client.get(url("creditbank-stats"), {"format": "xlsx"})
+
+    assert "共 45 所学校，每页 20 所" in first and "第 1 / 3 页" in first
+    assert first.count("<td>第00职业学校</td>") == 3 and "第20职业学校" not in first
+    assert "第44职业学校" in last and "第19职业学校" not in last
+    assert sorted(set(re.findall(r"第\d\d职业学校", found))) == [
+        f"第1{n}职业学校" for n in range(10)
+    ]
+    assert "共 10 所学校" in found and 'href="?school=' not in found  # one page: no pager
+    sheet = load_workbook(io.BytesIO(export.content))["入账学分（按学校、年度）"]
+    assert sheet.max_row == 1 + 90
 
 
 def test_statistics_being_computed_elsewhere_are_announced_not_computed_again(

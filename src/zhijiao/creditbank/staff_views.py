@@ -8,17 +8,18 @@ Every list and object comes through ``visible_to``; an object out of scope is a 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -651,14 +652,43 @@ def stats(request: AuthedRequest) -> HttpResponse:
             _("学分银行统计-{day}.xlsx").format(day=f"{timezone.localdate():%Y%m%d}"),
         )
     kept = selectors.statistics_kept(request.user, year=year)
+    school = request.GET.get("school", "").strip()[:50]
+    figures, schools = (
+        _schools_page(kept.value, school, request.GET.get("page")) if kept else (None, None)
+    )
     return render_page(
         request,
         "creditbank/stats.html",
         _("学分银行统计"),
-        figures=kept.value if kept else None,
+        figures=figures,
+        page=schools,
+        query=urlencode({k: v for k, v in (("year", year or ""), ("school", school)) if v}),
+        school=school,
         computed_at=kept.computed_at if kept else None,
         year=year,
         years=range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+    )
+
+
+SCHOOLS_PER_PAGE = 20
+
+
+def _schools_page(
+    figures: selectors.Statistics, text: str, number: str | None
+) -> tuple[selectors.Statistics, Page[str]]:
+    """The figures with the two tables by school cut to one page of schools (those whose name
+    contains ``text``): a province's bank serves over a thousand schools, whose rows by year and
+    by state would make a page of thousands of rows. The export keeps every school."""
+    names = sorted({r.key[0] for r in (*figures.credits, *figures.applications)})
+    page = Paginator([n for n in names if text in n], SCHOOLS_PER_PAGE).get_page(number)
+    shown = set(page.object_list)
+    return (
+        replace(
+            figures,
+            credits=tuple(r for r in figures.credits if r.key[0] in shown),
+            applications=tuple(r for r in figures.applications if r.key[0] in shown),
+        ),
+        page,
     )
 
 
