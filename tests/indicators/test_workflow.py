@@ -694,3 +694,21 @@ def test_who_sees_which_submissions(monitoring, reported):
     assert set(DataValue.objects.visible_to(m.users["jyj"])) == set(
         DataValue.objects.filter(submission__in=[mine, other])
     )
+
+
+def test_the_reporting_units_are_read_within_what_the_user_may_enter(monitoring):
+    """A group of every school stands for over a thousand in a province: a school reads only
+    itself, a bureau its own schools, and a check of one unit reads that unit alone."""
+    from django.db.models import Q
+
+    school_basic = monitoring.data_sets["SCHOOL_BASIC"]
+    units = monitoring.units
+    everyone = {u.name for u in selectors.reporting_units(school_basic)}
+    mine = selectors.reporting_units(school_basic, Q(pk=units["甲职校"].pk))
+    bureau = selectors.reporting_units(school_basic, Q(parent_id=units["教育局"].pk))
+
+    assert {"甲职校", "乙职校"} <= everyone
+    assert [u.name for u in mine] == ["甲职校"]
+    assert {u.name for u in bureau} == {"甲职校", "乙职校"}
+    assert selectors.reports(school_basic, units["甲职校"].pk)
+    assert not selectors.reports(school_basic, units["人社局"].pk)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,20 +69,27 @@ CITY = None  # the unit id under which city-wide totals are kept
 # ---------------------------------------------------------------- who reports, and when
 
 
-def reporting_units(data_set: DataSet) -> list[Unit]:
-    """The units that report a data set: those named, and the members of the groups named."""
-    units = {u.pk: u for u in data_set.units.filter(is_active=True)}
+def reporting_units(data_set: DataSet, within: Q | None = None) -> list[Unit]:
+    """The units that report a data set: those named, and the members of the groups named; only
+    those ``within`` when given."""
+    named = data_set.units.filter(is_active=True)
+    units = {u.pk: u for u in (named if within is None else named.filter(within))}
     for group in data_set.unit_groups.all():
-        for unit in group.resolve():
+        for unit in group.resolve(within):
             units[unit.pk] = unit
     return sorted(units.values(), key=lambda u: (u.kind, u.name))
+
+
+def reports(data_set: DataSet, unit_id: int) -> bool:
+    """Whether the unit reports the data set."""
+    return bool(reporting_units(data_set, Q(pk=unit_id)))
 
 
 def data_sets_for_unit(unit_id: int) -> list[DataSet]:
     return [
         ds
-        for ds in DataSet.objects.filter(is_active=True).prefetch_related("units", "unit_groups")
-        if any(u.pk == unit_id for u in reporting_units(ds))
+        for ds in DataSet.objects.filter(is_active=True).prefetch_related("unit_groups")
+        if reports(ds, unit_id)
     ]
 
 

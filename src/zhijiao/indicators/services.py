@@ -153,7 +153,7 @@ def check_entry_allowed(
         raise _error(
             IndicatorErrorCode.NOT_ALLOWED, _("您不能填报{unit}的数据").format(unit=unit), 403
         )
-    if not data_set.is_active or unit.pk not in {u.pk for u in selectors.reporting_units(data_set)}:
+    if not data_set.is_active or not selectors.reports(data_set, unit.pk):
         raise _error(
             IndicatorErrorCode.NOT_REPORTING_UNIT,
             _("{unit}不是“{data_set}”的填报单位").format(unit=unit, data_set=data_set.name),
@@ -635,7 +635,7 @@ def extension_grant(
         raise _error(IndicatorErrorCode.COMMENT_REQUIRED, _("请填写延期理由"))
     if until < timezone.localdate():
         raise _error(IndicatorErrorCode.INVALID_INPUT, _("延期日期不能早于今天"))
-    if unit.pk not in {u.pk for u in selectors.reporting_units(data_set)}:
+    if not selectors.reports(data_set, unit.pk):
         raise _error(
             IndicatorErrorCode.NOT_REPORTING_UNIT,
             _("{unit}不是“{data_set}”的填报单位").format(unit=unit, data_set=data_set.name),

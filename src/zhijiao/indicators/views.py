@@ -281,11 +281,11 @@ def timeliness(request: AuthedRequest) -> HttpResponse:
 def _unit_choices(request: AuthedRequest, data_set: DataSet) -> list[Unit]:
     """Units whose data the user may enter for a data set: own unit, supervised units, or all."""
     user = request.user
-    return [
-        u
-        for u in selectors.reporting_units(data_set)
-        if user.sees_all_units or u.pk == user.unit_id or u.parent_id == user.unit_id
-    ]
+    if user.sees_all_units:
+        return selectors.reporting_units(data_set)
+    if user.unit_id is None:
+        return []
+    return selectors.reporting_units(data_set, Q(pk=user.unit_id) | Q(parent_id=user.unit_id))
 
 
 def entry(request: AuthedRequest) -> HttpResponse:

@@ -95,11 +95,16 @@ class UnitGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def resolve(self) -> list[Unit]:
-        """The units this group stands for, by name."""
-        units = {u.pk: u for u in self.members.all()}
+    def resolve(self, within: models.Q | None = None) -> list[Unit]:
+        """The units this group stands for, by name; only those ``within`` when given (a group of
+        every school stands for over a thousand in a province)."""
+        members = self.members.all()
+        by_kind = Unit.objects.filter(kind=self.member_kind, is_active=True)
+        if within is not None:
+            members, by_kind = members.filter(within), by_kind.filter(within)
+        units = {u.pk: u for u in members}
         if self.member_kind:
-            for unit in Unit.objects.filter(kind=self.member_kind, is_active=True):
+            for unit in by_kind:
                 units[unit.pk] = unit
         return sorted(units.values(), key=lambda u: u.name)
 
