@@ -61,16 +61,21 @@ SCHOOLS = ["jyzy", "jyzz", "cxjx"]
 
 
 def environment(url: str) -> dict[str, str]:
-    """Production settings with throw-away keys, plain HTTP on loopback, password-only sign-in."""
+    """Production settings, plain HTTP on loopback, password-only sign-in; throw-away keys unless
+    the environment sets them (a database kept from an earlier run needs the keys it was
+    written with)."""
     env = dict(os.environ)
+    keys = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "ZHIJIAO_DATA_KEYS": f"load:{secrets.token_hex(16)}",
+        "ZHIJIAO_LOOKUP_KEY": secrets.token_hex(32),
+        "ZHIJIAO_SIGNING_KEY": secrets.token_hex(32),
+    }
+    env.update({name: os.environ.get(name) or value for name, value in keys.items()})
     env.update(
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="zhijiao.settings.prod",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        ZHIJIAO_DATA_KEYS=f"load:{secrets.token_hex(16)}",
-        ZHIJIAO_LOOKUP_KEY=secrets.token_hex(32),
-        ZHIJIAO_SIGNING_KEY=secrets.token_hex(32),
         ZHIJIAO_HTTPS="0",
         ZHIJIAO_REQUIRE_2FA="0",
         ZHIJIAO_DEMO="1",

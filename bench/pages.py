@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from loadtest import (
@@ -97,8 +98,13 @@ def generated_load(env: dict[str, str], scale: str, fraction: float | None) -> d
         [zj, "gendata", "--scale", scale, *extra],
     ):
         subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    return generated_accounts(env)
+
+
+def generated_accounts(env: dict[str, str]) -> dict[str, str]:
+    """The generated accounts standing for the demo's, by demo name."""
     out = subprocess.run(  # noqa: S603 — our own console script, fixed arguments
-        [zj, "shell", "-c", GENERATED_ACCOUNTS],
+        [str(BIN / "zhijiao"), "shell", "-c", GENERATED_ACCOUNTS],
         env=env,
         check=True,
         capture_output=True,
@@ -195,23 +201,37 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    url, drop = database_create(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep", action="store_true", help="keep the database it filled")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="measure a database kept from an earlier run, or filled by gendata, instead of "
+        "filling one (the environment must hold the keys it was written with)",
     )
+    args = parser.parse_args()
+    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if args.reuse:
+        url = urlunsplit(urlsplit(server_url)._replace(path=f"/{args.reuse}"))
+        drop = None
+    else:
+        url, drop = database_create(server_url)
     env = environment(url)
     try:
         started = time.monotonic()
-        if args.scale == "demo":
+        if args.reuse:
+            accounts, password = generated_accounts(env), GENERATED_PASSWORD
+        elif args.scale == "demo":
             demo_load(env)
             accounts, password = {}, PASSWORD
         else:
             accounts = generated_load(env, args.scale, args.fraction)
             password = GENERATED_PASSWORD
         data = f"{args.scale} data" + (f" × {args.fraction}" if args.fraction else "")
-        print(f"{data} loaded in {time.monotonic() - started:.0f} s", flush=True)
-        if args.scale != "demo":
+        if args.reuse:
+            data = f"database {args.reuse} ({data})"
+        else:
+            print(f"{data} loaded in {time.monotonic() - started:.0f} s", flush=True)
+        if args.scale != "demo" and not args.reuse:
             print(f"VACUUM (ANALYZE) in {vacuum(url):.0f} s", flush=True)
         token = api_token(env, "office")
         port = free_port()
@@ -253,7 +273,7 @@ def main() -> int:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     finally:
-        if not args.keep:
+        if drop is not None and not args.keep:
             drop()
 
     print(
