@@ -112,7 +112,7 @@ class ZhijiaoAdminSite(UnfoldAdminSite):
 
     def sidebar_html(self, context: Context) -> SafeString:
         """The sidebar's links as Unfold's template renders them from ``get_sidebar_list``: some
-        sixty links, a tenth of a small page's time, so each rendering is kept with the sidebar
+        sixty links, a third of a small page's time, so each rendering is kept with the sidebar
         it came from, by the user's own titles. A request whose sidebar was not built here (no
         stamp) has it rendered afresh."""
         request = context.get("request")
